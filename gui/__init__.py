@@ -1,0 +1,1 @@
+"""Backbone Studio's Qt front end. Imports core; core never imports gui."""
