@@ -1,0 +1,374 @@
+"""Classify image files or in-memory images with a trained model or ImageNet weights.
+
+A `Classifier` wraps an eval-mode model with the preprocessing it was trained with: the same
+loader as training (`images.load_image`: EXIF orientation, colour modes, JPEG draft decoding for
+big photos) and the same eval transform (`dataset.eval_transform` with the model's size, mean and
+std). Prediction runs batched under `torch.inference_mode()`; a small thread pool decodes the
+next batch while the current one runs through the model. A file that cannot be read becomes a
+`Prediction` with `error` set, never an exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from PIL import Image
+from torch import nn
+
+from .errors import BackboneStudioError, ImageLoadError, ModelFileError
+from .events import CancelToken, ProgressCallback
+from .modelfile import ModelMetadata, load_model
+
+IMAGENET_TITLE = "ImageNet (1000 classes)"
+
+
+
+@dataclass(frozen=True)
+class Prediction:
+    source: str  # the file path, or a given name for an in-memory image
+    label: str | None  # None when error is set
+    confidence: float
+    top_k: tuple[tuple[str, float], ...]
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    source: str
+    tensor: torch.Tensor | None
+    error: str | None
+
+
+def _is_junk(name: str) -> bool:
+    """Hidden entries and OS droppings (__MACOSX, Thumbs.db, ...): the same list as the scan."""
+    from .dataset import JUNK_NAMES
+
+    return name.startswith(".") or name.lower() in JUNK_NAMES
+
+
+def _looks_like_image(path: Path) -> bool:
+    from . import images
+
+    suffixes = {s.lower() for s in getattr(images, "IMAGE_SUFFIXES", ())}
+    if path.suffix.lower() in suffixes:
+        return True  # by name: a broken .jpg still gets its error row
+    try:
+        return images.sniff_format(path) is not None  # by content: no or odd suffix
+    except OSError:
+        return False
+
+
+def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Files to classify: folders recurse (sorted, hidden and junk entries skipped).
+
+    Files named explicitly are always kept, in the order given, so that a file that cannot be
+    read still gets its error result. Inside folders, a file counts as an image by its suffix or,
+    failing that, by its content. Duplicates are dropped.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    result: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = Path(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            result.append(path)
+
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.is_dir():
+            add(path)
+            continue
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not _is_junk(d))
+            for name in sorted(files):
+                if _is_junk(name):
+                    continue
+                candidate = Path(folder) / name
+                if candidate.is_file() and _looks_like_image(candidate):
+                    add(candidate)
+    return result
+
+
+class Classifier:
+    """A model plus its class names and preprocessing, ready to classify images."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        class_names: Iterable[str],
+        *,
+        input_size: int,
+        mean: tuple[float, ...],
+        std: tuple[float, ...],
+        device: torch.device,
+        name: str,
+        backbone: str,
+        metadata: ModelMetadata | None = None,
+    ) -> None:
+        self.class_names = list(class_names)
+        self.input_size = int(input_size)
+        self.mean = tuple(mean)
+        self.std = tuple(std)
+        self.device = device
+        self.name = name
+        self.backbone = backbone
+        self.metadata = metadata
+        self._channels_last = device.type in ("cpu", "cuda")
+        model = model.eval().to(device)
+        if self._channels_last:
+            model = model.to(memory_format=torch.channels_last)
+        self.model = model
+        from .dataset import eval_transform
+
+        self._transform = eval_transform(self.input_size, self.mean, self.std)
+        # eval_transform resizes the short side to size * 8/7 before the centre crop: decode at
+        # least that large, so draft decoding of big JPEGs never costs detail.
+        self._decode_size = math.ceil(self.input_size * 8 / 7)
+
+    def __repr__(self) -> str:
+        return (
+            f"Classifier({self.name!r}, backbone={self.backbone!r}, "
+            f"classes={len(self.class_names)}, device={self.device})"
+        )
+
+    # ------------------------------------------------------------------------------ creation
+
+    @classmethod
+    def load(cls, path: str | Path, device: str | torch.device = "auto") -> Classifier:
+        """A classifier from a Backbone Studio model file (ModelFileError if it is unusable)."""
+        from .devices import resolve_device
+
+        target = resolve_device(device)
+        model, metadata = load_model(path, device="cpu")
+        return cls(
+            model,
+            metadata.class_names,
+            input_size=metadata.input_size,
+            mean=metadata.mean,
+            std=metadata.std,
+            device=target,
+            name=Path(path).stem,
+            backbone=metadata.backbone,
+            metadata=metadata,
+        )
+
+    @classmethod
+    def imagenet(cls, backbone: str = "resnet18", device: str | torch.device = "auto") -> Classifier:
+        """The 1000-class ImageNet classifier from cached torchvision weights.
+
+        WeightsUnavailable when the weights are not on this computer (nothing is downloaded).
+        """
+        from . import backbones
+        from .devices import resolve_device
+
+        spec = backbones.get_spec(backbone)
+        categories = backbones.imagenet_categories(spec)  # WeightsUnavailable if it has none
+        state = backbones._load_cached_state_dict(spec)  # WeightsUnavailable if not cached
+        with torch.device("meta"):
+            model = spec.builder(weights=None)
+        try:
+            model.load_state_dict(state, strict=True, assign=True)
+        except RuntimeError as exc:
+            raise ModelFileError(
+                f"The cached weights {backbones.weights_file(spec)} do not fit "
+                f"{spec.display_name} ({str(exc).splitlines()[0]}). Delete the file and download "
+                "or import the weights again."
+            ) from None
+        return cls(
+            model,
+            categories,
+            input_size=spec.default_size,
+            mean=spec.mean,
+            std=spec.std,
+            device=resolve_device(device),
+            name=f"{IMAGENET_TITLE} — {spec.display_name}",
+            backbone=spec.name,
+        )
+
+    @staticmethod
+    def imagenet_available(backbone: str | None = None) -> list[str]:
+        """Backbones whose ImageNet weights are cached (optionally only `backbone`)."""
+        from . import backbones
+
+        specs = backbones.BACKBONES if backbone is None else (backbones.get_spec(backbone),)
+        return [s.name for s in specs if s.weights is not None and backbones.weights_cached(s)]
+
+    # ---------------------------------------------------------------------------- prediction
+
+    def default_batch_size(self) -> int:
+        return 64 if self.device.type in ("cuda", "mps") else 16
+
+    def predict(
+        self,
+        items: Any,
+        top_k: int = 3,
+        batch_size: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[Prediction]:
+        """Classify paths (folders recurse) and/or PIL images; one Prediction per item, in order.
+
+        `progress(done, total)` is called after every batch. When cancelled, the predictions made
+        so far are returned.
+        """
+        items = self._materialise(items)
+        results: list[Prediction] = []
+        for prediction in self.predict_iter(items, top_k, batch_size, cancel, _progress=progress):
+            results.append(prediction)
+        return results
+
+    def predict_iter(
+        self,
+        items: Any,
+        top_k: int = 3,
+        batch_size: int | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        _progress: ProgressCallback | None = None,
+    ) -> Iterator[Prediction]:
+        """Like `predict`, yielding each result as soon as its batch is done."""
+        if top_k < 1:
+            raise BackboneStudioError(f"top-k must be at least 1 (got {top_k}).")
+        batch_size = max(1, int(batch_size or self.default_batch_size()))
+        items = self._materialise(items)
+        total = len(items)
+        workers = max(1, min(4, (os.cpu_count() or 2)))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bbs-decode")
+        pending: deque[Future[_Prepared]] = deque()
+        source = iter(enumerate(items))
+        done = 0
+        try:
+
+            def fill() -> None:
+                # Keep the current batch and the next one in flight: the pool decodes the next
+                # batch while the model runs on the current one.
+                while len(pending) < 2 * batch_size:
+                    try:
+                        index, item = next(source)
+                    except StopIteration:
+                        return
+                    pending.append(pool.submit(self._prepare, item, index))
+
+            fill()
+            while pending:
+                if cancel is not None and cancel.cancelled:
+                    return
+                batch = [pending.popleft().result() for _ in range(min(batch_size, len(pending)))]
+                fill()
+                yield from self._run_batch(batch, top_k)
+                done += len(batch)
+                if _progress is not None:
+                    _progress(done, total)
+        finally:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    # ------------------------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _materialise(items: Any) -> list[Any]:
+        """A list of PIL images and file paths; a folder becomes the images inside it."""
+        if isinstance(items, (str, Path, Image.Image)):
+            items = [items]
+        out: list[Any] = []
+        for item in items:
+            if isinstance(item, Image.Image):
+                out.append(item)
+            elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Image.Image):
+                out.append(item)  # (name, image)
+            elif isinstance(item, (str, os.PathLike)) and Path(item).is_dir():
+                out.extend(expand_paths([item]))
+            else:
+                out.append(item)
+        return out
+
+    def _prepare(self, item: Any, index: int) -> _Prepared:
+        """Decode and transform one item (runs on the pool); errors become an error result."""
+        from . import images
+
+        if isinstance(item, tuple):
+            name, image = str(item[0]), item[1]
+        elif isinstance(item, Image.Image):
+            name = getattr(item, "filename", "") or f"image {index + 1}"
+            image = item
+        else:
+            name, image = str(item), None
+        try:
+            if image is None:
+                image = images.load_image(item, target_size=self._decode_size)
+            else:
+                image = images.to_rgb(image, name=name)
+            tensor = self._transform(image)
+        except ImageLoadError as exc:
+            return _Prepared(name, None, exc.reason)
+        except BackboneStudioError as exc:
+            return _Prepared(name, None, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+            return _Prepared(name, None, f"cannot read this image ({type(exc).__name__}: {exc})")
+        return _Prepared(name, tensor, None)
+
+    def _run_batch(self, batch: list[_Prepared], top_k: int) -> list[Prediction]:
+        good = [p for p in batch if p.tensor is not None]
+        probabilities = self._probabilities(torch.stack([p.tensor for p in good])) if good else None
+        k = min(top_k, len(self.class_names))
+        out: list[Prediction] = []
+        row = 0
+        for prepared in batch:
+            if prepared.tensor is None:
+                out.append(Prediction(prepared.source, None, 0.0, (), prepared.error))
+                continue
+            values, indices = probabilities[row].topk(k)
+            row += 1
+            ranked = tuple(
+                (self.class_names[i], float(v)) for v, i in zip(values.tolist(), indices.tolist(), strict=True)
+            )
+            out.append(Prediction(prepared.source, ranked[0][0], ranked[0][1], ranked))
+        return out
+
+    def _probabilities(self, batch: torch.Tensor) -> torch.Tensor:
+        """Softmax probabilities on the CPU, fp32; halves the batch on CUDA out-of-memory."""
+        try:
+            with torch.inference_mode():
+                x = batch.to(self.device, non_blocking=True)
+                if self._channels_last:
+                    x = x.contiguous(memory_format=torch.channels_last)
+                with self._autocast():
+                    logits = self.model(x)
+                return logits.float().softmax(dim=1).cpu()
+        except torch.cuda.OutOfMemoryError:
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+            if len(batch) == 1:
+                raise BackboneStudioError(
+                    f"The GPU ran out of memory classifying a single image with {self.name}. "
+                    "Close other GPU programs or use the CPU (--device cpu)."
+                ) from None
+            half = len(batch) // 2
+            return torch.cat([self._probabilities(batch[:half]), self._probabilities(batch[half:])])
+
+    def _autocast(self):
+        if self.device.type != "cuda":
+            return contextlib.nullcontext()
+        from .devices import autocast_dtype
+
+        dtype = autocast_dtype(self.device)
+        if dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast("cuda", dtype=dtype)
