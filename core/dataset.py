@@ -260,6 +260,9 @@ def _check(path: Path, cache: DecodedImageCache | None, cancel: CancelToken | No
             load_image(path, target_size=SCAN_DRAFT_SIZE)
     except ImageLoadError as exc:
         return exc.reason
+    except Exception as exc:  # noqa: BLE001 - one odd file must not end the whole scan
+        log.exception("unexpected error reading %s", path)
+        return f"could not be read ({type(exc).__name__}: {exc})"
     return None
 
 
