@@ -87,9 +87,8 @@ class DatasetIndex:
     val_samples: list[Sample] | None = None  # set when the folder had train/ + val/
 
     def counts(self) -> dict[str, int]:
-        """Images per class (train and predefined validation together), in class order."""
+        """Images per class in ``samples`` (the train part of a predefined split), class order."""
         counter = Counter(s.label for s in self.samples)
-        counter.update(s.label for s in self.val_samples or ())
         return {name: counter.get(i, 0) for i, name in enumerate(self.class_names)}
 
     def fingerprint(self) -> str:
@@ -381,7 +380,8 @@ def scan_folder(
     index = DatasetIndex(
         root=root, class_names=class_names, samples=samples, val_samples=val_samples
     )
-    warnings.extend(_balance_warnings(index.counts()))
+    totals = Counter(index.class_names[s.label] for s in samples + (val_samples or []))
+    warnings.extend(_balance_warnings({n: totals.get(n, 0) for n in class_names}))
     return ScanResult(index=index, problems=problems, warnings=warnings, ignored=ignored)
 
 

@@ -130,6 +130,7 @@ def test_predefined_split_is_taken_as_is(tmp_path):
     index = result.index
     assert index.class_names == ["cats", "dogs"]
     assert len(index.samples) == 12 and len(index.val_samples) == 4
+    assert index.counts() == {"cats": 6, "dogs": 6}  # the train part
     assert all(s.path.parts[-3] == "train" for s in index.samples)
     assert all(s.path.parts[-3] == "valid" for s in index.val_samples)
     for s in index.val_samples:
