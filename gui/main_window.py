@@ -1,0 +1,487 @@
+"""The main window: a sidebar with the Classify, Train and Results pages, menus, a status bar.
+
+Wiring between pages lives here and only here:
+- Train page `trainingFinished(result)` -> Results page `show_result(result)`, switch to Results;
+- Results page `useForClassificationRequested(path)` -> Classify page `load_model(path)`;
+- Results page `saveModelRequested()` -> File ▸ Save model as… (saves the latest training result);
+- Classify page `trainRequested()` -> switch to Train.
+Closing the window while training asks first, then cancels and waits for every worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from .classify_page import MODEL_FILTER, ClassifyPage, describe_classifier
+from .settings import Settings, log_file
+from .style import app_icon, page_icon
+
+APP_NAME = "Backbone Studio"
+PAGE_CLASSIFY, PAGE_TRAIN, PAGE_RESULTS = range(3)
+
+
+def _device_text(device=None) -> str:
+    """One line for the status bar: what prediction runs on."""
+    try:
+        from core.devices import device_info, resolve_device
+
+        info = device_info(device if device is not None else resolve_device("auto"))
+        return f"Device: {info.name}"
+    except Exception:  # noqa: BLE001 - a status line never breaks the window
+        return "Device: unknown"
+
+
+def versions_text() -> str:
+    """App, Python, torch, torchvision and Qt versions plus the devices (for About and logs)."""
+    import PySide6
+    import torch
+    import torchvision
+    from PySide6.QtCore import qVersion
+
+    from core import __version__
+
+    lines = [
+        f"{APP_NAME} {__version__}",
+        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}",
+        f"PyTorch {torch.__version__} · torchvision {torchvision.__version__}",
+        f"Qt {qVersion()} · PySide6 {PySide6.__version__}",
+    ]
+    try:
+        from core.devices import list_devices
+
+        devices = list_devices()
+        lines.append("Devices:")
+        lines += [f"  • {d.label}" for d in devices]
+    except Exception as exc:  # noqa: BLE001
+        lines.append(f"Devices: unknown ({exc})")
+    return "\n".join(lines)
+
+
+class MainWindow(QMainWindow):
+    """The app window. `classify_page`, `train_page`, `results_page` are public for tests."""
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(960, 600)
+        self.last_result = None  # the latest training result (FitResult)
+        self._result_saved_to: str | None = None
+        self._save_target = None  # "result" or "file": what Save model as… writes
+
+        self.classify_page = ClassifyPage(self.settings, self)
+        self.train_page = self._make_train_page()
+        self.results_page = self._make_results_page()
+
+        self.stack = QStackedWidget(self)
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(28, 28))
+        self.sidebar.setFixedWidth(156)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for name, icon, page, shortcut in (
+            ("Classify", "classify", self.classify_page, "Ctrl+1"),
+            ("Train", "train", self.train_page, "Ctrl+2"),
+            ("Results", "results", self.results_page, "Ctrl+3"),
+        ):
+            item = QListWidgetItem(page_icon(icon), name)
+            item.setToolTip(f"{name} ({shortcut})")
+            item.setSizeHint(QSize(140, 48))
+            self.sidebar.addItem(item)
+            self.stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.model_status = QLabel(describe_classifier(None), self)
+        self.device_status = QLabel(_device_text(), self)
+        self.statusBar().addPermanentWidget(self.model_status)
+        self.statusBar().addPermanentWidget(self.device_status)
+
+        self._build_actions()
+        self._build_menus()
+        self._connect_pages()
+        self._restore()
+
+    # ------------------------------------------------------------------------------ pages
+    def _make_train_page(self) -> QWidget:
+        try:
+            from .train_page import TrainPage
+        except ModuleNotFoundError as exc:
+            if exc.name != "gui.train_page":
+                raise
+            return _missing_page("Train", "gui/train_page.py")
+        return TrainPage(self.settings, self)
+
+    def _make_results_page(self) -> QWidget:
+        try:
+            from .results_page import ResultsPage
+        except ModuleNotFoundError as exc:
+            if exc.name != "gui.results_page":
+                raise
+            return _missing_page("Results", "gui/results_page.py")
+        return ResultsPage(self)
+
+    def _connect_pages(self) -> None:
+        cp = self.classify_page
+        cp.classifierChanged.connect(self._on_classifier_changed)
+        cp.statusMessage.connect(self._show_status)
+        cp.trainRequested.connect(lambda: self.show_page(PAGE_TRAIN))
+        if hasattr(self.train_page, "trainingFinished"):
+            self.train_page.trainingFinished.connect(self._on_training_finished)
+        rp = self.results_page
+        if hasattr(rp, "useForClassificationRequested"):
+            rp.useForClassificationRequested.connect(self._on_use_for_classification)
+        if hasattr(rp, "saveModelRequested"):
+            rp.saveModelRequested.connect(self.save_model_dialog)
+
+    def show_page(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+
+    def current_page(self) -> int:
+        return self.stack.currentIndex()
+
+    # ------------------------------------------------------------------------------ actions
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whichever page has focus
+        return action
+
+    def _build_actions(self) -> None:
+        cp = self.classify_page
+        self.open_images_action = self._action(
+            "&Open images…", self._open_images, QKeySequence.StandardKey.Open,
+            "Choose image files to classify",
+        )  # fmt: skip
+        self.open_folder_action = self._action(
+            "Open &folder…", self._open_folder, None, "Classify every image in a folder"
+        )
+        self.open_model_action = self._action(
+            "Open &model…", self.open_model_dialog, "Ctrl+Shift+O", "Load a trained model file"
+        )
+        self.imagenet_action = self._action(
+            "Use &ImageNet classifier", self._use_imagenet, None,
+            "Classify into the 1,000 ImageNet categories with cached pretrained weights",
+        )  # fmt: skip
+        self.save_model_action = self._action(
+            "&Save model as…", self.save_model_dialog, QKeySequence.StandardKey.Save,
+            "Save the latest trained (or the loaded) model to a file",
+        )  # fmt: skip
+        self.export_action = self._action(
+            "&Export results as CSV…", self._export_csv, "Ctrl+E", "Save the results table as CSV"
+        )
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.paste_action = self._action(
+            "&Paste", self._paste, QKeySequence.StandardKey.Paste,
+            "Classify an image or image files from the clipboard",
+        )  # fmt: skip
+        self.page_actions = []
+        for index, name in enumerate(("&Classify", "&Train", "&Results")):
+            action = self._action(name, lambda _=False, i=index: self.show_page(i), f"Ctrl+{index + 1}")
+            self.page_actions.append(action)
+        self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_qt_action = self._action("About &Qt", QApplication.aboutQt)
+        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
+        self.log_action = self._action("Show &log file", self._show_log_location)
+        self.save_model_action.setEnabled(False)
+        self.export_action.setEnabled(False)
+        cp.busyChanged.connect(self._update_actions)
+        cp.predictionsFinished.connect(self._update_actions)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_images_action)
+        file_menu.addAction(self.open_folder_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_model_action)
+        self.recent_menu = file_menu.addMenu("Open &recent model")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        file_menu.addAction(self.imagenet_action)
+        file_menu.addAction(self.save_model_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        file_menu.aboutToShow.connect(self._update_actions)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.paste_action)
+
+        view_menu = bar.addMenu("&View")
+        for action in self.page_actions:
+            view_menu.addAction(action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        help_menu.addAction(self.log_action)
+        help_menu.addAction(self.about_qt_action)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_models()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.load_model(p))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self._clear_recent)
+        else:
+            self.recent_menu.addAction("No recent models").setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent_models()
+        self._fill_recent_menu()
+
+    @Slot()
+    def _update_actions(self, *_args) -> None:
+        cp = self.classify_page
+        has_result = self.last_result is not None and getattr(self.last_result, "model", None)
+        self.save_model_action.setEnabled(bool(has_result) or bool(cp.model_path))
+        self.export_action.setEnabled(cp.results_model.rowCount() > 0 and not cp.is_predicting())
+        self.imagenet_action.setEnabled(bool(_imagenet_available()))
+
+    # ------------------------------------------------------------------------------ commands
+    def _open_images(self) -> None:
+        self.show_page(PAGE_CLASSIFY)
+        self.classify_page.open_images_dialog()
+
+    def _open_folder(self) -> None:
+        self.show_page(PAGE_CLASSIFY)
+        self.classify_page.open_folder_dialog()
+
+    def _paste(self) -> None:
+        self.show_page(PAGE_CLASSIFY)
+        self.classify_page.paste()
+
+    def _use_imagenet(self) -> None:
+        self.show_page(PAGE_CLASSIFY)
+        self.classify_page.use_imagenet()
+
+    def _export_csv(self) -> None:
+        self.show_page(PAGE_CLASSIFY)
+        self.classify_page.export_csv_dialog()
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open model", self.settings.last_folder("models"), MODEL_FILTER
+        )
+        if path:
+            self.load_model(path)
+
+    def load_model(self, path: str) -> None:
+        """Load a model file into the Classify page (in the background) and show that page."""
+        self.show_page(PAGE_CLASSIFY)
+        self.classify_page.load_model(path)
+
+    def save_model_dialog(self) -> None:
+        """Save the latest training result; or copy the loaded model file elsewhere."""
+        target = self._save_target
+        result = self.last_result
+        if target != "file" and (result is None or getattr(result, "model", None) is None):
+            target = "file"
+        if target == "file" and not self.classify_page.model_path:
+            QMessageBox.information(
+                self,
+                "Nothing to save",
+                "There is no trained model to save yet. Train one on the Train page, or open a "
+                "model file first.",
+            )
+            return
+        if target == "file":
+            suggested = Path(self.classify_page.model_path).name
+        else:
+            backbone = getattr(getattr(result, "metadata", None), "backbone", "model")
+            suggested = f"{backbone}-classifier.safetensors"
+        start = str(Path(self.settings.last_folder("models")) / suggested)
+        path, _ = QFileDialog.getSaveFileName(self, "Save model as", start, MODEL_FILTER)
+        if not path:
+            return
+        self.save_model(path, target)
+
+    def save_model(self, path: str, target: str | None = None) -> Path | None:
+        """Write the model to `path` (.safetensors added when missing); None on failure."""
+        target = target or self._save_target or "file"
+        dest = Path(path)
+        if dest.suffix.lower() != ".safetensors":
+            dest = dest.with_name(dest.name + ".safetensors")
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                if target == "result":
+                    written = Path(self.last_result.save(dest))
+                    self._result_saved_to = str(written)
+                else:
+                    source = Path(self.classify_page.model_path)
+                    if source.resolve() == dest.resolve():
+                        written = dest
+                    else:
+                        tmp = dest.with_name(f".{dest.name}.tmp")
+                        shutil.copyfile(source, tmp)
+                        tmp.replace(dest)
+                        written = dest
+            finally:
+                QApplication.restoreOverrideCursor()
+        except Exception as exc:  # noqa: BLE001 - shown to the person, who can pick another place
+            QMessageBox.warning(self, "Could not save the model", f"Could not write {dest}:\n{exc}")
+            return None
+        self.settings.set_last_folder("models", written)
+        self.settings.add_recent_model(written)
+        self._show_status(f"Model saved to {written}")
+        return written
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            "<p><b>Backbone Studio</b> classifies your photos and fine-tunes CNN backbones "
+            "(AlexNet, VGG, ResNet, MobileNet, EfficientNet, ConvNeXt) on your own folders.</p>"
+            "<pre>" + _html_escape(versions_text()) + "</pre>"
+            f"<p>Log file: {_html_escape(str(log_file()))}</p>",
+        )
+
+    def _show_log_location(self) -> None:
+        QMessageBox.information(
+            self,
+            "Log file",
+            f"Errors and warnings are written to:\n{log_file()}\n\n"
+            "Attach this file when you report a problem.",
+        )
+
+    # ------------------------------------------------------------------------------ slots
+    @Slot(object)
+    def _on_classifier_changed(self, classifier) -> None:
+        self.model_status.setText(f"Model: {describe_classifier(classifier)}")
+        self.model_status.setToolTip(self.classify_page.model_path or "")
+        self.device_status.setText(
+            _device_text(classifier.device if classifier is not None else None)
+        )
+        self._save_target = "file" if self.classify_page.model_path else self._save_target
+        self._update_actions()
+
+    @Slot(object)
+    def _on_training_finished(self, result) -> None:
+        self.last_result = result
+        self._result_saved_to = None
+        if getattr(result, "model", None) is not None:
+            self._save_target = "result"
+        if hasattr(self.results_page, "show_result"):
+            self.results_page.show_result(result)
+        self.show_page(PAGE_RESULTS)
+        self._update_actions()
+
+    @Slot(str)
+    def _on_use_for_classification(self, path: str) -> None:
+        self.load_model(path)
+
+    @Slot(str)
+    def _show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # ------------------------------------------------------------------------------ lifetime
+    def _restore(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = QApplication.primaryScreen()
+            if screen is not None:
+                available = screen.availableGeometry()
+                width = min(1280, max(960, int(available.width() * 0.8)))
+                height = min(860, max(600, int(available.height() * 0.85)))
+                self.resize(width, height)
+            else:
+                self.resize(1280, 800)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        page = self.settings.current_page
+        self.show_page(page if 0 <= page < self.stack.count() else PAGE_CLASSIFY)
+
+    def _training_running(self) -> bool:
+        is_training = getattr(self.train_page, "is_training", None)
+        return bool(is_training()) if callable(is_training) else False
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._training_running():
+            answer = QMessageBox.question(
+                self,
+                "Training is running",
+                "A model is being trained. Stop training and quit?\n\n"
+                "The training will be cancelled; an unsaved model is lost.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        if not self.shutdown():
+            self._show_status("Still waiting for a background job to stop…")
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.current_page = self.current_page()
+        self.settings.sync()
+        event.accept()
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancel every background job and wait for its thread; True if all stopped."""
+        stopped = True
+        cancel_and_wait = getattr(self.train_page, "cancel_and_wait", None)
+        if callable(cancel_and_wait):
+            stopped = bool(cancel_and_wait(timeout_ms)) and stopped
+        stopped = self.classify_page.cancel_and_wait(timeout_ms) and stopped
+        return stopped
+
+
+def _missing_page(name: str, module: str) -> QWidget:
+    """Stands in for a page whose module is not part of this build (partial checkouts)."""
+    logging.getLogger(__name__).warning("%s page unavailable: %s is missing", name, module)
+    label = QLabel(f"The {name} page is not part of this build ({module} is missing).")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setObjectName("muted")
+    return label
+
+
+def _imagenet_available() -> list[str]:
+    try:
+        from core.predict import Classifier
+
+        return Classifier.imagenet_available()
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
