@@ -51,6 +51,14 @@ _HEIF_BRANDS = {
 }  # fmt: skip
 _VIDEO_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"qt  ", b"M4V ", b"3gp4", b"3gp5"}
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
+# Pillow decodes EPS by running Ghostscript on the file: never for files from a user's folder.
+_NEVER_OPEN = frozenset({"EPS"})
+
+
+def _open_formats() -> list[str]:
+    """Every format Pillow can read (plugins registered later included) except _NEVER_OPEN."""
+    Image.init()
+    return [fmt for fmt in Image.ID if fmt not in _NEVER_OPEN]
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,6 +95,8 @@ def _describe_non_image(head: bytes) -> str:
             return "AVIF images are not supported by this installation — convert to JPEG or PNG"
         if brand in _VIDEO_BRANDS:
             return "not an image (looks like a video file)"
+    if head.startswith((b"%!PS", b"\xc5\xd0\xd3\xc6")):
+        return "PostScript/EPS files are not supported — export it as PNG or JPEG"
     if head.startswith(b"%PDF"):
         return "not an image (a PDF document) — export its pages as PNG or JPEG"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -109,7 +119,7 @@ def sniff_format(path: str | os.PathLike) -> str | None:
     try:
         with open(path, "rb") as f:
             try:
-                with Image.open(f) as im:
+                with Image.open(f, formats=_open_formats()) as im:
                     return im.format
             except Image.DecompressionBombError:
                 pass  # an image, just too large to open: identify it from its magic bytes
@@ -247,7 +257,7 @@ def load_image(path: str | os.PathLike, target_size: int | None = None) -> Image
     try:
         with open(path, "rb") as f:
             try:
-                image = Image.open(f)
+                image = Image.open(f, formats=_open_formats())
             except UnidentifiedImageError:
                 f.seek(0)
                 raise ImageLoadError(path, _describe_non_image(f.read(512))) from None

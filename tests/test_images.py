@@ -210,3 +210,11 @@ def test_sniff_format_by_content_not_extension(tmp_path):
     Image.new("RGB", (8, 8), RED).save(jpeg_as_txt, "JPEG")
     assert sniff_format(jpeg_as_txt) == "JPEG"
     assert sniff_format(tmp_path / "missing.png") is None
+
+
+def test_eps_is_never_handed_to_ghostscript(tmp_path):
+    path = tmp_path / "drawing.jpg"
+    Image.new("RGB", (8, 8), RED).save(path, "EPS")
+    with pytest.raises(ImageLoadError, match="PostScript/EPS files are not supported"):
+        load_image(path)
+    assert sniff_format(path) is None
