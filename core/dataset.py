@@ -184,7 +184,8 @@ def _walk_class(folder: Path, key: str, walk: _Walk, cancel: CancelToken | None)
                 if real in walk.visited:
                     walk.ignored.append(path)
                     walk.warnings.append(
-                        f"{path}: skipped, it links back to a folder already scanned (symlink loop)"
+                        f"{path}: skipped, it links to a folder already scanned "
+                        "(a symlink loop or a second link to the same folder)"
                     )
                     continue
                 walk.visited.add(real)
@@ -635,6 +636,26 @@ class DecodedImageCache:
         with self._lock:
             self._memory.clear()
             self._memory_bytes = 0
+
+    def flush(self) -> None:
+        """Write every image held in memory to the spill folder too (e.g. before starting
+        DataLoader worker processes with the spawn start method, which get no memory tier)."""
+        with self._lock:
+            items = list(self._memory.items())
+        for key, arr in items:
+            self._spill(key, arr)
+
+    def __getstate__(self) -> dict:
+        # a copy sent to another process shares the spill folder, not the memory tier or lock
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_memory"] = OrderedDict()
+        state["_memory_bytes"] = 0
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     # -- internals -----------------------------------------------------------------------
     def _decode(self, path: Path) -> np.ndarray:

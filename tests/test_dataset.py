@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from pathlib import Path
 
@@ -288,6 +289,17 @@ def test_cache_spills_over_budget_and_reloads_without_decoding(tmp_path, monkeyp
     assert fresh.get(paths[0]).size == (150, 100)  # another instance (or run) reuses the spill
     other_size = DecodedImageCache(short_side=50, spill_dir=spill)
     assert paths[0] not in other_size  # the short side is part of the key
+
+
+def test_cache_pickles_for_worker_processes(tmp_path, monkeypatch):
+    cache = DecodedImageCache(short_side=32, spill_dir=tmp_path / "spill")
+    path = _photo(tmp_path / "x.png", (64, 48), (9, 99, 199))
+    cache.get(path)
+    cache.flush()  # memory -> spill folder, which a worker process shares
+    _no_decoding(monkeypatch)
+    copy = pickle.loads(pickle.dumps(cache))
+    assert len(copy) == 0 and path in copy
+    assert copy.get(path).getpixel((0, 0)) == (9, 99, 199)
 
 
 def test_cache_serves_edited_file_fresh_and_deleted_file_from_cache(tmp_path):
