@@ -1,0 +1,412 @@
+"""Every bad input of issue 7 through the loader, the scanner, the cache, training and prediction.
+
+The promise: whatever folder a user points the app at, each file is accepted (converted to the
+right pixels), skipped with a reason that names it, or ignored as junk; the three add up to the
+files present; and the folder's bytes and mtimes are the same afterwards (also when read-only).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import threading
+from pathlib import Path
+
+import badfiles as bf
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from core.errors import DatasetError, ImageLoadError
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """One intra-op thread: on a shared, oversubscribed CPU two OpenMP threads spin against each
+    other (measured here: a mobilenet_v3_small step at 32 px took ~4 s with 2 threads, 0.1 s
+    with 1)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def _run_with_timeout(fn, seconds: float = 60.0):
+    """Run fn() in a thread; fail (instead of hanging the suite) if it does not return."""
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{fn} did not return within {seconds} s (hang?)"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def test_background_is_the_documented_one():
+    from core.images import BACKGROUND
+
+    assert tuple(BACKGROUND) == bf.BACKGROUND
+
+
+# ------------------------------------------------------------------------------------------
+# the loader, one kind at a time
+
+
+@pytest.mark.parametrize("target_size", [None, 24], ids=["full", "draft24"])
+@pytest.mark.parametrize("kind", bf.FILE_KINDS, ids=lambda k: k.name)
+def test_load_image_each_kind(kind, target_size, tmp_path):
+    from core.images import load_image
+
+    path = bf.write_kind(kind, tmp_path)
+    if kind.expect == "skip":
+        with pytest.raises(ImageLoadError) as info:
+            load_image(path, target_size=target_size)
+        err = info.value
+        assert Path(err.path) == path
+        assert path.name in str(err), f"message does not name the file: {err}"
+        assert kind.matches_reason(err.reason), f"{kind.name}: reason {err.reason!r} lacks {kind.reasons}"
+    else:
+        image = load_image(path, target_size=target_size)
+        bf.expect_rgb(image)
+        kind.check(image)
+
+
+@pytest.mark.parametrize("kind", bf.CONVERT_KINDS, ids=lambda k: k.name)
+def test_to_rgb_matches_load_image(kind, tmp_path):
+    """Images given in memory (clipboard, PIL input to predict) get the same pixels as files."""
+    from core.images import load_image, to_rgb
+
+    path = bf.write_kind(kind, tmp_path)
+    with Image.open(path) as opened:
+        in_memory = to_rgb(opened)
+        bf.expect_rgb(in_memory)
+        kind.check(in_memory)
+        assert np.array_equal(np.asarray(in_memory), np.asarray(load_image(path)))
+
+
+def test_sniff_format_judges_content_not_names(tmp_path):
+    from core.images import sniff_format
+
+    assert sniff_format(bf.write_kind("png_named_jpg", tmp_path)) == "PNG"
+    assert sniff_format(bf.write_kind("cmyk_jpeg", tmp_path)) == "JPEG"
+    assert sniff_format(bf.write_kind("animated_gif", tmp_path)) == "GIF"
+    for name in ("zero_byte", "text_as_jpg", "heic_named_jpg"):
+        assert sniff_format(bf.write_kind(name, tmp_path)) is None, name
+
+
+def test_decompression_bomb_is_refused_without_allocating(tmp_path):
+    """The 100000x100000 header must be refused before decoding: peak memory stays small."""
+    from core.images import load_image
+
+    path = bf.write_kind("decompression_bomb", tmp_path)
+    assert path.stat().st_size < 200
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    for _ in range(3):
+        with pytest.raises(ImageLoadError, match="100,000,000|10,000,000,000|too large"):
+            _run_with_timeout(lambda: load_image(path), 30)
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 256, f"peak memory grew by {grown_mib:.0f} MiB on a bomb"
+    assert Image.MAX_IMAGE_PIXELS is not None, "the decompression-bomb guard was switched off"
+    assert not getattr(__import__("PIL.ImageFile").ImageFile, "LOAD_TRUNCATED_IMAGES", False)
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_pixel_limit_between_1x_and_2x_is_refused_too(tmp_path):
+    """Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; the loader refuses both."""
+    from core.images import load_image
+
+    side = int((Image.MAX_IMAGE_PIXELS * 1.5) ** 0.5)
+    path = tmp_path / "warn_zone.png"
+    path.write_bytes(bf.bomb_png(side, side))
+    with pytest.raises(ImageLoadError) as info:
+        load_image(path)
+    assert any(w in info.value.reason.lower() for w in bf.BOMB_REASONS)
+
+
+def test_missing_file_and_folder_are_clear(tmp_path):
+    from core.images import load_image
+
+    with pytest.raises(ImageLoadError, match="vanished|not found|no such|missing"):
+        load_image(tmp_path / "gone.jpg")
+    with pytest.raises(ImageLoadError, match="folder"):
+        load_image(tmp_path)
+
+
+# ------------------------------------------------------------------------------------------
+# the scanner over a tree holding every kind
+
+
+@pytest.fixture(scope="module")
+def bad_tree(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad") / "photos"
+    manifest = bf.make_bad_tree(root)
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def bad_scan(bad_tree):
+    from core.dataset import scan_folder
+
+    before = bf.snapshot(bad_tree.root)
+    result = _run_with_timeout(lambda: scan_folder(bad_tree.root, workers=2))
+    bf.assert_unchanged(before, bad_tree.root, "by scan_folder")
+    return result
+
+
+def test_scan_accounts_for_every_file(bad_tree, bad_scan):
+    accepted, skipped, ignored = bf.scan_accounting(bad_scan)
+    present = bad_tree.files_present()
+    assert len(accepted) == len(set(accepted)), "a file was accepted twice"
+    assert len(skipped) == len(set(skipped)), "a file was reported twice"
+    assert not (set(accepted) & set(skipped)) and not (set(accepted) & ignored)
+    assert not (set(skipped) & ignored)
+    assert len(accepted) + len(skipped) + len(ignored) == len(present)
+    assert set(accepted) | set(skipped) | ignored == present
+
+
+def test_scan_outcome_per_kind(bad_tree, bad_scan):
+    accepted, _skipped, ignored = bf.scan_accounting(bad_scan)
+    reasons = {Path(p.path): p.reason for p in bad_scan.problems}
+    assert set(accepted) == bad_tree.accepted
+    assert ignored == bad_tree.ignored
+    assert set(reasons) == bad_tree.skipped
+    for entry in bad_tree.entries:
+        if entry.expect == "skip":
+            kind = bf.KINDS_BY_NAME[entry.kind]
+            assert kind.matches_reason(reasons[entry.path]), (
+                f"{entry.kind}: {entry.path.name}: reason {reasons[entry.path]!r} lacks {kind.reasons}")
+
+
+def test_scan_labels_and_classes(bad_tree, bad_scan):
+    index = bad_scan.index
+    assert index.class_names == bad_tree.class_names
+    labels = {e.path: e.label for e in bad_tree.entries}
+    for sample in index.samples + list(index.val_samples or []):
+        assert index.class_names[sample.label] == labels[Path(sample.path)], sample.path
+    # zip leftovers and checkpoints never become classes
+    assert not {"__MACOSX", ".ipynb_checkpoints"} & set(index.class_names)
+
+
+@pytest.mark.parametrize("kind", bf.CONVERT_KINDS, ids=lambda k: k.name)
+def test_decoded_cache_gives_the_converted_pixels(kind, bad_tree, tmp_path):
+    """The training path (DecodedImageCache, as used by scan and ImageDataset) converts exactly
+    like load_image: 16-bit mid-grey, alpha on the background, EXIF upright, first frame."""
+    from core.dataset import DecodedImageCache
+    from core.images import load_image
+
+    path = bad_tree.entry(kind.name).path
+    cache = DecodedImageCache(short_side=288, memory_budget=2**20, spill_dir=tmp_path / "spill")
+    image = cache.get(path)
+    bf.expect_rgb(image)
+    kind.check(image)
+    # the small test images are never downscaled, so the pixels are identical
+    assert np.array_equal(np.asarray(image), np.asarray(load_image(path, target_size=288)))
+
+
+# ------------------------------------------------------------------------------------------
+# special trees
+
+
+def test_symlink_loop_terminates_and_counts_once(tmp_path):
+    from core.dataset import scan_folder
+
+    manifest = bf.make_symlink_loop_tree(tmp_path / "loop")
+    result = _run_with_timeout(lambda: scan_folder(manifest.root, workers=2), 60)
+    accepted, skipped, ignored = bf.scan_accounting(result)
+    assert sorted(accepted) == sorted(manifest.accepted), "images were counted through the loop"
+    assert not skipped
+    links = {p for p in ignored if p.is_symlink()}
+    assert links == {manifest.root / "cats" / "loop", manifest.root / "dogs" / "up"}
+
+
+def test_empty_and_junk_only_classes_are_left_out_with_a_warning(tmp_path):
+    from core.dataset import scan_folder
+
+    manifest = bf.make_empty_class_tree(tmp_path / "empty")
+    result = scan_folder(manifest.root, workers=2)
+    assert result.index.class_names == ["cats", "dogs"]
+    text = "\n".join(result.warnings)
+    assert "empty" in text and "only_junk" in text, result.warnings
+    _accepted, _skipped, ignored = bf.scan_accounting(result)
+    assert ignored == manifest.ignored
+
+
+def test_single_class_is_a_clear_dataset_error(tmp_path):
+    from core.dataset import scan_folder
+
+    manifest = bf.make_single_class_tree(tmp_path / "single")
+    with pytest.raises(DatasetError) as info:
+        scan_folder(manifest.root, workers=2)
+    message = str(info.value)
+    assert str(manifest.root) in message or manifest.root.name in message
+    assert "class" in message.lower()
+
+
+def test_missing_folder_and_file_instead_of_folder(tmp_path):
+    from core.dataset import scan_folder
+
+    with pytest.raises(DatasetError, match="not found|does not exist"):
+        scan_folder(tmp_path / "nope")
+    a_file = tmp_path / "a.jpg"
+    a_file.write_bytes(bf.good_jpeg())
+    with pytest.raises(DatasetError, match="folder"):
+        scan_folder(a_file)
+
+
+def test_two_thousand_classes(tmp_path):
+    from core.dataset import scan_folder, split_index
+
+    manifest = bf.make_many_classes_tree(tmp_path / "many", n=2000)
+    result = _run_with_timeout(lambda: scan_folder(manifest.root, workers=2), 120)
+    index = result.index
+    assert index.class_names == manifest.class_names
+    assert len(index.samples) == 2000 and not result.problems
+    assert set(index.counts().values()) == {1}
+    train, val = split_index(index, 0.2, seed=0)
+    assert len(train) + len(val) == 2000  # single-image classes stay in training
+
+
+def test_unicode_emoji_and_long_names(tmp_path):
+    from core.dataset import scan_folder
+    from core.images import load_image
+
+    manifest = bf.make_unicode_tree(tmp_path / "ünï")
+    result = scan_folder(manifest.root, workers=2)
+    assert result.index.class_names == manifest.class_names
+    accepted, skipped, _ = bf.scan_accounting(result)
+    assert set(accepted) == manifest.accepted and not skipped
+    longest = max(manifest.accepted, key=lambda p: len(p.name.encode()))
+    assert len(longest.name.encode()) == bf.name_max(tmp_path)
+    bf.expect_rgb(load_image(longest))
+
+
+# ------------------------------------------------------------------------------------------
+# EXIF: the same pixels in training and in prediction
+
+
+def _tiny_model_file(folder: Path, class_names, size: int = 48) -> Path:
+    from core.backbones import build_model, get_spec
+    from core.modelfile import new_metadata, save_model
+
+    spec = get_spec("mobilenet_v3_small")
+    torch.manual_seed(0)
+    model = build_model(spec.name, len(class_names))
+    meta = new_metadata(spec.name, class_names, size, spec.mean, spec.std)
+    return save_model(folder / "tiny.safetensors", model, meta)
+
+
+def test_exif_orientation_identical_in_training_and_prediction(tmp_path):
+    """The tensor the Classifier feeds its model for a sideways phone photo equals the tensor
+    the training dataset produces (through the decoded cache and without it), and it is the
+    upright image: EXIF is applied once, the same way, on both paths."""
+    from core.dataset import DecodedImageCache, ImageDataset, Sample, eval_transform
+    from core.predict import Classifier
+
+    photo = bf.write_kind("exif_orientation_6", tmp_path / "data")
+    model_path = _tiny_model_file(tmp_path, ["a", "b"])
+    clf = Classifier.load(model_path, device="cpu")
+
+    seen: list[torch.Tensor] = []
+    hook = clf.model.register_forward_pre_hook(lambda _m, args: seen.append(args[0].detach().clone()))
+    try:
+        predictions = clf.predict([photo], top_k=1)
+    finally:
+        hook.remove()
+    assert predictions[0].error is None, predictions[0].error
+    assert len(seen) == 1 and seen[0].shape[0] == 1
+    predicted = seen[0][0].contiguous().float()
+
+    transform = eval_transform(clf.input_size, clf.mean, clf.std)
+    cache = DecodedImageCache(short_side=288, spill_dir=tmp_path / "spill")
+    for ds in (ImageDataset([Sample(photo, 0)], transform, cache=cache),
+               ImageDataset([Sample(photo, 0)], transform, target_size=56)):
+        tensor, label, idx = ds[0]
+        assert tensor is not None and not ds.problems
+        assert torch.allclose(tensor, predicted, atol=1e-5), (
+            "training and prediction see different pixels for the EXIF-rotated photo")
+
+    # and it is the upright picture: red top-left, blue top-right (after de-normalising)
+    mean = torch.tensor(clf.mean).view(3, 1, 1)
+    std = torch.tensor(clf.std).view(3, 1, 1)
+    rgb = ((predicted * std + mean).clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0)
+    image = Image.fromarray(rgb.numpy())
+    bf.expect_pixel(0.08, 0.15, bf.RED, 60, "(training/prediction tensor top-left)")(image)
+    bf.expect_pixel(0.92, 0.15, bf.BLUE, 60, "(training/prediction tensor top-right)")(image)
+
+
+# ------------------------------------------------------------------------------------------
+# nothing written into the user's folder: scan, train, predict; also read-only
+
+
+def _train_tiny(root: Path, out_dir: Path) -> Path:
+    """A 1-epoch CLI training run on root; the model and checkpoint go to out_dir."""
+    from core.cli import main
+
+    out = out_dir / "model.safetensors"
+    code = main(["train", str(root), "--backbone", "mobilenet_v3_small", "--no-pretrained",
+                 "--epochs", "1", "--image-size", "32", "--batch-size", "8", "--device", "cpu", "--out", str(out),
+                 "--checkpoint", str(out_dir / "train.ckpt")])
+    assert code == 0, f"cli train exited {code}"
+    return out
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
+def test_folder_unchanged_by_scan_train_predict(read_only, tmp_path, capsys):
+    from core.cli import main
+    from core.dataset import scan_folder
+    from core.predict import Classifier
+
+    manifest = bf.make_bad_tree(tmp_path / "photos", per_class=5)
+    out_dir = tmp_path / "outputs"
+    out_dir.mkdir()
+    if read_only:
+        bf.set_read_only(manifest.root)
+    try:
+        before = bf.snapshot(manifest.root)
+        scan_folder(manifest.root, workers=2)
+        bf.assert_unchanged(before, manifest.root, "by scan_folder")
+        assert main(["scan", str(manifest.root)]) == 0
+        bf.assert_unchanged(before, manifest.root, "by cli scan")
+
+        model = _train_tiny(manifest.root, out_dir)
+        bf.assert_unchanged(before, manifest.root, "by cli train")
+
+        clf = Classifier.load(model, device="cpu")
+        predictions = clf.predict([manifest.root], top_k=1)
+        bf.assert_unchanged(before, manifest.root, "by Classifier.predict")
+        ok = {Path(p.source) for p in predictions if p.error is None}
+        assert manifest.accepted <= ok, "a usable image failed in prediction"
+        failed = {Path(p.source): p.error for p in predictions if p.error is not None}
+        for path, error in failed.items():
+            assert path in manifest.skipped, f"{path.name} failed in prediction: {error}"
+        main(["predict", str(model), str(manifest.root), "--device", "cpu"])
+        main(["evaluate", str(model), str(manifest.root), "--device", "cpu"])
+        bf.assert_unchanged(before, manifest.root, "by cli predict/evaluate")
+        capsys.readouterr()
+    finally:
+        if read_only:
+            bf.set_writable(manifest.root)
+
+
+def test_read_only_snapshot_helper_detects_writes(tmp_path):
+    """Control: the snapshot comparison used above does catch a write, a touch and a new file
+    (tests run as root, where chmod 0444 stops nothing)."""
+    manifest = bf.make_good_tree(tmp_path / "p", per_class=2)
+    before = bf.snapshot(manifest.root)
+    victim = sorted(manifest.accepted)[0]
+    st = victim.stat()
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert bf.diff_snapshots(before, bf.snapshot(manifest.root))
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert not bf.diff_snapshots(before, bf.snapshot(manifest.root))
+    (manifest.root / "cats" / ".cache").mkdir()
+    assert any("created" in d for d in bf.diff_snapshots(before, bf.snapshot(manifest.root)))
