@@ -9,9 +9,10 @@ so far is classified again with the new model, so the table always matches the l
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -563,21 +564,32 @@ class ClassifyPage(QWidget):
         self._update_state()
 
     def cancel_and_wait(self, timeout_ms: int = 5000) -> bool:
-        """Cancel everything and wait for the threads; True if none is left running."""
+        """Cancel everything and wait for the threads; True if none is left running.
+
+        The event loop keeps turning while it waits: a worker's `finished -> thread.quit` is a
+        queued call into this (the UI) thread, so a plain `QThread.wait()` here would deadlock.
+        """
         self._queue.clear()
         if self._worker is not None:
             self._discard_results = True
             self._worker.cancel()
-        deadline_ok = True
-        for thread in list(self._threads):
-            if _thread_alive(thread):
+        deadline = time.monotonic() + timeout_ms / 1000.0
+        while True:
+            alive = [t for t in self._threads if _thread_alive(t)]
+            if not alive or time.monotonic() >= deadline:
+                break
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            for thread in alive:
                 try:
-                    deadline_ok = thread.wait(timeout_ms) and deadline_ok
-                except RuntimeError:
+                    thread.wait(20)
+                except RuntimeError:  # deleted meanwhile
                     pass
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         self._threads = [t for t in self._threads if _thread_alive(t)]
-        self.results_model.thumbnails.shutdown(timeout_ms)
-        return deadline_ok and not self._threads
+        thumbnails_done = self.results_model.thumbnails.shutdown(
+            max(0, int((deadline - time.monotonic()) * 1000))
+        )
+        return not self._threads and thumbnails_done
 
     # ------------------------------------------------------------------------------ export
     def export_csv(self, path: str | os.PathLike) -> Path:

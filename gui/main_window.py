@@ -3,7 +3,8 @@
 Wiring between pages lives here and only here:
 - Train page `trainingFinished(result)` -> Results page `show_result(result)`, switch to Results;
 - Results page `useForClassificationRequested(path)` -> Classify page `load_model(path)`;
-- Results page `saveModelRequested()` -> File ▸ Save model as… (saves the latest training result);
+- Results page `modelSaved(path)` -> recent models; File ▸ Save model as… saves the latest
+  training result through the Results page (or copies the loaded model file);
 - Classify page `trainRequested()` -> switch to Train.
 Closing the window while training asks first, then cancels and waits for every worker thread.
 """
@@ -44,9 +45,13 @@ def _device_text(device=None) -> str:
         from core.devices import device_info, resolve_device
 
         info = device_info(device if device is not None else resolve_device("auto"))
-        return f"Device: {info.name}"
+        return f"Device: {_device_kind(info)} · {info.label}"
     except Exception:  # noqa: BLE001 - a status line never breaks the window
         return "Device: unknown"
+
+
+def _device_kind(info) -> str:
+    return {"cpu": "CPU", "cuda": f"GPU {info.id}", "mps": "Apple GPU (MPS)"}.get(info.kind, info.id)
 
 
 def versions_text() -> str:
@@ -69,7 +74,7 @@ def versions_text() -> str:
 
         devices = list_devices()
         lines.append("Devices:")
-        lines += [f"  • {d.label}" for d in devices]
+        lines += [f"  • {_device_kind(d)}: {d.label}" for d in devices]
     except Exception as exc:  # noqa: BLE001
         lines.append(f"Devices: unknown ({exc})")
     return "\n".join(lines)
@@ -85,7 +90,6 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setMinimumSize(960, 600)
         self.last_result = None  # the latest training result (FitResult)
-        self._result_saved_to: str | None = None
         self._save_target = None  # "result" or "file": what Save model as… writes
 
         self.classify_page = ClassifyPage(self.settings, self)
@@ -157,8 +161,9 @@ class MainWindow(QMainWindow):
         rp = self.results_page
         if hasattr(rp, "useForClassificationRequested"):
             rp.useForClassificationRequested.connect(self._on_use_for_classification)
-        if hasattr(rp, "saveModelRequested"):
-            rp.saveModelRequested.connect(self.save_model_dialog)
+        if hasattr(rp, "modelSaved"):
+            rp.modelSaved.connect(self._on_model_saved)
+        self.stack.currentChanged.connect(self._on_page_changed)
 
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -344,8 +349,10 @@ class MainWindow(QMainWindow):
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 if target == "result":
-                    written = Path(self.last_result.save(dest))
-                    self._result_saved_to = str(written)
+                    saved = self.results_page.save_model(dest)  # shows its own error box
+                    if saved is None:
+                        return None
+                    written = Path(saved)
                 else:
                     source = Path(self.classify_page.model_path)
                     if source.resolve() == dest.resolve():
@@ -397,13 +404,27 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_training_finished(self, result) -> None:
         self.last_result = result
-        self._result_saved_to = None
         if getattr(result, "model", None) is not None:
             self._save_target = "result"
         if hasattr(self.results_page, "show_result"):
             self.results_page.show_result(result)
         self.show_page(PAGE_RESULTS)
         self._update_actions()
+
+    @Slot(str)
+    def _on_model_saved(self, path: str) -> None:
+        self.settings.set_last_folder("models", path)
+        self.settings.add_recent_model(path)
+        self._show_status(f"Model saved to {path}")
+
+    @Slot(int)
+    def _on_page_changed(self, index: int) -> None:
+        # The Results page's own "Save model…" button owns Ctrl+S while it is shown: two
+        # shortcuts with one key sequence in one window would make Qt fire neither.
+        if index == PAGE_RESULTS and _has_own_save_shortcut(self.results_page):
+            self.save_model_action.setShortcut(QKeySequence())
+        else:
+            self.save_model_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
 
     @Slot(str)
     def _on_use_for_classification(self, path: str) -> None:
@@ -461,6 +482,9 @@ class MainWindow(QMainWindow):
         cancel_and_wait = getattr(self.train_page, "cancel_and_wait", None)
         if callable(cancel_and_wait):
             stopped = bool(cancel_and_wait(timeout_ms)) and stopped
+        results_cancel = getattr(self.results_page, "cancel_and_wait", None)
+        if callable(results_cancel):
+            stopped = bool(results_cancel(timeout_ms)) and stopped
         stopped = self.classify_page.cancel_and_wait(timeout_ms) and stopped
         return stopped
 
@@ -472,6 +496,11 @@ def _missing_page(name: str, module: str) -> QWidget:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setObjectName("muted")
     return label
+
+
+def _has_own_save_shortcut(page: QWidget) -> bool:
+    button = getattr(page, "save_button", None)
+    return button is not None and not button.shortcut().isEmpty()
 
 
 def _imagenet_available() -> list[str]:
