@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -172,11 +173,13 @@ def test_empty_tiny_and_imbalanced_classes_warn(tmp_path):
     assert any("imbalanced" in w and "11:1" in w for w in result.warnings)
 
 
-def test_scan_never_writes_into_a_read_only_folder(tmp_path):
+@pytest.mark.parametrize("read_only", [True, False], ids=["read-only", "writable"])
+def test_scan_never_writes_into_the_folder(tmp_path, read_only):
     manifest = make_bad_tree(tmp_path / "data")
     (manifest.root / "cats" / "nested").mkdir()
     write_good_images(manifest.root / "cats" / "nested", "n", 2, CLASS_COLOURS[0])
-    set_read_only(manifest.root)
+    if read_only:
+        set_read_only(manifest.root)
     try:
         before = snapshot(manifest.root)
         cache = DecodedImageCache(short_side=32, memory_budget=4096, spill_dir=tmp_path / "cache")
@@ -189,9 +192,18 @@ def test_scan_never_writes_into_a_read_only_folder(tmp_path):
         set_writable(manifest.root)
 
 
-def test_cancel_raises_promptly(tmp_path):
+def test_cancel_raises_promptly(tmp_path, monkeypatch):
     make_good_tree(tmp_path, ("a", "b"), per_class=20)
     token = CancelToken()
+    decoded = []
+    real_load_image = dataset_module.load_image
+
+    def counting_load_image(path, target_size=None):
+        decoded.append(path)
+        time.sleep(0.02)  # a slow disk: uncancelled, the 40 files take 0.8 s
+        return real_load_image(path, target_size=target_size)
+
+    monkeypatch.setattr(dataset_module, "load_image", counting_load_image)
 
     def progress(done, total):
         if done >= 1:
@@ -199,6 +211,7 @@ def test_cancel_raises_promptly(tmp_path):
 
     with pytest.raises(ScanCancelled):
         scan_folder(tmp_path, progress=progress, cancel=token, workers=1)
+    assert 1 <= len(decoded) < 10, f"{len(decoded)} of 40 files decoded after cancel"
     already = CancelToken()
     already.cancel()
     with pytest.raises(ScanCancelled):
