@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import logging
 import os
 import signal
 import sys
@@ -414,8 +415,6 @@ class _TrainReporter:
                 f"classes, {plan.image_size} px, batch {plan.batch_size}, {plan.epochs} epochs, "
                 f"lr {plan.learning_rate:g}"
             )
-            for note in plan.notes:
-                _out(f"  note: {note}")
         elif isinstance(event, ev.StageStarted):
             self._close()
             _out(f"stage {event.stage}: {event.message or f'{event.epochs} epochs'}")
@@ -444,10 +443,16 @@ class _TrainReporter:
                 f"{'  * best' if event.is_best else ''}"
             )
         elif isinstance(event, ev.Logged):
+            # Errors end the fit: cmd_train reports the outcome once (the details of an
+            # unexpected failure go to the log, not to the terminal as a traceback).
+            if event.level == "error":
+                logging.getLogger("backbone_studio.train").error(event.message)
+                return
             self._close()
-            (_err if event.level != "info" else _out)(
-                f"{event.level}: {event.message}" if event.level != "info" else event.message
-            )
+            if event.level == "warning":
+                _err(f"warning: {event.message}")
+            else:
+                _out(f"note: {event.message}")
         elif isinstance(event, ev.FitEnded):
             self._close()
 
@@ -544,26 +549,34 @@ def cmd_train(args: argparse.Namespace) -> int:
         finally:
             reporter._close()
 
+    if (
+        result.outcome == "failed"
+        and not result.history
+        and isinstance(result.error, BackboneStudioError)
+        and not isinstance(result.error, TrainingError)
+    ):
+        raise result.error  # refused before training began (bad resume file, settings): exit 2
     saved = None
     if result.model is not None and result.metadata is not None:
         saved = save_model(out, result.model, result.metadata)
+    written = result.checkpoint or (checkpoint if checkpoint.exists() else None)
     if result.outcome == "finished":
-        best = [e for e in result.history if e.is_best]
-        summary = f" (best val accuracy {_percent(best[-1].val_accuracy)})" if best else ""
+        summary = (f" (best validation accuracy {_percent(result.metadata.metrics.get('val_accuracy'))}"
+                   f" at epoch {result.best_epoch})") if saved and result.best_epoch else ""  # fmt: skip
         _out(f"saved the model to {saved}{summary}")
         return EXIT_OK
     if result.outcome == "cancelled":
-        kept = f"the best model so far was saved to {saved}" if saved else "no epoch finished, so no model was saved"
-        _err(f"training cancelled: {kept}.")
-        if checkpoint.exists():
-            _err(f"checkpoint: {checkpoint} (continue with --resume {checkpoint})")
+        _err(f"training cancelled: {result.message}")
+        _err(f"the best model so far was saved to {saved}" if saved
+             else "no epoch finished, so no model was saved")  # fmt: skip
+        if written:
+            _err(f"checkpoint: {written} (continue with --resume {written})")
         return EXIT_INTERRUPTED
-    # failed
     _err(f"training failed: {result.message}")
     if saved:
-        _err(f"the last good model was saved to {saved}")
-    if checkpoint.exists():
-        _err(f"checkpoint: {checkpoint}")
+        _err(f"the best model before the failure was saved to {saved}")
+    if written:
+        _err(f"checkpoint: {written}")
     raise _Failed
 
 

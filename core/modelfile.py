@@ -196,6 +196,7 @@ def save_model(path: str | Path, model: nn.Module, metadata: ModelMetadata) -> P
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ModelFileError(f"Cannot save {path}: the folder {folder} does not exist.")
+    _check_head(model, metadata)
     tensors, aliases = _tensors_for_save(model)
     header = {METADATA_KEY: metadata.to_json()}
     if aliases:
@@ -221,6 +222,23 @@ def save_model(path: str | Path, model: nn.Module, metadata: ModelMetadata) -> P
         raise
     _fsync_dir(folder)
     return path
+
+
+def _check_head(model: nn.Module, metadata: ModelMetadata) -> None:
+    """Refuse to write a file whose head and class names disagree (it could never load)."""
+    from . import backbones
+
+    try:
+        spec = backbones.get_spec(metadata.backbone)
+        head = model.get_submodule(spec.head_path)
+    except (BackboneStudioError, AttributeError):
+        return  # not a table backbone: load_model reports it
+    outputs = getattr(head, "out_features", None)
+    if outputs is not None and outputs != metadata.num_classes:
+        raise ValueError(
+            f"the model's head has {outputs} outputs but the metadata lists "
+            f"{metadata.num_classes} class names"
+        )
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -412,7 +430,9 @@ def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[nn
     try:
         with safe_open(str(path), framework="pt", device="cpu") as reader:
             for name in in_file:
-                state[name] = reader.get_tensor(name)
+                # A copy in freshly allocated (64-byte aligned) memory: oneDNN picks its kernels
+                # by alignment, and the reloaded model must compute bit-identical outputs.
+                state[name] = reader.get_tensor(name).clone()
     except (SafetensorError, OSError, RuntimeError, ValueError) as exc:
         raise ModelFileError(
             f"{path} is damaged and cannot be read ({exc}). Save or copy the model again."
