@@ -39,8 +39,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=None,
                         help="alternating repeats per scenario (default: each scenario's own)")
     parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads (default: torch's choice, one per physical core)")
-    return parser.parse_args(argv)
+                        help="torch threads (default: torch's choice, one per physical core; "
+                             "1 with --quick, which only proves the scenarios work)")
+    args = parser.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,8 +52,21 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    previous_threads = torch.get_num_threads()
+    threads = args.threads or (1 if args.quick else None)
+    if threads:
+        # --quick: one thread, because on a shared, busy machine OpenMP threads waiting for
+        # each other at every small op make tiny runs several times slower
+        torch.set_num_threads(threads)
+    try:
+        return _run(args, names)
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _run(args: argparse.Namespace, names: list[str]) -> int:
+    import torch
+
     started = time.perf_counter()
     load_before = load_average()
     ctx = RunContext(quick=args.quick, cache_dir=args.cache.resolve(), repeats=args.repeats,
@@ -76,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = build_report(results, machine_info(), quick=args.quick, started=started,
                           load_before=load_before, load_after=load_average(),
-                          argv=list(argv if argv is not None else sys.argv[1:]))
+                          argv=args.argv)
     path = write_report(report, args.out)
     print()
     print(format_table(report))

@@ -42,8 +42,10 @@ def quick_report(tmp_path_factory):
     from contextlib import redirect_stdout
 
     printed = io.StringIO()
+    threads = torch.get_num_threads()
     with redirect_stdout(printed):
         code = main(["all", "--quick", "--out", str(out), "--cache", str(cache)])
+    assert torch.get_num_threads() == threads  # --quick's one thread does not leak out
     latest = json.loads((out / "latest-quick.json").read_text())
     return code, latest, printed.getvalue(), out, cache
 
