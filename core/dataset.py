@@ -245,6 +245,10 @@ def _find_split(folders: list[Path]) -> tuple[Path, Path] | None:
 # --------------------------------------------------------------------------------------------
 
 
+SCAN_DRAFT_SIZE = 288
+"""Short side JPEGs are draft-decoded to when scanning without a cache (the check is the same)."""
+
+
 def _default_workers() -> int:
     return max(1, min(16, (os.cpu_count() or 1) + 2))
 
@@ -264,10 +268,6 @@ def _check(path: Path, cache: DecodedImageCache | None, cancel: CancelToken | No
         log.exception("unexpected error reading %s", path)
         return f"could not be read ({type(exc).__name__}: {exc})"
     return None
-
-
-SCAN_DRAFT_SIZE = 288
-"""Short side JPEGs are draft-decoded to when scanning without a cache (the check is the same)."""
 
 
 def scan_folder(
@@ -400,23 +400,31 @@ def _decode_all(
         progress(0, total)
     if not total:
         return reasons
-    executor = ThreadPoolExecutor(
-        max_workers=workers or _default_workers(), thread_name_prefix="scan"
-    )
+    n_workers = workers or _default_workers()
+    in_flight = 4 * n_workers  # bounded, so waiting stays cheap for 100,000 files
+    todo = iter(enumerate(candidates))
+    pending: dict[Future, int] = {}
+    executor = ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="scan")
+
+    def submit_more() -> None:
+        while len(pending) < in_flight:
+            item = next(todo, None)
+            if item is None:
+                return
+            i, (path, _) = item
+            pending[executor.submit(_check, path, cache, cancel)] = i
+
     try:
-        futures: dict[Future, int] = {
-            executor.submit(_check, path, cache, cancel): i
-            for i, (path, _) in enumerate(candidates)
-        }
-        pending = set(futures)
+        submit_more()
         done_count = 0
         while pending:
             if cancel is not None and cancel.cancelled:
                 raise ScanCancelled("scan cancelled")
-            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             for future in finished:
-                reasons[futures[future]] = future.result()
+                reasons[pending.pop(future)] = future.result()
             done_count += len(finished)
+            submit_more()
             if progress is not None and finished and (not pending or throttle.ready()):
                 progress(done_count, total)
         if cancel is not None and cancel.cancelled:
