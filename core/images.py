@@ -129,18 +129,29 @@ def sniff_format(path: str | os.PathLike) -> str | None:
             head = f.read(16)
     except OSError:
         return None
-    for magic, fmt in (
-        (b"\xff\xd8\xff", "JPEG"),
-        (b"\x89PNG\r\n\x1a\n", "PNG"),
-        (b"GIF8", "GIF"),
-        (b"BM", "BMP"),
-        (b"II*\x00", "TIFF"),
-        (b"MM\x00*", "TIFF"),
-    ):
+    return _magic_format(head)
+
+
+_MAGIC_FORMATS = (
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF8", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+)
+
+
+def _magic_format(head: bytes) -> str | None:
+    """The format named by a file's first bytes (no parsing), or None."""
+    for magic, fmt in _MAGIC_FORMATS:
         if head.startswith(magic):
             return fmt
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "WEBP"
+    if len(head) >= 2 and head[:1] == b"P" and head[1:2] in b"1234567":
+        return "PPM"
     return None
 
 
@@ -167,7 +178,7 @@ def _scale_to_8bit(image: Image.Image) -> Image.Image:
         arr = np.nan_to_num(arr.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
         lo, hi = (float(arr.min()), float(arr.max())) if arr.size else (0.0, 0.0)
         out = (arr * 255.0).round() if lo >= 0.0 and hi <= 1.0 else _stretch(arr)
-    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8), mode="L")
+    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
 
 
 def _stretch(arr: np.ndarray) -> np.ndarray:
@@ -178,6 +189,11 @@ def _stretch(arr: np.ndarray) -> np.ndarray:
 
 
 def _composite(image: Image.Image) -> Image.Image:
+    if image.mode == "La":  # premultiplied grey + alpha: Pillow cannot convert it, blend here
+        arr = np.asarray(image, dtype=np.float32)
+        alpha = arr[..., 1:2] / 255.0
+        out = arr[..., 0:1] + (1.0 - alpha) * np.asarray(BACKGROUND, dtype=np.float32)
+        return Image.fromarray(np.clip(out.round(), 0, 255).astype(np.uint8))
     rgba = image if image.mode == "RGBA" else image.convert("RGBA")
     out = Image.new("RGB", rgba.size, BACKGROUND)
     out.paste(rgba, mask=rgba.getchannel("A"))
@@ -267,6 +283,14 @@ def load_image(path: str | os.PathLike, target_size: int | None = None) -> Image
                 raise ImageLoadError(
                     path, f"image is too large ({pixels}) — looks like a decompression bomb"
                 ) from None
+            except (FileNotFoundError, PermissionError, IsADirectoryError):
+                raise
+            except MemoryError:
+                raise ImageLoadError(path, "not enough memory to open this image") from None
+            except Exception as exc:  # noqa: BLE001 - plugins raise many types for bad headers
+                f.seek(0)
+                fmt = _magic_format(f.read(16)) or "image"
+                raise ImageLoadError(path, _decode_failure(fmt, exc)) from None
             fmt = image.format or "image"
             width, height = image.size
             limit = Image.MAX_IMAGE_PIXELS

@@ -218,3 +218,19 @@ def test_eps_is_never_handed_to_ghostscript(tmp_path):
     with pytest.raises(ImageLoadError, match="PostScript/EPS files are not supported"):
         load_image(path)
     assert sniff_format(path) is None
+
+
+def test_headers_that_make_pillow_raise_odd_exceptions(tmp_path):
+    path = tmp_path / "x.jpg"
+    path.write_bytes(b"P6\n\x00")  # Pillow's PPM plugin raises ValueError here
+    with pytest.raises(ImageLoadError, match="damaged PPM file"):
+        load_image(path)
+
+
+def test_premultiplied_alpha_is_composited_like_straight_alpha():
+    la = Image.merge("LA", (Image.new("L", (2, 2), 100), Image.new("L", (2, 2), 128)))
+    expected = round(100 * 128 / 255 + (1 - 128 / 255) * 255)  # 177
+    assert to_rgb(la).getpixel((0, 0)) == (expected,) * 3
+    assert to_rgb(la.convert("La")).getpixel((0, 0)) == (expected,) * 3
+    rgba = Image.new("RGBA", (2, 2), (200, 0, 0, 128))
+    assert to_rgb(rgba.convert("RGBa")).getpixel((0, 0)) == to_rgb(rgba).getpixel((0, 0))
