@@ -123,7 +123,7 @@ def sniff_format(path: str | os.PathLike) -> str | None:
                     return im.format
             except Image.DecompressionBombError:
                 pass  # an image, just too large to open: identify it from its magic bytes
-            except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+            except Exception:  # noqa: BLE001 - any header Pillow cannot parse: not an image
                 return None
             f.seek(0)
             head = f.read(16)
@@ -206,7 +206,10 @@ def _apply_orientation(image: Image.Image) -> Image.Image:
     except Exception:  # noqa: BLE001 - damaged EXIF never makes an image unreadable
         return image
     if orientation in (2, 3, 4, 5, 6, 7, 8):
-        return ImageOps.exif_transpose(image)
+        try:
+            return ImageOps.exif_transpose(image)
+        except Exception:  # noqa: BLE001 - damaged EXIF: keep the stored orientation
+            return image
     return image
 
 
