@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BackboneStudioError, TrainingError, WeightsUnavailable
+from .events import CancelToken
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 IMAGENET_PREFIX = "imagenet"
@@ -467,6 +468,18 @@ class _TrainReporter:
         self._bar, self._bar_key = None, None
 
 
+class _CliCancelToken(CancelToken):
+    """A CancelToken that is always truthy.
+
+    `CancelToken.__bool__` returns `.cancelled`, so an idiom like `cancel = cancel or
+    CancelToken()` silently swaps a live, not-yet-cancelled token for a new one, and Ctrl-C would
+    never reach the trainer. Being truthy keeps this token in place.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+
 @contextmanager
 def _cancel_on_interrupt(token):
     """First Ctrl-C cancels the fit cleanly (at the next batch); a second one aborts."""
@@ -490,7 +503,6 @@ def _cancel_on_interrupt(token):
 
 def cmd_train(args: argparse.Namespace) -> int:
     from . import backbones
-    from .events import CancelToken
     from .modelfile import save_model
     from .training import TrainConfig, Trainer
 
@@ -540,7 +552,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     for warning in scan.warnings:
         _err(f"warning: {warning}")
 
-    token = CancelToken()
+    token = _CliCancelToken()
     reporter = _TrainReporter()
     trainer = Trainer(config, scan.index, callbacks=[reporter])
     with _cancel_on_interrupt(token):
