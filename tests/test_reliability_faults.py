@@ -1,0 +1,353 @@
+"""Faults: interrupted saves, killed trainings, files vanishing mid-fit, hostile checkpoints.
+
+The promise: a save that fails half-way leaves the previous model loadable and no temp file; a
+training process killed with SIGKILL resumes from its last checkpoint at the right epoch; a file
+deleted (or damaged) during training is skipped and reported, never a crash; a checkpoint never
+runs code. (Cancel/close in the GUI: see the end of this file.)
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import badfiles as bf
+import pytest
+import torch
+
+from core.errors import ModelFileError
+
+BACKBONE = "mobilenet_v3_small"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """One intra-op thread: two OpenMP threads on an oversubscribed shared CPU spin against
+    each other (measured: ~40x slower steps)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def _model(seed: int):
+    from core.backbones import build_model, get_spec
+    from core.modelfile import new_metadata
+
+    spec = get_spec(BACKBONE)
+    torch.manual_seed(seed)
+    model = build_model(BACKBONE, 2)
+    return model, new_metadata(BACKBONE, ["cats", "dogs"], 32, spec.mean, spec.std)
+
+
+def _same_weights(a, b) -> bool:
+    return all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values(),
+                                                  strict=True))
+
+
+# ------------------------------------------------------------------------------------------
+# an exception in the middle of saving
+
+
+def _inject(point: str, monkeypatch):
+    """Make save_model fail at `point`; returns the exception type the caller should see."""
+    import safetensors.torch
+
+    if point == "writer-disk-full":  # the writer has written part of the file, then ENOSPC
+        real = safetensors.torch.save_file
+
+        def half_then_enospc(tensors, filename, metadata=None):
+            real(tensors, filename, metadata=metadata)
+            with open(filename, "r+b") as f:
+                f.truncate(os.path.getsize(filename) // 2)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(safetensors.torch, "save_file", half_then_enospc)
+        return ModelFileError
+    if point == "fsync-io-error":
+        def failing_fsync(fd):
+            raise OSError(errno.EIO, "Input/output error")
+
+        monkeypatch.setattr(os, "fsync", failing_fsync)
+        return ModelFileError
+    if point == "replace-fails":
+        def failing_replace(src, dst, **kwargs):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "replace", failing_replace)
+        return ModelFileError
+    if point == "keyboard-interrupt-in-writer":  # Ctrl-C while the bytes are being written
+        real = safetensors.torch.save_file
+
+        def interrupted(tensors, filename, metadata=None):
+            real(tensors, filename, metadata=metadata)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(safetensors.torch, "save_file", interrupted)
+        return KeyboardInterrupt
+    raise AssertionError(point)  # pragma: no cover
+
+
+@pytest.mark.parametrize("point", ["writer-disk-full", "fsync-io-error", "replace-fails",
+                                   "keyboard-interrupt-in-writer"])
+def test_failed_save_keeps_previous_model_and_no_temp_file(point, tmp_path, monkeypatch):
+    from core.modelfile import load_model, save_model
+
+    old_model, meta = _model(seed=0)
+    path = save_model(tmp_path / "classifier.safetensors", old_model, meta)
+    listing = sorted(os.listdir(tmp_path))
+    new_model, _ = _model(seed=1)
+    assert not _same_weights(old_model, new_model)
+
+    expected = _inject(point, monkeypatch)
+    with pytest.raises(expected) as info:
+        save_model(path, new_model, meta)
+    monkeypatch.undo()
+
+    if expected is ModelFileError:
+        assert path.name in str(info.value), info.value
+    assert sorted(os.listdir(tmp_path)) == listing, "a temp file was left behind"
+    loaded, loaded_meta = load_model(path)
+    assert loaded_meta.class_names == meta.class_names
+    assert _same_weights(loaded, old_model), "the previous model was damaged"
+
+
+def test_failed_first_save_leaves_nothing(tmp_path, monkeypatch):
+    from core.modelfile import save_model
+
+    model, meta = _model(seed=0)
+    _inject("writer-disk-full", monkeypatch)
+    with pytest.raises(ModelFileError):
+        save_model(tmp_path / "new.safetensors", model, meta)
+    assert os.listdir(tmp_path) == []
+
+
+# ------------------------------------------------------------------------------------------
+# the training engine under faults
+
+
+def _dataset(root: Path, per_class: int = 8):
+    from core.dataset import scan_folder
+
+    bf.make_good_tree(root, ("cats", "dogs"), per_class, size=(24, 24))
+    return scan_folder(root, workers=2).index
+
+
+def _config(**overrides):
+    from core.training import TrainConfig
+
+    values = dict(backbone=BACKBONE, strategy="full", pretrained=False, epochs=2, batch_size=4,
+                  image_size=32, device="cpu", augment=False, seed=0, num_workers=0)
+    values.update(overrides)
+    return TrainConfig(**values)
+
+
+def _text_of(events, result) -> str:
+    parts = [result.message]
+    for e in events:
+        for attr in ("message",):
+            if hasattr(e, attr):
+                parts.append(str(getattr(e, attr)))
+    for attr in ("problems", "skipped", "warnings"):
+        value = getattr(result, attr, None)
+        if value:
+            parts.append(repr(value))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("when", ["after-scan", "after-epoch-1-cache-evicted"])
+@pytest.mark.parametrize("damage", ["deleted", "replaced-by-text"])
+def test_file_vanishing_during_training_is_skipped_and_reported(damage, when, tmp_path):
+    from core.dataset import DecodedImageCache, split_index
+    from core.events import EpochEnded, FitStarted
+    from core.training import Trainer
+
+    index = _dataset(tmp_path / "photos")
+    config = _config()
+    train, _val = split_index(index, config.val_fraction, config.seed)
+    victims = [next(s.path for s in train if s.label == label) for label in (0, 1)]
+    spill = tmp_path / "spill"
+    # memory_budget=1: nothing stays in memory, every decoded image goes to the spill folder,
+    # which the callback empties, so the trainer has to read the (damaged) file again
+    cache = DecodedImageCache(short_side=37, memory_budget=1, spill_dir=spill)
+    events = []
+    trigger = FitStarted if when == "after-scan" else EpochEnded
+
+    def callback(event):
+        events.append(event)
+        if isinstance(event, trigger) and not getattr(callback, "done", False):
+            callback.done = True
+            for victim in victims:
+                if damage == "deleted":
+                    victim.unlink()
+                else:
+                    victim.write_text("this file was overwritten by another program\n")
+            if when != "after-scan":
+                for f in sorted(spill.rglob("*"), reverse=True):
+                    f.unlink() if f.is_file() else f.rmdir()
+                cache.clear()
+
+    result = Trainer(config, index, callbacks=[callback], cache=cache).fit()
+    assert result.outcome == "finished", result.message
+    assert result.model is not None and len(result.history) == 2
+    text = _text_of(events, result)
+    for victim in victims:
+        assert victim.name in text, (
+            f"{victim.name} was {damage} during training ({when}) but nothing reported it; "
+            f"messages: {text[:800]}")
+
+
+def test_checkpoint_write_failure_fails_cleanly_and_keeps_the_last_checkpoint(tmp_path,
+                                                                               monkeypatch):
+    from core.training import Trainer
+
+    index = _dataset(tmp_path / "photos", per_class=5)
+    ckpt = tmp_path / "out" / "run.ckpt"
+    ckpt.parent.mkdir()
+    first = Trainer(_config(epochs=1, checkpoint=str(ckpt)), index).fit()
+    assert first.outcome == "finished" and ckpt.is_file()
+    saved = ckpt.read_bytes()
+
+    real_replace = os.replace
+
+    def full_disk(src, dst, **kwargs):
+        if str(dst) == str(ckpt):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    second = Trainer(_config(epochs=1, checkpoint=str(ckpt)), index).fit()
+    monkeypatch.undo()
+    assert second.outcome == "failed"
+    assert ckpt.name in second.message and "space" in second.message.lower(), second.message
+    assert ckpt.read_bytes() == saved, "the previous checkpoint was damaged"
+    assert os.listdir(ckpt.parent) == [ckpt.name], "a temp file was left behind"
+    torch.load(ckpt, map_location="cpu", weights_only=True)
+
+
+class _Evil:
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))
+
+
+@pytest.mark.parametrize("kind", ["pickle-payload", "truncated", "random-bytes", "a-model-file"])
+def test_resume_from_hostile_or_damaged_checkpoint_is_refused(kind, tmp_path):
+    from core.modelfile import save_model
+    from core.training import Trainer
+
+    index = _dataset(tmp_path / "photos", per_class=5)
+    ckpt = tmp_path / "run.ckpt"
+    sentinel = tmp_path / "PWNED"
+    if kind == "pickle-payload":
+        torch.save({"version": 1, "model": _Evil(sentinel)}, ckpt)
+        control = tmp_path / "control"
+        pickle.loads(pickle.dumps(_Evil(control)))
+        assert control.exists(), "control: the payload is live"
+    elif kind == "truncated":
+        Trainer(_config(epochs=1, checkpoint=str(ckpt)), index).fit()
+        ckpt.write_bytes(ckpt.read_bytes()[: ckpt.stat().st_size // 2])
+    elif kind == "random-bytes":
+        ckpt.write_bytes(os.urandom(4096))
+    else:
+        save_model(tmp_path / "m.safetensors", *_model(0))
+        ckpt = tmp_path / "m.safetensors"
+    result = Trainer(_config(epochs=1), index).fit(resume=ckpt)
+    assert result.outcome == "failed"
+    assert ckpt.name in result.message, result.message
+    assert "Traceback" not in result.message and "bug" not in result.message.lower()
+    assert not sentinel.exists()
+
+
+# ------------------------------------------------------------------------------------------
+# a training process killed with SIGKILL mid-epoch resumes from its checkpoint
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "core", *args]
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _checkpoint_epoch(path: Path) -> int:
+    return int(torch.load(path, map_location="cpu", weights_only=True)["epoch"])
+
+
+@pytest.mark.slow
+def test_killed_training_resumes_from_its_checkpoint(tmp_path):
+    root = tmp_path / "photos"
+    bf.make_good_tree(root, ("cats", "dogs"), 16, size=(24, 24))
+    out = tmp_path / "out"
+    out.mkdir()
+    model, ckpt = out / "model.safetensors", out / "run.ckpt"
+    epochs = 6
+    common = [str(root), "--backbone", BACKBONE, "--no-pretrained", "--strategy", "full",
+              "--epochs", str(epochs), "--image-size", "32", "--batch-size", "2", "--device",
+              "cpu", "--out", str(model), "--checkpoint", str(ckpt)]
+    before = bf.snapshot(root)
+    with open(tmp_path / "first.log", "w+") as log:
+        done, first_mtime = _run_and_kill(common, ckpt, log)
+    assert not model.exists(), "the killed run must not have written a model"
+    assert 1 <= done < epochs
+    assert ckpt.stat().st_mtime_ns >= first_mtime
+
+    resumed = subprocess.run(_cli("train", *common, "--resume", str(ckpt)), cwd=REPO, env=_env(),
+                             capture_output=True, text=True, timeout=300)
+    output = resumed.stdout + resumed.stderr
+    assert resumed.returncode == 0, output
+    epoch_lines = [line.split()[1] for line in output.splitlines() if line.startswith("epoch ")]
+    assert epoch_lines == [f"{e}/{epochs}" for e in range(done + 1, epochs + 1)], output
+    assert _checkpoint_epoch(ckpt) == epochs
+    from core.modelfile import load_model
+
+    _m, meta = load_model(model)
+    assert meta.class_names == ("cats", "dogs")
+    leftovers = [n for n in os.listdir(out) if n not in (model.name, ckpt.name)]
+    # a temp file can only be left if the SIGKILL landed inside a checkpoint write
+    assert all(n.endswith(".tmp") for n in leftovers), leftovers
+    bf.assert_unchanged(before, root, "by the killed and the resumed training")
+
+
+def _run_and_kill(common, ckpt, log) -> tuple[int, int]:
+    """Start the CLI training, SIGKILL it a little after its first checkpoint; returns (the
+    checkpoint's epoch, the first checkpoint's mtime)."""
+    proc = subprocess.Popen(_cli("train", *common), cwd=REPO, env=_env(), stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 240
+        # wait for the first checkpoint, then a little into the next epoch, then SIGKILL
+        while not ckpt.exists():
+            assert proc.poll() is None, f"training ended early:\n{_read(log)}"
+            assert time.monotonic() < deadline, f"no checkpoint after 240 s:\n{_read(log)}"
+            time.sleep(0.05)
+        first_mtime = ckpt.stat().st_mtime_ns
+        time.sleep(0.3)
+        assert proc.poll() is None, f"training finished before it could be killed:\n{_read(log)}"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    return _checkpoint_epoch(ckpt), first_mtime  # the checkpoint survived the kill intact
+
+
+def _read(handle) -> str:
+    handle.flush()
+    handle.seek(0)
+    return handle.read()[-3000:]
