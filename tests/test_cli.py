@@ -182,7 +182,7 @@ def test_evaluate_refuses_a_folder_of_other_classes(capsys, model_file, tmp_path
 def test_train_one_epoch_writes_a_loadable_model(capsys, demo, tmp_path):
     pytest.importorskip("core.training")
     out_path = tmp_path / "m.safetensors"
-    code, out, err = run(capsys, "train", demo, "--backbone", "resnet18", "--epochs", "1",
+    code, out, err = run(capsys, "train", demo, "--backbone", "mobilenet_v3_small", "--epochs", "1",
                          "--image-size", "32", "--batch-size", "4", "--device", "cpu",
                          "--out", out_path)  # fmt: skip
     assert code == 0, err
@@ -190,7 +190,7 @@ def test_train_one_epoch_writes_a_loadable_model(capsys, demo, tmp_path):
     assert re.search(r"epoch\s+1/1 .*val loss \d+\.\d+ acc \d+\.\d%", out)
     assert f"saved the model to {out_path}" in out
     model, metadata = load_model(out_path)
-    assert metadata.backbone == "resnet18" and metadata.input_size == 32
+    assert metadata.backbone == "mobilenet_v3_small" and metadata.input_size == 32
     assert list(metadata.class_names) == sorted(p.name for p in demo.iterdir())
     assert (tmp_path / "m.ckpt").exists()
 
@@ -207,7 +207,7 @@ def test_ctrl_c_cancels_training_cleanly(capsys, demo, tmp_path, monkeypatch):
 
     monkeypatch.setattr(cli, "_TrainReporter", InterruptAfterFirstEpoch)
     out_path = tmp_path / "m.safetensors"
-    code, out, err = run(capsys, "train", demo, "--backbone", "resnet18", "--epochs", "3",
+    code, out, err = run(capsys, "train", demo, "--backbone", "mobilenet_v3_small", "--epochs", "3",
                          "--image-size", "32", "--batch-size", "4", "--device", "cpu",
                          "--out", out_path)  # fmt: skip
     assert code == 130, out + err
