@@ -120,7 +120,8 @@ def make_demo_image(class_index: int, size: int = 64, rng: np.random.Generator |
     rng = rng if rng is not None else np.random.default_rng()
     _name, hue, draw_fn, is_texture = _CLASSES[class_index]
     big = size * _SUPERSAMPLE
-    background = rng.uniform(70, 190, size=3)
+    # a greyish background with a slight tint: the shape's colour is the image's colour cue
+    background = rng.uniform(60, 200) + rng.uniform(-15, 15, size=3)
     noise = rng.normal(0.0, rng.uniform(6, 20), size=(big, big, 3))
     base = np.clip(background + noise, 0, 255).astype(np.uint8)
     image = Image.fromarray(base, "RGB")

