@@ -405,15 +405,17 @@ class _TrainReporter:
 
         if isinstance(event, ev.FitStarted):
             plan = event.plan
+            stages = f" {' -> '.join(plan.stages)}" if len(plan.stages) > 1 else ""
             _out(
-                f"training {plan.backbone} ({plan.strategy}, "
+                f"training {plan.backbone} ({plan.strategy}{stages}, "
                 f"{'pretrained' if plan.pretrained else 'from scratch'}"
                 f"{', small-image stem' if plan.small_input else ''}) on {plan.device_name} "
                 f"[{plan.precision}]"
             )
             _out(
                 f"  {plan.num_train} train / {plan.num_val} val images, {len(plan.class_names)} "
-                f"classes, {plan.image_size} px, batch {plan.batch_size}, {plan.epochs} epochs, "
+                f"classes, {plan.image_size} px, batch {plan.batch_size}, "
+                f"{plan.epochs} epoch{'s' if plan.epochs != 1 else ''}, "
                 f"lr {plan.learning_rate:g}"
             )
         elif isinstance(event, ev.StageStarted):
