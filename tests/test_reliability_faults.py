@@ -240,7 +240,8 @@ class _Evil:
         return (Path.touch, (self.path,))
 
 
-@pytest.mark.parametrize("kind", ["pickle-payload", "truncated", "random-bytes", "a-model-file"])
+@pytest.mark.parametrize("kind", ["pickle-payload", "truncated", "random-bytes", "a-model-file",
+                                  "dataset-changed"])
 def test_resume_from_hostile_or_damaged_checkpoint_is_refused(kind, tmp_path):
     from core.modelfile import save_model
     from core.training import Trainer
@@ -258,10 +259,16 @@ def test_resume_from_hostile_or_damaged_checkpoint_is_refused(kind, tmp_path):
         ckpt.write_bytes(ckpt.read_bytes()[: ckpt.stat().st_size // 2])
     elif kind == "random-bytes":
         ckpt.write_bytes(os.urandom(4096))
-    else:
+    elif kind == "a-model-file":
         save_model(tmp_path / "m.safetensors", *_model(0))
         ckpt = tmp_path / "m.safetensors"
+    else:  # a good checkpoint, but one image was edited since: mixing datasets is refused
+        Trainer(_config(epochs=1, checkpoint=str(ckpt)), index).fit()
+        edited = index.samples[0].path
+        edited.write_bytes(bf.good_jpeg(bf.YELLOW, (24, 24), seed=99))
     result = Trainer(_config(epochs=1), index).fit(resume=ckpt)
+    if kind == "dataset-changed":
+        assert "changed" in result.message, result.message
     assert result.outcome == "failed"
     assert ckpt.name in result.message, result.message
     assert "Traceback" not in result.message and "bug" not in result.message.lower()

@@ -228,6 +228,19 @@ def test_symlink_loop_terminates_and_counts_once(tmp_path):
     assert links == {manifest.root / "cats" / "loop", manifest.root / "dogs" / "up"}
 
 
+def test_broken_symlink_is_a_problem_not_a_crash(tmp_path):
+    from core.dataset import scan_folder
+
+    manifest = bf.make_good_tree(tmp_path / "links", per_class=3)
+    dangling = manifest.root / "cats" / "moved_away.jpg"
+    dangling.symlink_to(tmp_path / "nowhere" / "photo.jpg")
+    result = scan_folder(manifest.root, workers=2)
+    accepted, skipped, ignored = bf.scan_accounting(result)
+    assert set(accepted) == manifest.accepted and not ignored
+    assert skipped == [dangling]
+    assert "broken" in result.problems[0].reason.lower() or "link" in result.problems[0].reason
+
+
 def test_empty_and_junk_only_classes_are_left_out_with_a_warning(tmp_path):
     from core.dataset import scan_folder
 

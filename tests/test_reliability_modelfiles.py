@@ -199,6 +199,22 @@ def _safetensors_bytes(header: dict, data: bytes = b"") -> bytes:
     return struct.pack("<Q", len(raw)) + raw + data
 
 
+_NAN_MODELS: dict[pathlib.Path, bytes] = {}
+
+
+def _nan_model_bytes(good: pathlib.Path) -> bytes:
+    """The good model with NaN in its first weight tensor (made once: saving takes a while)."""
+    if good not in _NAN_MODELS:
+        from core.modelfile import load_model, save_model
+
+        model, metadata = load_model(good)
+        with torch.no_grad():
+            next(model.parameters()).fill_(float("nan"))
+        nan_path = save_model(good.with_name("nan.safetensors"), model, metadata)
+        _NAN_MODELS[good] = nan_path.read_bytes()
+    return _NAN_MODELS[good]
+
+
 def _damaged(kind: str, good: pathlib.Path, folder: pathlib.Path):
     """Write a damaged/foreign variant of the good model; return (path, words the message
     should contain (any one))."""
@@ -257,12 +273,7 @@ def _damaged(kind: str, good: pathlib.Path, folder: pathlib.Path):
         header["__metadata__"]["backbone_studio"] = json.dumps(meta)
         path.write_bytes(_safetensors_bytes(header, data[8 + header_len:]))
     elif kind == "nan-weights":
-        from core.modelfile import load_model, save_model
-
-        model, metadata = load_model(good)
-        with torch.no_grad():
-            next(model.parameters()).fill_(float("nan"))
-        save_model(path, model, metadata)
+        path.write_bytes(_nan_model_bytes(good))
         words = ("nan", "non-finite")
     elif kind == "a-folder":
         path.mkdir()
