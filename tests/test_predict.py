@@ -301,3 +301,32 @@ def test_imagenet_classifier_from_cached_weights(tmp_path, monkeypatch):
 
     head = classifier.model.classifier[3].weight.detach().cpu()
     assert torch.equal(head, fake_state_dict("mobilenet_v3_small")["classifier.3.weight"])
+
+
+def test_out_of_memory_halves_the_batch(classifier, tmp_path, monkeypatch):
+    paths = _write_images(tmp_path, 5)
+    expected = classifier.predict(paths, top_k=len(CLASSES), batch_size=1)
+    real_model = classifier.model
+    sizes: list[int] = []
+
+    class SmallMemory(torch.nn.Module):
+        def forward(self, x):
+            sizes.append(len(x))
+            if len(x) > 2:
+                raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
+            return real_model(x)
+
+    monkeypatch.setattr(classifier, "model", SmallMemory())
+    got = classifier.predict(paths, top_k=len(CLASSES), batch_size=5)
+    assert sizes == [5, 2, 3, 1, 2]  # 5 -> 2 + 3 -> 3 = 1 + 2
+    for a, b in zip(got, expected, strict=True):
+        assert a.label == b.label
+        np.testing.assert_allclose(_probabilities(a), _probabilities(b), atol=1e-5)
+
+    class NoMemory(torch.nn.Module):
+        def forward(self, x):
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
+
+    monkeypatch.setattr(classifier, "model", NoMemory())
+    with pytest.raises(BackboneStudioError, match="ran out of memory.*single image"):
+        classifier.predict(paths[:1])
