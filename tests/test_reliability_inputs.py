@@ -241,6 +241,27 @@ def test_broken_symlink_is_a_problem_not_a_crash(tmp_path):
     assert "broken" in result.problems[0].reason.lower() or "link" in result.problems[0].reason
 
 
+def test_a_fifo_named_like_a_photo_never_hangs(tmp_path):
+    """Opening a named pipe blocks forever; scan, load and predict must never open one."""
+    from core.dataset import scan_folder
+    from core.images import load_image
+    from core.predict import Classifier
+
+    manifest = bf.make_good_tree(tmp_path / "fifo", per_class=3)
+    fifo = manifest.root / "cats" / "stream.jpg"
+    os.mkfifo(fifo)
+    result = _run_with_timeout(lambda: scan_folder(manifest.root, workers=2), 60)
+    accepted, skipped, _ignored = bf.scan_accounting(result)
+    assert set(accepted) == manifest.accepted and skipped == [fifo]
+    with pytest.raises(ImageLoadError):
+        _run_with_timeout(lambda: load_image(fifo), 30)
+    clf = Classifier.load(_tiny_model_file(tmp_path, ["cats", "dogs"]), device="cpu")
+    predictions = _run_with_timeout(lambda: clf.predict([manifest.root, fifo]), 60)
+    by_source = {Path(p.source): p for p in predictions}
+    assert by_source[fifo].error, "a pipe named explicitly must get an error row"
+    assert all(by_source[p].error is None for p in manifest.accepted)
+
+
 def test_empty_and_junk_only_classes_are_left_out_with_a_warning(tmp_path):
     from core.dataset import scan_folder
 
@@ -354,6 +375,29 @@ def test_exif_orientation_identical_in_training_and_prediction(tmp_path):
     image = Image.fromarray(rgb.numpy())
     bf.expect_pixel(0.08, 0.15, bf.RED, 60, "(training/prediction tensor top-left)")(image)
     bf.expect_pixel(0.92, 0.15, bf.BLUE, 60, "(training/prediction tensor top-right)")(image)
+
+
+def test_prediction_reports_each_kind_like_the_scan(tmp_path):
+    """Prediction gives an error row with the same reason for each skipped kind, a label for each
+    converted kind, and the same result for a converted file and its PIL image."""
+    from core.predict import Classifier
+
+    clf = Classifier.load(_tiny_model_file(tmp_path, ["a", "b"]), device="cpu")
+    paths = [bf.write_kind(kind, tmp_path / "kinds") for kind in bf.FILE_KINDS]
+    predictions = clf.predict(paths, top_k=2)
+    assert [Path(p.source) for p in predictions] == paths
+    for kind, prediction in zip(bf.FILE_KINDS, predictions, strict=True):
+        if kind.expect == "skip":
+            assert prediction.error and prediction.label is None, kind.name
+            assert kind.matches_reason(prediction.error), f"{kind.name}: {prediction.error!r}"
+        else:
+            assert prediction.error is None, f"{kind.name}: {prediction.error}"
+            assert prediction.label in ("a", "b") and 0.0 <= prediction.confidence <= 1.0
+    converted = [(k, p) for k, p in zip(bf.FILE_KINDS, paths, strict=True) if k.expect == "convert"]
+    from_pil = clf.predict([Image.open(p) for _k, p in converted], top_k=2)
+    from_files = [q for q in predictions if q.error is None]
+    for (kind, _p), a, b in zip(converted, from_files, from_pil, strict=True):
+        assert a.label == b.label and abs(a.confidence - b.confidence) < 1e-4, kind.name
 
 
 # ------------------------------------------------------------------------------------------
