@@ -574,6 +574,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if result.model is not None and result.metadata is not None:
         saved = save_model(out, result.model, result.metadata)
     written = result.checkpoint or (checkpoint if checkpoint.exists() else None)
+    if result.outcome == "finished" and saved is None:
+        _err(f"training finished without a model to save: {result.message}")
+        raise _Failed
     if result.outcome == "finished":
         summary = (f" (best validation accuracy {_percent(result.metadata.metrics.get('val_accuracy'))}"
                    f" at epoch {result.best_epoch})") if saved and result.best_epoch else ""  # fmt: skip

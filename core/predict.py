@@ -229,7 +229,7 @@ class Classifier:
         """
         items = self._materialise(items)
         results: list[Prediction] = []
-        for prediction in self.predict_iter(items, top_k, batch_size, cancel, _progress=progress):
+        for prediction in self.predict_iter(items, top_k, batch_size, cancel, progress=progress):
             results.append(prediction)
         return results
 
@@ -240,7 +240,7 @@ class Classifier:
         batch_size: int | None = None,
         cancel: CancelToken | None = None,
         *,
-        _progress: ProgressCallback | None = None,
+        progress: ProgressCallback | None = None,
     ) -> Iterator[Prediction]:
         """Like `predict`, yielding each result as soon as its batch is done."""
         if top_k < 1:
@@ -273,8 +273,8 @@ class Classifier:
                 fill()
                 yield from self._run_batch(batch, top_k)
                 done += len(batch)
-                if _progress is not None:
-                    _progress(done, total)
+                if progress is not None:
+                    progress(done, total)
         finally:
             for future in pending:
                 future.cancel()
