@@ -389,9 +389,12 @@ def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[nn
 
     aliases_text = header.get("__metadata__", {}).get("aliases")
     try:
-        aliases = json.loads(aliases_text) if aliases_text else {}
+        aliases = json.loads(aliases_text) if isinstance(aliases_text, str) else {}
     except json.JSONDecodeError:
         aliases = {}
+    if not isinstance(aliases, dict):
+        aliases = {}
+    aliases = {k: v for k, v in aliases.items() if isinstance(k, str) and isinstance(v, str)}
     in_file = {name: entry for name, entry in header.items() if name != "__metadata__"}
     expected = model.state_dict()
 
