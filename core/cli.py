@@ -470,18 +470,6 @@ class _TrainReporter:
         self._bar, self._bar_key = None, None
 
 
-class _CliCancelToken(CancelToken):
-    """A CancelToken that is always truthy.
-
-    `CancelToken.__bool__` returns `.cancelled`, so an idiom like `cancel = cancel or
-    CancelToken()` silently swaps a live, not-yet-cancelled token for a new one, and Ctrl-C would
-    never reach the trainer. Being truthy keeps this token in place.
-    """
-
-    def __bool__(self) -> bool:
-        return True
-
-
 @contextmanager
 def _cancel_on_interrupt(token):
     """First Ctrl-C cancels the fit cleanly (at the next batch); a second one aborts."""
@@ -554,7 +542,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     for warning in scan.warnings:
         _err(f"warning: {warning}")
 
-    token = _CliCancelToken()
+    token = CancelToken()
     reporter = _TrainReporter()
     trainer = Trainer(config, scan.index, callbacks=[reporter])
     with _cancel_on_interrupt(token):
