@@ -563,9 +563,11 @@ def make_many_classes_tree(root: Path, n: int = 2000, size: int = 8) -> Manifest
     root = Path(root)
     manifest = Manifest(root)
     width = len(str(n - 1))
+    variants = [encode(Image.new("RGB", (size, size), ((i * 37) % 256, (i * 91) % 256,
+                                                         (i * 151) % 256)), "PNG")
+                for i in range(16)]
     for i in range(n):
-        colour = ((i * 37) % 256, (i * 91) % 256, (i * 151) % 256)
-        data = encode(Image.new("RGB", (size, size), colour), "PNG")
+        data = variants[i % len(variants)]
         name = f"class_{i:0{width}d}"
         path = root / name / "only.png"
         path.parent.mkdir(parents=True)

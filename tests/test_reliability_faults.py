@@ -301,7 +301,7 @@ def test_killed_training_resumes_from_its_checkpoint(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     model, ckpt = out / "model.safetensors", out / "run.ckpt"
-    epochs = 3
+    epochs = 2
     common = [str(root), "--backbone", BACKBONE, "--no-pretrained", "--strategy", "full",
               "--epochs", str(epochs), "--image-size", "32", "--batch-size", "2", "--device",
               "cpu", "--out", str(model), "--checkpoint", str(ckpt)]

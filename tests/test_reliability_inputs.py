@@ -241,7 +241,7 @@ def test_broken_symlink_is_a_problem_not_a_crash(tmp_path):
     assert "broken" in result.problems[0].reason.lower() or "link" in result.problems[0].reason
 
 
-def test_a_fifo_named_like_a_photo_never_hangs(tmp_path):
+def test_a_fifo_named_like_a_photo_never_hangs(tmp_path, tiny_model):
     """Opening a named pipe blocks forever; scan, load and predict must never open one."""
     from core.dataset import scan_folder
     from core.images import load_image
@@ -255,7 +255,7 @@ def test_a_fifo_named_like_a_photo_never_hangs(tmp_path):
     assert set(accepted) == manifest.accepted and skipped == [fifo]
     with pytest.raises(ImageLoadError):
         _run_with_timeout(lambda: load_image(fifo), 30)
-    clf = Classifier.load(_tiny_model_file(tmp_path, ["cats", "dogs"]), device="cpu")
+    clf = Classifier.load(tiny_model, device="cpu")
     predictions = _run_with_timeout(lambda: clf.predict([manifest.root, fifo]), 60)
     by_source = {Path(p.source): p for p in predictions}
     assert by_source[fifo].error, "a pipe named explicitly must get an error row"
@@ -327,18 +327,20 @@ def test_unicode_emoji_and_long_names(tmp_path):
 # EXIF: the same pixels in training and in prediction
 
 
-def _tiny_model_file(folder: Path, class_names, size: int = 48) -> Path:
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    """A randomly initialised 2-class mobilenet_v3_small model file (48 px), shared."""
     from core.backbones import build_model, get_spec
     from core.modelfile import new_metadata, save_model
 
     spec = get_spec("mobilenet_v3_small")
     torch.manual_seed(0)
-    model = build_model(spec.name, len(class_names))
-    meta = new_metadata(spec.name, class_names, size, spec.mean, spec.std)
-    return save_model(folder / "tiny.safetensors", model, meta)
+    model = build_model(spec.name, 2)
+    meta = new_metadata(spec.name, ["a", "b"], 48, spec.mean, spec.std)
+    return save_model(tmp_path_factory.mktemp("model") / "tiny.safetensors", model, meta)
 
 
-def test_exif_orientation_identical_in_training_and_prediction(tmp_path):
+def test_exif_orientation_identical_in_training_and_prediction(tmp_path, tiny_model):
     """The tensor the Classifier feeds its model for a sideways phone photo equals the tensor
     the training dataset produces (through the decoded cache and without it), and it is the
     upright image: EXIF is applied once, the same way, on both paths."""
@@ -346,8 +348,7 @@ def test_exif_orientation_identical_in_training_and_prediction(tmp_path):
     from core.predict import Classifier
 
     photo = bf.write_kind("exif_orientation_6", tmp_path / "data")
-    model_path = _tiny_model_file(tmp_path, ["a", "b"])
-    clf = Classifier.load(model_path, device="cpu")
+    clf = Classifier.load(tiny_model, device="cpu")
 
     seen: list[torch.Tensor] = []
     hook = clf.model.register_forward_pre_hook(lambda _m, args: seen.append(args[0].detach().clone()))
@@ -377,12 +378,12 @@ def test_exif_orientation_identical_in_training_and_prediction(tmp_path):
     bf.expect_pixel(0.92, 0.15, bf.BLUE, 60, "(training/prediction tensor top-right)")(image)
 
 
-def test_prediction_reports_each_kind_like_the_scan(tmp_path):
+def test_prediction_reports_each_kind_like_the_scan(tmp_path, tiny_model):
     """Prediction gives an error row with the same reason for each skipped kind, a label for each
     converted kind, and the same result for a converted file and its PIL image."""
     from core.predict import Classifier
 
-    clf = Classifier.load(_tiny_model_file(tmp_path, ["a", "b"]), device="cpu")
+    clf = Classifier.load(tiny_model, device="cpu")
     paths = [bf.write_kind(kind, tmp_path / "kinds") for kind in bf.FILE_KINDS]
     predictions = clf.predict(paths, top_k=2)
     assert [Path(p.source) for p in predictions] == paths
