@@ -21,3 +21,209 @@ def start_worker(worker: QObject, parent: QObject | None = None) -> QThread:
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
+
+
+# --------------------------------------------------------------------------------------------
+# Dataset scanning and training (Train page)
+# --------------------------------------------------------------------------------------------
+
+import logging  # noqa: E402
+import traceback  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from PySide6.QtCore import Signal, Slot  # noqa: E402
+
+from core.errors import BackboneStudioError  # noqa: E402
+from core.events import BatchEnded, CancelToken, Throttle  # noqa: E402
+
+_log = logging.getLogger(__name__)
+
+
+def _unexpected(what: str, exc: BaseException) -> str:
+    """A failure message for a bug (not a user error): short, and the traceback goes to the log."""
+    _log.error("%s failed:\n%s", what, "".join(traceback.format_exception(exc)))
+    return f"{what} failed unexpectedly: {type(exc).__name__}: {exc}. Details are in the log."
+
+
+class ScanWorker(QObject):
+    """Scans a class-per-folder dataset with `core.dataset.scan_folder`.
+
+    Signals: `progressed(done, total)` (throttled), then either `scanned(ScanResult)` or
+    `failed(message)`, then `finished()`. A cancelled scan emits `failed("Scan cancelled.")`.
+    The decoded images land in `cache` (a DecodedImageCache) so training never decodes twice.
+    """
+
+    progressed = Signal(int, int)
+    scanned = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, root: str | Path, cache: Any = None, workers: int | None = None,
+                 progress_per_second: float = 10.0):  # fmt: skip
+        super().__init__()
+        self.root = Path(root)
+        self.cache = cache
+        self.workers = workers
+        self.cancel_token = CancelToken()
+        self._throttle = Throttle(progress_per_second)
+
+    def cancel(self) -> None:
+        """Thread-safe: the scan stops at its next file."""
+        self.cancel_token.cancel()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._throttle.ready(force=done >= total):
+            self.progressed.emit(int(done), int(total))
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            from core.dataset import scan_folder
+
+            result = scan_folder(
+                self.root,
+                progress=self._progress,
+                cancel=self.cancel_token,
+                cache=self.cache,
+                workers=self.workers,
+            )
+            if self.cancel_token.cancelled:
+                self.failed.emit("Scan cancelled.")
+            else:
+                self.scanned.emit(result)
+        except BackboneStudioError as exc:
+            self.failed.emit("Scan cancelled." if self.cancel_token.cancelled else str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported, never raised into Qt
+            self.failed.emit(_unexpected(f"Scanning {self.root}", exc))
+        finally:
+            self.finished.emit()
+
+
+class TrainWorker(QObject):
+    """Runs `core.training.Trainer.fit` and re-emits every core event as `eventEmitted(event)`.
+
+    The events are the frozen dataclasses from core.events, unchanged. `BatchEnded` is throttled
+    once more (core already throttles) so a fast GPU cannot flood the UI thread; the last batch
+    of every epoch always passes. Ends with `fitted(FitResult)` (outcome finished, cancelled or
+    failed) or `failed(message)` when no result could be made at all, then `finished()`.
+    """
+
+    eventEmitted = Signal(object)
+    fitted = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, config: Any, index: Any, cache: Any = None,
+                 batch_events_per_second: float = 20.0,
+                 trainer_factory: Callable[..., Any] | None = None):  # fmt: skip
+        super().__init__()
+        self.config = config
+        self.index = index
+        self.cache = cache
+        self.cancel_token = CancelToken()
+        self._batch_throttle = Throttle(batch_events_per_second)
+        self._trainer_factory = trainer_factory
+
+    def cancel(self) -> None:
+        """Thread-safe: training stops at the next batch boundary and keeps the best model."""
+        self.cancel_token.cancel()
+
+    def _on_event(self, event: Any) -> None:
+        # Called on the worker thread by the Trainer.
+        if isinstance(event, BatchEnded) and not self._batch_throttle.ready(
+            force=event.batch >= event.batches
+        ):
+            return
+        self.eventEmitted.emit(event)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            factory = self._trainer_factory
+            if factory is None:
+                from core.training import Trainer as factory
+            trainer = factory(self.config, self.index, callbacks=(self._on_event,), cache=self.cache)
+            result = trainer.fit(cancel=self.cancel_token)
+        except BackboneStudioError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported, never raised into Qt
+            self.failed.emit(_unexpected("Training", exc))
+        else:
+            self.fitted.emit(result)
+        finally:
+            self.finished.emit()
+
+
+class CallWorker(QObject):
+    """Runs one callable off the UI thread: `succeeded(result)` or `failed(message)`, then
+    `finished()`. If the callable takes `progress`/`cancel` keywords (pass `with_progress=True`),
+    it gets a throttled progress callback emitting `progressed(done, total)` and `cancel_token`.
+    Used for short jobs: demo data, weight downloads and imports, evaluation.
+    """
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, function: Callable[..., Any], *args: Any, description: str = "The job",
+                 with_progress: bool = False, **kwargs: Any):  # fmt: skip
+        super().__init__()
+        self.function = function
+        self.args = args
+        self.kwargs = kwargs
+        self.description = description
+        self.with_progress = with_progress
+        self.cancel_token = CancelToken()
+        self._throttle = Throttle(10.0)
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._throttle.ready(force=total > 0 and done >= total):
+            self.progressed.emit(int(done), int(total))
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            kwargs = dict(self.kwargs)
+            if self.with_progress:
+                kwargs.update(progress=self._progress, cancel=self.cancel_token)
+            result = self.function(*self.args, **kwargs)
+        except BackboneStudioError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported, never raised into Qt
+            self.failed.emit(_unexpected(self.description, exc))
+        else:
+            self.succeeded.emit(result)
+        finally:
+            self.finished.emit()
+
+
+# --------------------------------------------------------------------------------------------
+# Interpreter guard: PySide6 6.12 on CPython 3.11 releases one reference to None / True / False
+# too many on every call of a void Qt method (QPainter.setPen, QLabel.setText, QTimer.start ...;
+# measured: -1 per call). On 3.12+ these objects are immortal and nothing happens; on 3.11 the
+# count reaches zero after ~17,000 such calls and the process aborts with "Fatal Python error:
+# none_dealloc" (a live pyqtgraph plot gets there within a minute). Giving the three singletons
+# a huge reference count makes them effectively immortal, as 3.12 does. Every page imports this
+# module, so the guard is in place before the first widget paints.
+# --------------------------------------------------------------------------------------------
+
+
+def guard_singleton_refcounts() -> None:
+    import ctypes
+    import sys
+
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt is the first field
+        if refcount.value < 2**40:
+            refcount.value += 2**40
+
+
+guard_singleton_refcounts()

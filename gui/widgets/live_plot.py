@@ -1,0 +1,268 @@
+"""Live training curves: loss per step (raw, faint, plus an EMA-smoothed line) and per-epoch
+validation loss and accuracy.
+
+Both plots share one x axis measured in epochs, so a step inside epoch 3 of 10 batches sits at
+2.3 and the validation point of epoch 3 at 3.0; the step curve and the epoch points line up
+without a second axis. Data arrives one event at a time (`add_batch`, `add_epoch`) from the
+training worker; redraws are coalesced by a short timer so a burst of events costs one repaint.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from core.events import BatchEnded, EpochEnded, StageStarted
+
+TRAIN_COLOUR = (31, 119, 180)
+VAL_COLOUR = (214, 39, 40)
+ACC_COLOUR = (44, 160, 44)
+TRAIN_ACC_COLOUR = (148, 103, 189)
+
+
+def ema(values: Iterable[float], smoothing: float = 0.9) -> np.ndarray:
+    """Exponential moving average with bias correction (as TensorBoard draws it).
+
+    The first points are not dragged towards zero: each value is divided by the weight the
+    average has gathered so far. Non-finite values are skipped (they keep the previous level).
+    """
+    values = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, float)
+    out = np.empty_like(values)
+    level, weight = 0.0, 0.0
+    last = math.nan
+    for i, value in enumerate(values):
+        if math.isfinite(value):
+            level = smoothing * level + (1.0 - smoothing) * value
+            weight = smoothing * weight + (1.0 - smoothing)
+            last = level / weight
+        out[i] = last
+    return out
+
+
+class _GrowingSeries:
+    """An append-only (x, y) series backed by numpy arrays that double when full."""
+
+    def __init__(self) -> None:
+        self._x = np.empty(256)
+        self._y = np.empty(256)
+        self.size = 0
+
+    def append(self, x: float, y: float) -> None:
+        if self.size == len(self._x):
+            self._x = np.resize(self._x, 2 * self.size)
+            self._y = np.resize(self._y, 2 * self.size)
+        self._x[self.size] = x
+        self._y[self.size] = y
+        self.size += 1
+
+    def clear(self) -> None:
+        self.size = 0
+
+    @property
+    def x(self) -> np.ndarray:
+        return self._x[: self.size]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self._y[: self.size]
+
+
+class LivePlotWidget(QWidget):
+    """Two stacked plots: losses (train per step, validation per epoch) and accuracies."""
+
+    REDRAW_MS = 100
+
+    def __init__(self, parent: QWidget | None = None, smoothing: float = 0.9):
+        super().__init__(parent)
+        self.smoothing = smoothing
+        pg.setConfigOptions(antialias=True)
+        self._steps = _GrowingSeries()  # x = fractional epoch, y = batch loss
+        self._smoothed = np.empty(0)
+        self._ema_level = 0.0
+        self._ema_weight = 0.0
+        self._val_loss = _GrowingSeries()
+        self._train_loss_epoch = _GrowingSeries()
+        self._val_acc = _GrowingSeries()
+        self._train_acc = _GrowingSeries()
+        self._stage_lines: list[pg.InfiniteLine] = []
+        self._last_epoch_seen = 0
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.graphics.setMinimumHeight(220)
+        layout.addWidget(self.graphics)
+
+        self.loss_plot = self.graphics.addPlot(row=0, col=0)
+        self.acc_plot = self.graphics.addPlot(row=1, col=0)
+        self._style_plot(self.loss_plot, "Loss")
+        self._style_plot(self.acc_plot, "Accuracy (%)")
+        self.acc_plot.setXLink(self.loss_plot)
+        self.acc_plot.setYRange(0, 100, padding=0.02)
+        self.acc_plot.getAxis("bottom").setLabel("epoch")
+
+        loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        acc_legend = self.acc_plot.addLegend(offset=(-10, -10), labelTextSize="9pt")
+        faint = pg.mkPen(color=(*TRAIN_COLOUR, 70), width=1)
+        self.raw_curve = self.loss_plot.plot(pen=faint, name="train (per step)")
+        self.smooth_curve = self.loss_plot.plot(
+            pen=pg.mkPen(color=TRAIN_COLOUR, width=2), name="train (smoothed)"
+        )
+        self.val_loss_curve = self.loss_plot.plot(
+            pen=pg.mkPen(color=VAL_COLOUR, width=2),
+            symbol="o",
+            symbolSize=7,
+            symbolBrush=VAL_COLOUR,
+            symbolPen=None,
+            name="validation",
+        )
+        self.train_epoch_curve = self.loss_plot.plot(
+            pen=pg.mkPen(color=TRAIN_COLOUR, width=1, style=Qt.PenStyle.DashLine),
+            symbol="t",
+            symbolSize=6,
+            symbolBrush=TRAIN_COLOUR,
+            symbolPen=None,
+        )
+        self.val_acc_curve = self.acc_plot.plot(
+            pen=pg.mkPen(color=ACC_COLOUR, width=2),
+            symbol="o",
+            symbolSize=7,
+            symbolBrush=ACC_COLOUR,
+            symbolPen=None,
+            name="validation",
+        )
+        self.train_acc_curve = self.acc_plot.plot(
+            pen=pg.mkPen(color=TRAIN_ACC_COLOUR, width=1, style=Qt.PenStyle.DashLine),
+            symbol="t",
+            symbolSize=6,
+            symbolBrush=TRAIN_ACC_COLOUR,
+            symbolPen=None,
+            name="train",
+        )
+        for legend in (loss_legend, acc_legend):
+            legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(self.REDRAW_MS)
+        self._redraw_timer.timeout.connect(self._on_redraw_timer_timeout)
+
+    @staticmethod
+    def _style_plot(plot: pg.PlotItem, title: str) -> None:
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        plot.setLabel("left", title)
+        plot.setMenuEnabled(False)
+        plot.getViewBox().setMouseEnabled(x=True, y=False)
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setTextPen("k")
+            plot.getAxis(axis).setPen(pg.mkPen(120, 120, 120))
+
+    # -- data in -------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        for series in (self._steps, self._val_loss, self._train_loss_epoch, self._val_acc, self._train_acc):
+            series.clear()
+        self._smoothed = np.empty(0)
+        self._ema_level = self._ema_weight = 0.0
+        self._last_epoch_seen = 0
+        for line in self._stage_lines:
+            self.loss_plot.removeItem(line)
+        self._stage_lines.clear()
+        self._redraw()
+
+    def add_batch(self, event: BatchEnded) -> None:
+        x = (event.epoch - 1) + event.batch / max(1, event.batches)
+        self._steps.append(x, event.loss)
+        if math.isfinite(event.loss):
+            self._ema_level = self.smoothing * self._ema_level + (1 - self.smoothing) * event.loss
+            self._ema_weight = self.smoothing * self._ema_weight + (1 - self.smoothing)
+        if self._smoothed.size < self._steps.size:
+            self._smoothed = np.resize(self._smoothed, max(256, 2 * self._steps.size))
+        self._smoothed[self._steps.size - 1] = (
+            self._ema_level / self._ema_weight if self._ema_weight else math.nan
+        )
+        self._schedule_redraw()
+
+    def add_epoch(self, event: EpochEnded) -> None:
+        x = float(event.epoch)
+        self._last_epoch_seen = max(self._last_epoch_seen, event.epoch)
+        self._val_loss.append(x, event.val_loss)
+        self._val_acc.append(x, 100.0 * event.val_accuracy)
+        self._train_acc.append(x, 100.0 * event.train_accuracy)
+        if self._steps.size == 0:  # no per-step data (a finished result): draw the epoch mean
+            self._train_loss_epoch.append(x, event.train_loss)
+        self._schedule_redraw()
+
+    def add_stage(self, event: StageStarted) -> None:
+        """Mark where a new training stage starts (e.g. head -> full in two-stage fine-tuning)."""
+        if event.stage == "features":
+            return
+        x = float(self._last_epoch_seen)
+        line = pg.InfiniteLine(
+            pos=x,
+            angle=90,
+            pen=pg.mkPen(color=(120, 120, 120), style=Qt.PenStyle.DotLine),
+            label=event.stage,
+            labelOpts={"position": 0.92, "color": (90, 90, 90), "anchors": [(0, 0), (0, 0)]},
+        )
+        self.loss_plot.addItem(line)
+        self._stage_lines.append(line)
+
+    def set_history(self, history: Iterable[EpochEnded]) -> None:
+        """Show a finished fit's per-epoch curves (no per-step data is kept in a result)."""
+        self.clear()
+        previous_stage = None
+        for event in history:
+            if previous_stage is not None and event.stage != previous_stage:
+                self.add_stage(StageStarted(stage=event.stage, epochs=event.epochs))
+            previous_stage = event.stage
+            self.add_epoch(event)
+        self._redraw()
+
+    # -- introspection (tests, status) ---------------------------------------------------------
+
+    @property
+    def step_count(self) -> int:
+        return self._steps.size
+
+    @property
+    def epoch_count(self) -> int:
+        return self._val_loss.size
+
+    def smoothed_losses(self) -> np.ndarray:
+        return self._smoothed[: self._steps.size].copy()
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _schedule_redraw(self) -> None:
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    @Slot()
+    def _on_redraw_timer_timeout(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        steps = self._steps
+        self.raw_curve.setData(steps.x, steps.y)
+        self.smooth_curve.setData(steps.x, self._smoothed[: steps.size])
+        self.val_loss_curve.setData(self._val_loss.x, self._val_loss.y)
+        self.train_epoch_curve.setData(self._train_loss_epoch.x, self._train_loss_epoch.y)
+        self.val_acc_curve.setData(self._val_acc.x, self._val_acc.y)
+        self.train_acc_curve.setData(self._train_acc.x, self._train_acc.y)
+        if steps.size:
+            # Clip a few huge early losses out of the view so the interesting part stays readable.
+            finite = steps.y[np.isfinite(steps.y)]
+            tops = [np.percentile(finite, 98) * 1.15] if finite.size else []
+            if self._val_loss.size:
+                tops.append(float(np.nanmax(self._val_loss.y)) * 1.1)
+            if tops and all(math.isfinite(t) for t in tops):
+                self.loss_plot.setYRange(0, max(tops), padding=0.02)
+        else:
+            self.loss_plot.enableAutoRange(axis="y")
