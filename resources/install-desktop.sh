@@ -105,7 +105,11 @@ tmp="$(mktemp "$APPS_DIR/.$APP_ID.XXXXXX")"
 trap 'rm -f -- "$tmp"' EXIT
 while IFS= read -r line || [[ -n "$line" ]]; do
     case "$line" in
-        Exec=*) printf 'Exec=%s\n' "$exec_quoted" ;;
+        Exec=*)
+            # keep the template's arguments (%F: the files a desktop hands over to open)
+            args="${line#Exec=}"
+            if [[ "$args" == *" "* ]]; then args=" ${args#* }"; else args=""; fi
+            printf 'Exec=%s%s\n' "$exec_quoted" "$args" ;;
         TryExec=*) printf 'TryExec=%s\n' "$EXEC" ;;
         *) printf '%s\n' "$line" ;;
     esac
