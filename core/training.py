@@ -785,6 +785,8 @@ class Trainer:
         self._best: dict | None = None  # {"epoch", "accuracy", "loss", "state", "event"}
         self._epochs_done = 0
         self._step = 0
+        self._datasets: list = []  # ImageDatasets whose unreadable files get reported
+        self._reported: set = set()
         self._last_checkpoint: Path | None = None
         self._model: nn.Module | None = None
         self._setup = None
@@ -809,7 +811,11 @@ class Trainer:
             kept = self._kept_description()
             return self._finish(
                 "cancelled",
-                f"Cancelled at epoch {stop.epoch}, batch {stop.batch}. {kept}",
+                (
+                    f"Cancelled at epoch {stop.epoch}, batch {stop.batch}. {kept}"
+                    if stop.batch
+                    else f"Cancelled during the feature pass. {kept}"
+                ),
                 started,
             )
         except BackboneStudioError as exc:
@@ -1169,6 +1175,7 @@ class Trainer:
             else:
                 bad_epochs += 1
             emit(self.callbacks, event)
+            self._report_problems()
             stop_early = cfg.early_stopping is not None and bad_epochs >= cfg.early_stopping
             self._save_checkpoint(
                 setup, stage_index, stage.epochs if stop_early else stage_epoch + 1, schedule,
@@ -1183,6 +1190,17 @@ class Trainer:
                     ),
                 )
                 break
+
+    def _report_problems(self) -> None:
+        """A warning for each file that became unreadable since the scan (once per file)."""
+        for dataset in self._datasets:
+            for problem in dataset.problems:
+                if problem.path not in self._reported:
+                    self._reported.add(problem.path)
+                    emit(
+                        self.callbacks,
+                        Logged(f"Skipped {problem.path}: {problem.reason}", level="warning"),
+                    )
 
     def _halve_batch(self, batch_size: int, device: torch.device) -> int:
         if self._optimizer is not None:
@@ -1338,7 +1356,7 @@ class Trainer:
             setup.image_size, spec.mean, spec.std, augment=self.config.augment
         )
         dataset = ImageDataset(setup.train_samples, transform, cache=self.cache)
-        self._train_dataset = dataset
+        self._datasets.append(dataset)
         device = setup.device
         pin = device.type == "cuda"
 
@@ -1362,6 +1380,7 @@ class Trainer:
         from .dataset import ImageDataset, collate_skip_missing
 
         dataset = ImageDataset(samples, transform, cache=self.cache)
+        self._datasets.append(dataset)
         loader = torch.utils.data.DataLoader(
             dataset,
             batch_size=batch_size,
@@ -1474,6 +1493,9 @@ class Trainer:
                 break
             except _OutOfMemory:
                 batch_size = self._halve_batch(batch_size, setup.device)
+        if progress["done"] < total:  # unreadable files were skipped
+            emit(self.callbacks, FeaturePassProgressed(total, total))
+        self._report_problems()
         train_x, train_y = self._align_views(train, store_half, setup)
         val_x, val_y = self._align_views(val, store_half, setup)
         emit(

@@ -84,7 +84,9 @@ def head_run(shapes32, resnet18_weights):
 
 
 def test_config_json_round_trip_and_validation():
-    config = TrainConfig(backbone="mobilenet_v3_small", strategy="partial", epochs=3, grad_clip=None)
+    config = TrainConfig(
+        backbone="mobilenet_v3_small", strategy="partial", epochs=3, grad_clip=None
+    )
     assert TrainConfig.from_json(config.to_json()) == config
     for bad, word in [
         (dict(strategy="everything"), "strategy"),
@@ -220,7 +222,8 @@ def test_two_stage_learns_head_then_everything(shapes32, resnet18_weights):
     stages = [e.stage for e in result.history]
     assert stages[-2:] == ["full", "full"] and set(stages[:-2]) == {"head"}
     assert max(e.val_accuracy for e in result.history) >= 0.9
-    assert result.history[-1].val_accuracy >= 0.9  # unfreezing keeps (or improves) the head's result
+    # unfreezing keeps (or improves) what the head stage reached
+    assert result.history[-1].val_accuracy >= 0.9
 
 
 def test_full_learns_from_scratch(shapes32):
@@ -386,3 +389,14 @@ def test_same_seed_same_history(shapes32, resnet18_weights):
     assert all(math.isfinite(v) for pair in first for v in pair)
     assert losses(0) == first
     assert losses(1) != first
+
+
+def test_a_file_that_breaks_after_the_scan_is_skipped_with_a_warning(tmp_path, resnet18_weights):
+    index = scan_folder(make_demo_dataset(tmp_path / "d", classes=2, per_class=12, size=32)).index
+    broken = index.samples[3].path
+    broken.write_bytes(b"\xff\xd8 this is no longer a JPEG")
+    recorder = Recorder()
+    result = Trainer(head_config(epochs=2), index, [recorder]).fit()
+    assert result.outcome == "finished", result.message
+    warnings = [e.message for e in recorder.of(Logged) if e.level == "warning"]
+    assert len([w for w in warnings if str(broken) in w]) == 1
