@@ -359,3 +359,33 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append("")
         lines.extend(f"* {name}: {note}" for name, note in notes)
     return "\n".join(lines)
+
+
+def format_markdown(report: dict[str, Any]) -> str:
+    """The short README table: every target with its measured value, and the machine."""
+    m = report["machine"]
+    lines = [
+        f"Measured {report['created'][:10]} on {m['cpu']} ({m['torch_threads']} torch threads, "
+        f"{m['usable_cores']} cores), torch {m['torch']}, {m['device']}; load average "
+        f"{_load_text(m['load_before'])} before, {_load_text(m['load_after'])} after.",
+        "",
+        "| scenario | measurement | value | target | |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for s in report["scenarios"].values():
+        if s["status"] != "ok":
+            lines.append(f"| `{s['name']}` | {s['status']}: {'; '.join(s['notes'])} | | | |")
+            continue
+        for f in s["figures"][:1]:  # the headline absolute figure, then the targets
+            lines.append(f"| `{s['name']}` | {f['label']} | {_format_value(f['value'], f['unit'])} | | |")
+        for c in s["checks"]:
+            lines.append(
+                f"| `{s['name']}` | {c['label']} | {_format_value(c['value'], c['unit'])} | "
+                f"{c['op'].replace('>=', '≥').replace('<=', '≤')} {_format_value(c['target'], c['unit'])} | "
+                f"{'met' if c['met'] else '**missed**'} |"
+            )
+    return "\n".join(lines)
+
+
+def _load_text(load: list[float] | None) -> str:
+    return "/".join(f"{x:.1f}" for x in load) if load else "unknown"

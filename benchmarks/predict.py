@@ -137,9 +137,9 @@ def run_latency(ctx: RunContext) -> ScenarioResult:
                             f"one dropped {spec_set.megapixels:.0f} MP photo to a result")
     result.params = {"repeats": repeats, "width": spec_set.width, "height": spec_set.height,
                      "backbone": BACKBONE, "input_size": classifier.input_size}
-    result.figure("naive_ms", "naive: PIL + transforms + forward, median", statistics.median(naive_ms), "ms")
     result.figure("ours_p90_ms", "ours: 90th percentile",
                   statistics.quantiles(ours_ms, n=10)[-1] if len(ours_ms) >= 2 else ours_ms[0], "ms")
+    result.figure("naive_ms", "naive: PIL + transforms + forward, median", statistics.median(naive_ms), "ms")
     result.ratio("speedup", "speed-up vs naive", ours_ms, naive_ms)
     result.check("latency_ms", "ours: load + preprocess + forward, median",
                  statistics.median(ours_ms), "<=", LATENCY_TARGET_MS, "ms", ours_ms)

@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:  # `benchmarks` is a top-level folder, not an inst
 from benchmarks import SCENARIO_NAMES  # noqa: E402
 from benchmarks.__main__ import main  # noqa: E402
 from benchmarks.data import ImageSet, ensure_image_set, image_files  # noqa: E402
-from benchmarks.harness import ScenarioResult, alternate, format_table  # noqa: E402
+from benchmarks.harness import ScenarioResult, alternate, format_markdown, format_table  # noqa: E402
 from benchmarks.naive import NaiveTrainRun  # noqa: E402
 
 MACHINE_KEYS = {"cpu", "logical_cores", "torch_threads", "torch", "torchvision", "device",
@@ -107,6 +107,9 @@ def test_table_names_every_scenario_and_target(quick_report):
         assert name in table
     assert ">= 3.00x" in table and "<= 150 ms" in table
     assert table in printed
+    markdown = format_markdown(report)  # the README section (python -m benchmarks.summary)
+    for name in SCENARIO_NAMES:
+        assert f"`{name}`" in markdown
 
 
 def test_alternate_takes_turns_and_pairs_repeats():
