@@ -241,6 +241,15 @@ def _damaged(kind: str, good: pathlib.Path, folder: pathlib.Path):
     elif kind == "header-not-json":
         path.write_bytes(struct.pack("<Q", 64) + b"\xff" * 64 + b"\x00" * 32)
         words = ("json", "damaged", "not a")
+    elif kind == "header-deeply-nested-json":  # 400 kB of brackets: a parser stack bomb
+        raw = b"[" * 200_000 + b"]" * 200_000
+        path.write_bytes(struct.pack("<Q", len(raw)) + raw)
+        words = ("json", "damaged", "not a", "nested")
+    elif kind == "metadata-deeply-nested-json":  # a valid header whose metadata is the bomb
+        header = json.loads(data[8:8 + header_len])
+        header["__metadata__"]["backbone_studio"] = '{"a":' * 100_000 + "1" + "}" * 100_000
+        path.write_bytes(_safetensors_bytes(header, data[8 + header_len:]))
+        words = ("metadata", "damaged", "nested")
     elif kind == "header-json-list":
         path.write_bytes(_safetensors_bytes([1, 2, 3]))  # type: ignore[arg-type]
         words = ("json", "damaged", "not a")
@@ -287,7 +296,8 @@ def _damaged(kind: str, good: pathlib.Path, folder: pathlib.Path):
 
 DAMAGE = ("truncated-0", "truncated-5", "truncated-in-header", "truncated-after-header",
           "truncated-mid-weights", "truncated-last-byte", "random-bytes", "huge-header-length",
-          "header-length-past-end", "header-not-json", "header-json-list", "offsets-past-end",
+          "header-length-past-end", "header-not-json", "header-deeply-nested-json",
+          "metadata-deeply-nested-json", "header-json-list", "offsets-past-end",
           "foreign-safetensors", "class-count-mismatch", "unknown-backbone", "future-format",
           "bad-metadata", "nan-weights", "a-folder", "missing")
 # read_metadata reads only the header: it may or may not notice damage to the weights (load_model
