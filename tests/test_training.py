@@ -173,12 +173,13 @@ def test_batch_events_are_throttled_but_keep_each_epochs_first_and_last(head_run
         per_epoch.setdefault(e.epoch, []).append(e.batch)
     for epoch_batches in per_epoch.values():
         assert epoch_batches[0] == 1 and epoch_batches[-1] == 4  # 128 images / 32
+    assert len(batches) < 4 * len(per_epoch)  # some were held back (head epochs take ms)
     steps = [e.step for _t, e in batches]
     assert steps == sorted(steps) and len(set(steps)) == len(steps)
     previous = None
     for t, e in batches:
-        if e.batch not in (1, e.batches):  # not forced: at least 1/5 s after the previous one
-            assert t - previous >= 0.19
+        if e.batch not in (1, e.batches):  # not forced: 1/5 s after the previous one (+ slack
+            assert t - previous >= 0.1  # for a busy machine; unthrottled gaps are ~1 ms here)
         previous = t
 
 
