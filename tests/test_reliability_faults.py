@@ -241,7 +241,8 @@ class _Evil:
 
 
 @pytest.mark.parametrize("kind", ["pickle-payload", "truncated", "random-bytes", "a-model-file",
-                                  "dataset-changed"])
+                                  "dataset-changed", "right-version-missing-keys",
+                                  "config-not-json", "config-deeply-nested"])
 def test_resume_from_hostile_or_damaged_checkpoint_is_refused(kind, tmp_path):
     from core.modelfile import save_model
     from core.training import Trainer
@@ -259,6 +260,15 @@ def test_resume_from_hostile_or_damaged_checkpoint_is_refused(kind, tmp_path):
         ckpt.write_bytes(ckpt.read_bytes()[: ckpt.stat().st_size // 2])
     elif kind == "random-bytes":
         ckpt.write_bytes(os.urandom(4096))
+    elif kind in ("right-version-missing-keys", "config-not-json", "config-deeply-nested"):
+        from core.training import CHECKPOINT_VERSION
+
+        config = {"right-version-missing-keys": None, "config-not-json": "{{{ not json",
+                  "config-deeply-nested": "[" * 100_000 + "]" * 100_000}[kind]
+        state = {"version": CHECKPOINT_VERSION}
+        if config is not None:
+            state["config"] = config
+        torch.save(state, ckpt)
     elif kind == "a-model-file":
         save_model(tmp_path / "m.safetensors", *_model(0))
         ckpt = tmp_path / "m.safetensors"
