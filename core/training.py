@@ -1140,7 +1140,16 @@ class Trainer:
                     train_batches = rebuild(batch_size)
             seconds = time.monotonic() - t0
             model.eval()
-            val_loss, val_acc, confusion = validate()
+            try:
+                val_loss, val_acc, confusion = validate()
+            except Exception as exc:
+                if not is_out_of_memory(exc):
+                    raise
+                _free_memory(device)
+                raise TrainingError(
+                    f"Out of memory on {device} while validating epoch {epoch}. Set a smaller "
+                    "batch size or image size, or close other programs using the GPU."
+                ) from None
             metrics = per_class_metrics(confusion, self.index.class_names)
             is_best = self._best is None or (val_acc, -val_loss) > (
                 self._best["accuracy"],
