@@ -591,6 +591,23 @@ def make_unicode_tree(root: Path, per_class: int = 4) -> Manifest:
     return manifest
 
 
+def make_undecodable_names_tree(root: Path, per_class: int = 5) -> Manifest:
+    """Names that are not valid UTF-8 (what an old Windows zip unpacks to on Linux): a class
+    folder b"caf\\xe9" (Latin-1 'café') and files with a b"\\xff" byte, next to a normal class.
+    Python sees them with surrogate escapes ('caf\\udce9')."""
+    root = Path(root)
+    manifest = Manifest(root)
+    for i, (raw, colour) in enumerate(((b"caf\xe9", BLUE), (b"dogs", RED))):
+        label = os.fsdecode(raw)
+        for j in range(per_class):
+            path = root / label / os.fsdecode(b"img%d_\xff.png" % j)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(good_png(colour, (24, 24), seed=10 * i + j))
+            manifest.entries.append(Entry(path, "good", "accept", label))
+    manifest.class_names = sorted({e.label for e in manifest.entries})  # type: ignore[misc]
+    return manifest
+
+
 def set_read_only(root: Path) -> None:
     """chmod every file 0444 and every folder 0555 (root ignores this: compare snapshots)."""
     for dirpath, _dirnames, filenames in os.walk(root, topdown=False, followlinks=False):

@@ -323,6 +323,42 @@ def test_unicode_emoji_and_long_names(tmp_path):
     bf.expect_rgb(load_image(longest))
 
 
+def test_names_that_are_not_utf8_scan_train_save_and_predict(tmp_path):
+    """A class folder named b'caf\\xe9' (Latin-1, from an old zip) and files with invalid UTF-8
+    bytes: scanned, trained on, the model saved and loaded with displayable class names."""
+    from core.dataset import scan_folder
+    from core.predict import Classifier
+    from core.training import TrainConfig, Trainer
+
+    manifest = bf.make_undecodable_names_tree(tmp_path / "latin1")
+    result = scan_folder(manifest.root, workers=2)
+    accepted, skipped, _ = bf.scan_accounting(result)
+    assert set(accepted) == manifest.accepted and not skipped
+    config = TrainConfig(backbone="mobilenet_v3_small", strategy="full", pretrained=False,
+                         epochs=1, batch_size=4, image_size=32, device="cpu", num_workers=0)
+    fit = Trainer(config, result.index).fit()
+    assert fit.outcome == "finished", fit.message
+    model = fit.save(tmp_path / "model.safetensors")
+    clf = Classifier.load(model, device="cpu")
+    assert len(clf.class_names) == 2
+    for name in clf.class_names:
+        name.encode("utf-8")  # displayable: no lone surrogates in the saved model
+    predictions = clf.predict([manifest.root])
+    assert len(predictions) == len(manifest.accepted) and all(p.error is None for p in predictions)
+
+
+def test_names_that_are_not_utf8_do_not_crash_the_cli(tmp_path, capsys):
+    """`scan` prints such names instead of dying with UnicodeEncodeError. (pytest's capture,
+    like a desktop terminal with a UTF-8 locale, encodes strictly; this machine's C.UTF-8 locale
+    would hide the bug by using surrogateescape.)"""
+    from core.cli import main
+
+    manifest = bf.make_undecodable_names_tree(tmp_path / "latin1")
+    assert main(["scan", str(manifest.root)]) == 0
+    captured = capsys.readouterr()
+    assert "caf" in captured.out and "dogs" in captured.out
+
+
 # ------------------------------------------------------------------------------------------
 # EXIF: the same pixels in training and in prediction
 
