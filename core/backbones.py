@@ -254,7 +254,7 @@ def build_model(
         )
     model = spec.builder(weights=None)
     if pretrained:
-        model.load_state_dict(_load_cached_state_dict(spec))
+        model.load_state_dict(cached_state_dict(spec))
     if small_input:
         spec.family_info.small_stem(model)
     old_head = head_module(model, spec)
@@ -355,7 +355,9 @@ def _offline_message(spec: BackboneSpec, reason: str) -> str:
     )
 
 
-def _load_cached_state_dict(spec: BackboneSpec) -> dict[str, torch.Tensor]:
+def cached_state_dict(name: str | BackboneSpec) -> dict[str, torch.Tensor]:
+    """The cached ImageNet state dict (1000-class head); WeightsUnavailable if not cached."""
+    spec = get_spec(name)
     _require_weights(spec)
     path = weights_file(spec)
     if not weights_cached(spec):

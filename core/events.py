@@ -28,9 +28,6 @@ class CancelToken:
     def cancelled(self) -> bool:
         return self._event.is_set()
 
-    def __bool__(self) -> bool:  # pragma: no cover - convenience only
-        return self.cancelled
-
 
 @dataclass(frozen=True)
 class ClassMetrics:

@@ -179,7 +179,7 @@ class Classifier:
 
         spec = backbones.get_spec(backbone)
         categories = backbones.imagenet_categories(spec)  # WeightsUnavailable if it has none
-        state = backbones._load_cached_state_dict(spec)  # WeightsUnavailable if not cached
+        state = backbones.cached_state_dict(spec)  # WeightsUnavailable if not cached
         with torch.device("meta"):
             model = spec.builder(weights=None)
         try:
