@@ -343,28 +343,60 @@ def test_killed_training_resumes_from_its_checkpoint(tmp_path, capsys):
     bf.assert_unchanged(before, root, "by the killed and the resumed training")
 
 
+# The CLI's own entry point, run in a fresh interpreter; the only addition is a step counter
+# (and a 50 ms pause per step) so the parent can SIGKILL it provably in the middle of an epoch.
+_COUNTING_CLI = """
+import pathlib, sys, time
+from core import training
+marker, real, calls = pathlib.Path(sys.argv[1]), training.Trainer._train_step, [0]
+def counted(self, *args, **kwargs):
+    out = real(self, *args, **kwargs)
+    calls[0] += 1
+    marker.write_text(str(calls[0]))
+    time.sleep(0.05)
+    return out
+training.Trainer._train_step = counted
+from core.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _steps(marker: Path) -> int:
+    try:
+        return int(marker.read_text() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
 def _run_and_kill(common, ckpt, log) -> tuple[int, int]:
-    """Start the CLI training, SIGKILL it a little after its first checkpoint; returns (the
-    checkpoint's epoch, the first checkpoint's mtime)."""
-    proc = subprocess.Popen(_cli("train", *common), cwd=REPO, env=_env(), stdout=log,
-                            stderr=subprocess.STDOUT)
+    """Start the CLI training, SIGKILL it two steps into the epoch after its first checkpoint;
+    returns (the checkpoint's epoch, the first checkpoint's mtime)."""
+    marker = ckpt.with_name("steps.txt")
+    proc = subprocess.Popen([sys.executable, "-c", _COUNTING_CLI, str(marker), "train", *common],
+                            cwd=REPO, env=_env(), stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 240
-        # wait for the first checkpoint, then a little into the next epoch, then SIGKILL
-        while not ckpt.exists():
-            assert proc.poll() is None, f"training ended early:\n{_read(log)}"
-            assert time.monotonic() < deadline, f"no checkpoint after 240 s:\n{_read(log)}"
-            time.sleep(0.05)
+
+        def wait_for(condition, what):
+            while not condition():
+                assert proc.poll() is None, f"training ended before {what}:\n{_read(log)}"
+                assert time.monotonic() < deadline, f"no {what} after 240 s:\n{_read(log)}"
+                time.sleep(0.01)
+
+        wait_for(ckpt.exists, "the first checkpoint")
         first_mtime = ckpt.stat().st_mtime_ns
-        time.sleep(0.3)
-        assert proc.poll() is None, f"training finished before it could be killed:\n{_read(log)}"
+        per_epoch = _steps(marker)
+        wait_for(lambda: _steps(marker) >= per_epoch + 2, "two steps of the next epoch")
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
+        killed_at = _steps(marker)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    assert per_epoch < killed_at < 2 * per_epoch, (per_epoch, killed_at)  # mid-epoch 2
+    marker.unlink()
     return _checkpoint_epoch(ckpt), first_mtime  # the checkpoint survived the kill intact
 
 
