@@ -173,16 +173,18 @@ def run_self_test(
     *,
     min_accuracy: float = DEFAULT_MIN_ACCURACY,
     progress: Callable[[str], None] | None = None,
+    plan: SelfTestPlan | None = None,
 ) -> SelfTestReport:
     """Run the end-to-end check; never raises for a failed check (see `report.passed/reason`).
 
     `workdir`: where the demo data and model file go. None = a temporary folder that is deleted
     afterwards; a given folder gets a new `self-test-*` subfolder that is kept for inspection.
-    `progress(text)` is called at the start of each stage.
+    `progress(text)` is called at the start of each stage. `plan` overrides the sizes chosen by
+    `quick` (the tests use a tiny one).
     """
     if not 0.0 < min_accuracy <= 1.0:
         raise BackboneStudioError(f"The required accuracy must be in (0, 1]; got {min_accuracy}.")
-    plan = SelfTestPlan.for_mode(quick)
+    plan = plan or SelfTestPlan.for_mode(quick)
     report = SelfTestReport(
         plan=plan, quick=quick, frozen=bool(getattr(sys, "frozen", False)), min_accuracy=min_accuracy
     )
