@@ -101,6 +101,23 @@ class ScanWorker(QObject):
             self.finished.emit()
 
 
+def _lower_this_thread_priority(steps: int = 5) -> None:
+    """Linux: raise this thread's nice value (threads it starts, e.g. torch's intra-op pool,
+    inherit it), so the UI thread wins the CPU while training competes for it. Costs nothing on
+    an idle machine; elsewhere (no per-thread nice) it does nothing."""
+    import os
+    import sys
+    import threading
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + steps))
+    except (OSError, AttributeError):  # not permitted or not supported: train at normal priority
+        pass
+
+
 class TrainWorker(QObject):
     """Runs `core.training.Trainer.fit` and re-emits every core event as `eventEmitted(event)`.
 
@@ -140,6 +157,7 @@ class TrainWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        _lower_this_thread_priority()
         try:
             factory = self._trainer_factory
             if factory is None:

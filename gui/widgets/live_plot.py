@@ -4,7 +4,13 @@ validation loss and accuracy.
 Both plots share one x axis measured in epochs, so a step inside epoch 3 of 10 batches sits at
 2.3 and the validation point of epoch 3 at 3.0; the step curve and the epoch points line up
 without a second axis. Data arrives one event at a time (`add_batch`, `add_epoch`) from the
-training worker; redraws are coalesced by a short timer so a burst of events costs one repaint.
+training worker; redraws are coalesced by a timer so a burst of events costs one repaint.
+
+Painting is kept cheap because it runs on the UI thread while training competes for the CPU:
+axis text is the expensive part of a pyqtgraph repaint, so the axes are only repainted when
+their range really changes (x spans the planned epochs from the start, y ranges are sticky and
+only grow or shrink in steps, axis widths are fixed) and there is no grid (pyqtgraph draws the
+grid as part of the axis, which would make every curve update repaint the axis text too).
 """
 
 from __future__ import annotations
@@ -44,6 +50,15 @@ def ema(values: Iterable[float], smoothing: float = 0.9) -> np.ndarray:
     return out
 
 
+def _nice_ceiling(value: float) -> float:
+    """The next of 1, 1.5, 2, 3, 5, 7.5 x 10^k at or above `value`."""
+    exponent = math.floor(math.log10(value))
+    for mantissa in (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0):
+        if mantissa * 10**exponent >= value:
+            return mantissa * 10**exponent
+    return 10.0 ** (exponent + 1)
+
+
 class _GrowingSeries:
     """An append-only (x, y) series backed by numpy arrays that double when full."""
 
@@ -75,12 +90,12 @@ class _GrowingSeries:
 class LivePlotWidget(QWidget):
     """Two stacked plots: losses (train per step, validation per epoch) and accuracies."""
 
-    REDRAW_MS = 100
+    REDRAW_MS = 250
+    AXIS_WIDTH = 52
 
     def __init__(self, parent: QWidget | None = None, smoothing: float = 0.9):
         super().__init__(parent)
         self.smoothing = smoothing
-        pg.setConfigOptions(antialias=True)
         self._steps = _GrowingSeries()  # x = fractional epoch, y = batch loss
         self._smoothed = np.empty(0)
         self._ema_level = 0.0
@@ -91,6 +106,8 @@ class LivePlotWidget(QWidget):
         self._train_acc = _GrowingSeries()
         self._stage_lines: list[pg.InfiniteLine] = []
         self._last_epoch_seen = 0
+        self._planned_epochs = 0
+        self._loss_top = 0.0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -105,14 +122,19 @@ class LivePlotWidget(QWidget):
         self._style_plot(self.acc_plot, "Accuracy (%)")
         self.acc_plot.setXLink(self.loss_plot)
         self.acc_plot.setYRange(0, 100, padding=0.02)
+        self.acc_plot.disableAutoRange(axis="y")
+        self.loss_plot.hideAxis("bottom")  # shared with the accuracy plot below
         self.acc_plot.getAxis("bottom").setLabel("epoch")
+        for plot in (self.loss_plot, self.acc_plot):
+            plot.disableAutoRange(axis="x")
+        self._set_x_extent(1)
 
         loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         acc_legend = self.acc_plot.addLegend(offset=(-10, -10), labelTextSize="9pt")
         faint = pg.mkPen(color=(*TRAIN_COLOUR, 70), width=1)
         self.raw_curve = self.loss_plot.plot(pen=faint, name="train (per step)")
         self.smooth_curve = self.loss_plot.plot(
-            pen=pg.mkPen(color=TRAIN_COLOUR, width=2), name="train (smoothed)"
+            pen=pg.mkPen(color=TRAIN_COLOUR, width=2), name="train (smoothed)", antialias=True
         )
         self.val_loss_curve = self.loss_plot.plot(
             pen=pg.mkPen(color=VAL_COLOUR, width=2),
@@ -153,15 +175,23 @@ class LivePlotWidget(QWidget):
         self._redraw_timer.setInterval(self.REDRAW_MS)
         self._redraw_timer.timeout.connect(self._on_redraw_timer_timeout)
 
-    @staticmethod
-    def _style_plot(plot: pg.PlotItem, title: str) -> None:
-        plot.showGrid(x=True, y=True, alpha=0.25)
+    def _style_plot(self, plot: pg.PlotItem, title: str) -> None:
         plot.setLabel("left", title)
         plot.setMenuEnabled(False)
-        plot.getViewBox().setMouseEnabled(x=True, y=False)
+        plot.hideButtons()
+        plot.getViewBox().setMouseEnabled(x=False, y=False)
+        plot.getAxis("left").setWidth(self.AXIS_WIDTH)
         for axis in ("left", "bottom"):
             plot.getAxis(axis).setTextPen("k")
             plot.getAxis(axis).setPen(pg.mkPen(120, 120, 120))
+
+    def _set_x_extent(self, epochs: float) -> None:
+        self.loss_plot.setXRange(0, max(1.0, float(epochs)), padding=0.02)
+
+    def set_planned_epochs(self, epochs: int) -> None:
+        """The x axis spans the whole planned run from the start (no rescaling while it grows)."""
+        self._planned_epochs = int(epochs)
+        self._schedule_redraw()
 
     # -- data in -------------------------------------------------------------------------------
 
@@ -171,10 +201,12 @@ class LivePlotWidget(QWidget):
         self._smoothed = np.empty(0)
         self._ema_level = self._ema_weight = 0.0
         self._last_epoch_seen = 0
+        self._planned_epochs = 0
+        self._loss_top = 0.0
         for line in self._stage_lines:
             self.loss_plot.removeItem(line)
         self._stage_lines.clear()
-        self._redraw()
+        self._schedule_redraw()
 
     def add_batch(self, event: BatchEnded) -> None:
         x = (event.epoch - 1) + event.batch / max(1, event.batches)
@@ -217,6 +249,8 @@ class LivePlotWidget(QWidget):
     def set_history(self, history: Iterable[EpochEnded]) -> None:
         """Show a finished fit's per-epoch curves (no per-step data is kept in a result)."""
         self.clear()
+        history = list(history)
+        self.set_planned_epochs(max((e.epochs for e in history), default=1))
         previous_stage = None
         for event in history:
             if previous_stage is not None and event.stage != previous_stage:
@@ -256,13 +290,27 @@ class LivePlotWidget(QWidget):
         self.train_epoch_curve.setData(self._train_loss_epoch.x, self._train_loss_epoch.y)
         self.val_acc_curve.setData(self._val_acc.x, self._val_acc.y)
         self.train_acc_curve.setData(self._train_acc.x, self._train_acc.y)
-        if steps.size:
-            # Clip a few huge early losses out of the view so the interesting part stays readable.
-            finite = steps.y[np.isfinite(steps.y)]
-            tops = [np.percentile(finite, 98) * 1.15] if finite.size else []
-            if self._val_loss.size:
-                tops.append(float(np.nanmax(self._val_loss.y)) * 1.1)
-            if tops and all(math.isfinite(t) for t in tops):
-                self.loss_plot.setYRange(0, max(tops), padding=0.02)
-        else:
-            self.loss_plot.enableAutoRange(axis="y")
+        last_step = math.ceil(steps.x[-1]) if steps.size else 0
+        x_extent = max(1, self._planned_epochs, self._last_epoch_seen, last_step)
+        if abs(self.loss_plot.viewRange()[0][1] - x_extent * 1.02) > 0.05 * x_extent:
+            self._set_x_extent(x_extent)
+        self._update_loss_range()
+
+    def _update_loss_range(self) -> None:
+        """A sticky y range for the losses: changes only when the data leaves it or fills
+        less than half of it (each change repaints the axis text, the costly part)."""
+        values = [self._steps.y, self._val_loss.y, self._train_loss_epoch.y]
+        finite = np.concatenate([v[np.isfinite(v)] for v in values])
+        if not finite.size:
+            return
+        # Clip a few huge early step losses so the interesting part stays readable.
+        step_values = self._steps.y[np.isfinite(self._steps.y)]
+        top = float(np.percentile(step_values, 98)) if step_values.size else 0.0
+        for series in values[1:]:
+            if series.size:
+                top = max(top, float(np.nanmax(series)))
+        if not math.isfinite(top) or top <= 0:
+            return
+        if top > self._loss_top or top < 0.5 * self._loss_top:
+            self._loss_top = _nice_ceiling(top * 1.1)
+            self.loss_plot.setYRange(0, self._loss_top, padding=0.02)

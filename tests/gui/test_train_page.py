@@ -1,0 +1,226 @@
+"""The Train page driven through its real widgets: scanning, training with live plots, cancel,
+closing mid-training, and the UI thread staying responsive while a model trains.
+
+Training uses MobileNetV3-Small from scratch at 32 px on a few generated images, so a fit takes
+seconds on a CPU. Torch runs single-threaded here: on a shared 2-core machine two intra-op
+threads spin-wait on each other (measured 17x slower than one thread under load).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+
+from core.demo import make_demo_dataset
+from core.events import BatchEnded, EpochEnded
+from gui.train_page import LearningRateSpinBox, TrainPage
+from gui.widgets.live_plot import LivePlotWidget, _nice_ceiling, ema
+
+pytestmark = pytest.mark.gui
+
+TINY = "mobilenet_v3_small"
+
+
+@pytest.fixture
+def one_torch_thread():
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture
+def dataset(tmp_path, image_factory):
+    """3 demo classes of 10 images, a 2-image class (a warning) and one unreadable file."""
+    root = make_demo_dataset(tmp_path / "shapes", classes=3, per_class=10, size=32)
+    for i in range(2):
+        image_factory(root / "rare" / f"rare_{i}.png", index=3 + 4 * i, size=32)
+    (root / "circle" / "broken.jpg").write_bytes(b"this is not a JPEG")
+    return root
+
+
+@pytest.fixture
+def page(qtbot, settings):
+    widget = TrainPage(settings.qsettings)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    yield widget
+    assert widget.cancel_and_wait(15000)
+
+
+def scan(qtbot, page, root):
+    page.scan(root)
+    qtbot.waitUntil(lambda: not page.is_scanning(), timeout=20000)
+    assert page.scan_result is not None, page.dataset_summary.text()
+
+
+def tiny_settings(page, epochs: int):
+    page.set_backbone(TINY)
+    page.strategy_combo.setCurrentIndex(page.strategy_combo.findData("full"))
+    page.epochs_spin.setValue(epochs)
+    page.size_spin.setValue(32)
+    assert not page.pretrained_check.isEnabled()  # no weights are cached in the tests
+
+
+def test_scan_fills_class_table_problems_and_warnings(qtbot, page, dataset):
+    scan(qtbot, page, dataset)
+    assert page.class_table.counts() == {"circle": 10, "rare": 2, "square": 10, "triangle": 10}
+    assert page.problems_table.rowCount() == 1
+    assert page.problems_table.item(0, 0).text().endswith("broken.jpg")
+    assert page.problems_table.item(0, 1).text()  # a reason a person can read
+    warnings = [page.warnings_list.item(i).text() for i in range(page.warnings_list.count())]
+    assert any("rare" in w for w in warnings), warnings
+    assert page.dataset_tabs.tabText(1) == "Problems (1)"
+    assert page.start_button.isEnabled()
+    # the plan's automatic values are shown in the "Auto" spin boxes
+    qtbot.waitUntil(lambda: page.epochs_spin.specialValueText() != "Auto", timeout=5000)
+    assert page.epochs_spin.specialValueText().startswith("Auto (")
+
+
+def test_dropping_a_folder_scans_it(qtbot, page, dataset):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dataset))])
+    event = QDropEvent(
+        QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    page.dropEvent(event)
+    assert event.isAccepted()
+    qtbot.waitUntil(lambda: page.scan_result is not None, timeout=20000)
+    assert page.folder_edit.text() == str(dataset)
+    assert len(page.scan_result.index.class_names) == 4
+
+
+def test_a_missing_folder_is_explained(qtbot, page, tmp_path):
+    page.scan(tmp_path / "nowhere")
+    qtbot.waitUntil(lambda: not page.is_scanning(), timeout=10000)
+    assert page.scan_result is None
+    assert "nowhere" in page.error_label.text()
+    assert not page.start_button.isEnabled()
+
+
+def test_training_from_the_page_plots_and_finishes_without_stalling_the_ui(
+    qtbot, page, dataset, one_torch_thread
+):
+    scan(qtbot, page, dataset)
+    tiny_settings(page, epochs=2)
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    with qtbot.waitSignal(page.trainingFinished, timeout=90000) as finished:
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+        assert page.is_training()
+        assert not page.backbone_combo.isEnabled() and page.cancel_button.isEnabled()
+    timer.stop()
+
+    result = finished.args[0]
+    assert result.outcome == "finished"
+    assert page.outcome == "finished" and not page.is_training()
+    assert page.live_plot.step_count > 0
+    assert page.live_plot.epoch_count == 2
+    assert "epoch 2/2" in page.log_view.toPlainText()
+    assert page.backbone_combo.isEnabled() and not page.cancel_button.isEnabled()
+    assert len(gaps) > 20
+    longest = max(gaps[1:])  # the first tick can include the click itself
+    assert longest < 0.100, f"the UI thread stalled for {longest * 1000:.0f} ms while training"
+
+
+def test_cancel_ends_with_cancelled_within_seconds(qtbot, page, dataset, one_torch_thread):
+    scan(qtbot, page, dataset)
+    tiny_settings(page, epochs=200)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.live_plot.epoch_count >= 1, timeout=60000)
+    with qtbot.waitSignal(page.trainingFinished, timeout=10000) as finished:
+        started = time.monotonic()
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    took = time.monotonic() - started
+    assert finished.args[0].outcome == "cancelled"
+    assert finished.args[0].model is not None  # the best epoch so far is kept
+    assert page.outcome == "cancelled"
+    assert "Cancelled" in page.status_label.text()
+    assert took < 5.0
+
+
+def test_closing_mid_training_leaves_no_thread_running(qtbot, page, dataset, one_torch_thread):
+    scan(qtbot, page, dataset)
+    tiny_settings(page, epochs=200)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.live_plot.step_count >= 1, timeout=60000)
+    threads = list(page._threads)
+    assert any(shiboken6.isValid(t) and t.isRunning() for t in threads)
+    page.close()
+    for thread in threads:
+        assert not shiboken6.isValid(thread) or not thread.isRunning()
+    assert not page.is_training()
+
+
+def test_start_without_a_dataset_says_what_to_do(qtbot, page):
+    assert not page.start_button.isEnabled()
+    assert page.start_training() is False
+    assert "dataset" in page.error_label.text().lower()
+
+
+def test_backbone_picker_reads_the_table_and_explains_missing_weights(page):
+    from core.backbones import BACKBONES
+
+    names = [page.backbone_combo.itemData(i) for i in range(page.backbone_combo.count())]
+    assert names == [spec.name for spec in BACKBONES]
+    page.set_backbone("resnet18")
+    assert not page.pretrained_check.isEnabled()
+    assert "not cached" in page.pretrained_note.text()
+    assert "GMACs" in page.backbone_info.text()
+    assert page.download_button.isEnabled() and page.import_button.isEnabled()
+
+
+def test_live_plot_smoothing_and_ranges(qtbot):
+    plot = LivePlotWidget()
+    qtbot.addWidget(plot)
+    losses = [2.0, 1.0, 1.5, 0.5, float("nan"), 0.25]
+    for i, loss in enumerate(losses):
+        plot.add_batch(BatchEnded(epoch=1, batch=i + 1, batches=6, step=i + 1, loss=loss,
+                                  learning_rate=1e-3, images_per_second=10.0))  # fmt: skip
+    expected = ema(losses, plot.smoothing)
+    assert plot.step_count == 6
+    assert plot.smoothed_losses() == pytest.approx(expected, nan_ok=True)
+    assert expected[0] == pytest.approx(2.0)  # bias-corrected: the first value is not pulled to 0
+    assert expected[4] == expected[3]  # a NaN loss keeps the previous level
+    plot.add_epoch(EpochEnded(epoch=1, epochs=3, stage="full", train_loss=1.0, train_accuracy=0.5,
+                              val_loss=0.9, val_accuracy=0.6, per_class=(), confusion=(),
+                              seconds=1.0, images_per_second=10.0, is_best=True))  # fmt: skip
+    assert plot.epoch_count == 1
+    plot.clear()
+    assert plot.step_count == 0 and plot.epoch_count == 0
+    assert [_nice_ceiling(v) for v in (0.9, 1.2, 2.6, 31)] == [1.0, 1.5, 3.0, 50.0]
+
+
+def test_learning_rate_box_steps_along_1_2_5(qtbot):
+    box = LearningRateSpinBox()
+    qtbot.addWidget(box)
+    assert box.text() == "Auto"
+    box.stepBy(1)
+    assert box.value() == pytest.approx(1e-4)
+    box.stepBy(2)
+    assert box.value() == pytest.approx(5e-4)
+    box.stepBy(-2)
+    assert box.value() == pytest.approx(1e-4)
+    box.stepBy(-100)  # stepping below the smallest rate returns to automatic
+    assert box.value() == 0.0 and box.text() == "Auto"
+    box.lineEdit().setText("3e-4")
+    assert box.valueFromText(box.text()) == pytest.approx(3e-4)
