@@ -190,6 +190,43 @@ def test_pickle_refused_as_pretrained_weights(disguise, tmp_path, monkeypatch):
     assert not sentinel.exists()
 
 
+@pytest.mark.parametrize("kind", ["empty", "random-bytes", "huge-header-length",
+                                  "nested-json-header", "truncated-real-weights",
+                                  "wrong-architecture"])
+def test_damaged_pretrained_weights_give_weights_unavailable(kind, tmp_path, monkeypatch):
+    """`weights import` and a damaged file in the hub cache: WeightsUnavailable naming the file."""
+    from core.backbones import build_model, get_spec, import_weights, weights_file
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "hub"))
+    source = tmp_path / f"{kind}.pth"
+    if kind == "empty":
+        source.write_bytes(b"")
+    elif kind == "random-bytes":
+        source.write_bytes(np.random.default_rng(1).integers(0, 256, 2048, np.uint8).tobytes())
+    elif kind == "huge-header-length":
+        source = source.with_suffix(".safetensors")
+        source.write_bytes(struct.pack("<Q", 2**62) + b"{}")
+    elif kind == "nested-json-header":
+        source = source.with_suffix(".safetensors")
+        raw = b"[" * 200_000 + b"]" * 200_000
+        source.write_bytes(struct.pack("<Q", len(raw)) + raw)
+    elif kind == "truncated-real-weights":
+        torch.save(get_spec(BACKBONE).builder(weights=None).state_dict(), source)
+        source.write_bytes(source.read_bytes()[: source.stat().st_size // 3])
+    else:
+        torch.save(get_spec("resnet18").builder(weights=None).state_dict(), source)
+    with pytest.raises(WeightsUnavailable) as info:
+        import_weights(BACKBONE, source)
+    assert source.name in str(info.value)
+    cached = weights_file(BACKBONE)
+    assert not cached.exists(), "a refused file must not land in the cache"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(source.read_bytes())
+    with pytest.raises(WeightsUnavailable) as info:
+        build_model(BACKBONE, 2, pretrained=True)
+    assert cached.name in str(info.value)
+
+
 # ------------------------------------------------------------------------------------------
 # damaged and foreign files: a clear error naming the file
 
