@@ -222,6 +222,96 @@ class CallWorker(QObject):
 
 
 # --------------------------------------------------------------------------------------------
+# Prediction (Classify page)
+# --------------------------------------------------------------------------------------------
+
+import time  # noqa: E402
+
+
+class PredictWorker(QObject):
+    """Classify files, folders (expanded recursively) and in-memory images off the UI thread.
+
+    Signals: `progressed(done, total)` (total 0 while folders are being listed),
+    `predicted(list[Prediction])` in chunks (a few per second at most, so 1,000 files never flood
+    the UI thread), `failed(message)` when the job cannot go on, `finished()` exactly once, last.
+    Unreadable files are not failures: they come back as Predictions with `error` set.
+    `cancel()` may be called from any thread; the job stops at the next batch.
+    """
+
+    progressed = Signal(int, int)
+    predicted = Signal(list)
+    failed = Signal(str)
+    finished = Signal()
+
+    CHUNK_SECONDS = 0.25
+    CHUNK_MAX = 256
+
+    def __init__(self, classifier, paths=(), images=(), top_k: int = 3, batch_size=None):
+        """`paths`: files or folders; `images`: (name, PIL image) pairs, e.g. pasted ones."""
+        super().__init__()
+        self.classifier = classifier
+        self.paths = [str(p) for p in paths]
+        self.images = list(images)
+        self.top_k = top_k
+        self.batch_size = batch_size
+        self.cancel_token = CancelToken()
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_token.cancelled
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._run()
+        except BackboneStudioError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported to the person, traceback to the log
+            self.failed.emit(_unexpected("Prediction", exc))
+        finally:
+            self.finished.emit()
+
+    def _run(self) -> None:
+        from core.predict import expand_paths
+
+        items: list = []
+        if self.paths:
+            self.progressed.emit(0, 0)  # listing folders: indeterminate
+            items.extend(expand_paths(self.paths))
+        items.extend((str(name), image) for name, image in self.images)
+        total = len(items)
+        self.progressed.emit(0, total)
+        if total == 0 or self.cancelled:
+            return
+        chunk: list = []
+        done = 0
+        last_emit = time.monotonic()
+        results = self.classifier.predict_iter(
+            items, top_k=self.top_k, batch_size=self.batch_size, cancel=self.cancel_token
+        )
+        try:
+            for prediction in results:
+                chunk.append(prediction)
+                done += 1
+                now = time.monotonic()
+                if len(chunk) >= self.CHUNK_MAX or now - last_emit >= self.CHUNK_SECONDS:
+                    self.predicted.emit(chunk)
+                    self.progressed.emit(done, total)
+                    chunk = []
+                    last_emit = now
+                if self.cancelled:
+                    break
+        finally:
+            results.close()  # stops its decode pool now, not at garbage collection
+        if chunk:
+            self.predicted.emit(chunk)
+        self.progressed.emit(done, total)
+
+
+# --------------------------------------------------------------------------------------------
 # Interpreter guard: PySide6 6.12 on CPython 3.11 releases one reference to None / True / False
 # too many on every call of a void Qt method (QPainter.setPen, QLabel.setText, QTimer.start ...;
 # measured: -1 per call). On 3.12+ these objects are immortal and nothing happens; on 3.11 the
