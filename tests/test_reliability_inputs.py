@@ -152,12 +152,16 @@ def bad_tree(tmp_path_factory):
     return manifest
 
 
-@pytest.fixture(scope="module")
-def bad_scan(bad_tree):
-    from core.dataset import scan_folder
+@pytest.fixture(scope="module", params=["no-cache", "decoded-cache"])
+def bad_scan(request, bad_tree, tmp_path_factory):
+    """The scan as the CLI runs it (no cache) and as the GUI runs it (filling a cache)."""
+    from core.dataset import DecodedImageCache, scan_folder
 
+    cache = None
+    if request.param == "decoded-cache":
+        cache = DecodedImageCache(memory_budget=4096, spill_dir=tmp_path_factory.mktemp("spill"))
     before = bf.snapshot(bad_tree.root)
-    result = _run_with_timeout(lambda: scan_folder(bad_tree.root, workers=2))
+    result = _run_with_timeout(lambda: scan_folder(bad_tree.root, workers=2, cache=cache))
     bf.assert_unchanged(before, bad_tree.root, "by scan_folder")
     return result
 
