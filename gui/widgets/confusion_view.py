@@ -100,7 +100,10 @@ class ConfusionViewWidget(QWidget):
         avail_w = self.width() - left - 2 * self.MARGIN
         avail_h = self.height() - top - 2 * self.MARGIN
         cell = max(self.MIN_CELL, min(self.MAX_CELL, min(avail_w, avail_h) // n))
-        grid = QRect(self.MARGIN + left, self.MARGIN + top, cell * n, cell * n)
+        # centre the matrix (with its labels) in the space left over
+        dx = max(0, (avail_w - cell * n) // 2)
+        dy = max(0, (avail_h - cell * n) // 2)
+        grid = QRect(self.MARGIN + left + dx, self.MARGIN + top + dy, cell * n, cell * n)
         return grid, cell, left, top
 
     def sizeHint(self) -> QSize:

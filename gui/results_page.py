@@ -1,0 +1,484 @@
+"""The Results page: how good is the model? Overall accuracy, per-class precision / recall / F1,
+the confusion matrix and the training curves, for a fresh training result or for a saved model
+evaluated on a folder. "Save model..." writes the one-file model; "Use for classification"
+hands a saved model's path to the Classify page (saving it first if needed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.dataset import scan_folder
+from core.errors import BackboneStudioError
+from core.events import ClassMetrics, EpochEnded
+from core.metrics import accuracy, confusion_matrix, per_class_metrics
+from core.predict import Classifier
+
+from .widgets.class_table import ClassMetricsTableWidget
+from .widgets.confusion_view import ConfusionViewWidget
+from .widgets.live_plot import LivePlotWidget
+from .workers import CallWorker, start_worker
+
+MODEL_FILTER = "Backbone Studio model (*.safetensors)"
+
+
+@dataclass(frozen=True)
+class FolderEvaluation:
+    """A saved model's accuracy on a class-per-folder dataset."""
+
+    model_path: str
+    model_name: str
+    data_root: str
+    class_names: tuple[str, ...]
+    confusion: tuple[tuple[int, ...], ...]
+    per_class: tuple[ClassMetrics, ...]
+    accuracy: float
+    num_images: int
+    skipped_classes: tuple[str, ...] = ()
+    problems: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (file, reason)
+
+
+def evaluate_folder(model_path: str | Path, folder: str | Path, device: str = "auto",
+                    progress=None, cancel=None) -> FolderEvaluation:  # fmt: skip
+    """Classify every image of a class-per-folder dataset with a saved model and score it.
+
+    Only classes the model knows are scored (the others are listed in `skipped_classes`); a
+    folder with a predefined train/val split is evaluated on its validation part. Runs in a
+    worker: `progress(done, total)` and `cancel` as everywhere else.
+    """
+    classifier = Classifier.load(model_path, device=device)
+    scan = scan_folder(folder, cancel=cancel)
+    index = scan.index
+    samples = list(index.val_samples) if index.val_samples else list(index.samples)
+    model_classes = {name: i for i, name in enumerate(classifier.class_names)}
+    usable = [s for s in samples if index.class_names[s.label] in model_classes]
+    skipped = tuple(n for n in index.class_names if n not in model_classes)
+    if not usable:
+        raise BackboneStudioError(
+            f"None of the classes in {index.root} ({', '.join(index.class_names)}) is a class of "
+            f"the model {Path(model_path).name}. Choose a folder with one subfolder per class of "
+            "the model."
+        )
+    predictions = classifier.predict(
+        [s.path for s in usable], top_k=1, progress=progress, cancel=cancel
+    )
+    if cancel is not None and cancel.cancelled:
+        raise BackboneStudioError("Evaluation cancelled.")
+    y_true, y_pred = [], []
+    problems = [(str(p.path), p.reason) for p in scan.problems]
+    for sample, prediction in zip(usable, predictions, strict=False):
+        if prediction.error is not None:
+            problems.append((str(sample.path), prediction.error))
+            continue
+        y_true.append(model_classes[index.class_names[sample.label]])
+        y_pred.append(model_classes[prediction.label])
+    if not y_true:
+        raise BackboneStudioError(f"None of the {len(usable)} images in {index.root} could be read.")
+    names = list(classifier.class_names)
+    matrix = confusion_matrix(y_true, y_pred, len(names))
+    return FolderEvaluation(
+        model_path=str(model_path),
+        model_name=Path(model_path).name,
+        data_root=str(index.root),
+        class_names=tuple(names),
+        confusion=tuple(tuple(int(v) for v in row) for row in matrix),
+        per_class=per_class_metrics(matrix, names),
+        accuracy=accuracy(matrix),
+        num_images=len(y_true),
+        skipped_classes=skipped,
+        problems=tuple(problems),
+    )
+
+
+def best_epoch(history: Sequence[EpochEnded]) -> EpochEnded | None:
+    """The epoch whose weights a result keeps: the last one flagged best, else the last one."""
+    flagged = [e for e in history if e.is_best]
+    if flagged:
+        return flagged[-1]
+    return history[-1] if history else None
+
+
+def _safe_file_stem(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "model"
+
+
+class ResultsPage(QWidget):
+    """Shows a FitResult (`show_result`) or a FolderEvaluation (`show_evaluation`)."""
+
+    useForClassificationRequested = Signal(str)  # path of a saved model
+    modelSaved = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("resultsPage")
+        self._result = None
+        self._evaluation: FolderEvaluation | None = None
+        self._saved_path: str | None = None
+        self._eval_worker: CallWorker | None = None
+        self._threads: set[QThread] = set()
+        self._build_ui()
+        self._update_buttons()
+
+    # -- UI --------------------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.title_label = QLabel("Results")
+        title_font = QFont(self.title_label.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        self.subtitle_label = QLabel("")
+        self.subtitle_label.setObjectName("muted")
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.subtitle_label)
+        top.addLayout(titles, 1)
+
+        self.accuracy_label = QLabel("")
+        accuracy_font = QFont(self.accuracy_label.font())
+        accuracy_font.setPointSizeF(accuracy_font.pointSizeF() * 2.2)
+        accuracy_font.setBold(True)
+        self.accuracy_label.setFont(accuracy_font)
+        self.accuracy_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.accuracy_caption = QLabel("")
+        self.accuracy_caption.setObjectName("muted")
+        self.accuracy_caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        card = QVBoxLayout()
+        card.addWidget(self.accuracy_label)
+        card.addWidget(self.accuracy_caption)
+        top.addLayout(card)
+        layout.addLayout(top)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("Save model…")
+        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.setToolTip("Write the trained model to one .safetensors file (Ctrl+S)")
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.use_button = QPushButton("Use for classification")
+        self.use_button.setObjectName("primaryButton")
+        self.use_button.setToolTip("Load this model into the Classify page (asks where to save it first)")
+        self.use_button.clicked.connect(self._on_use_button_clicked)
+        self.evaluate_button = QPushButton("Evaluate a model on a folder…")
+        self.evaluate_button.setToolTip(
+            "Score a saved model on a folder with one subfolder per class (the model's classes)"
+        )
+        self.evaluate_button.clicked.connect(self._on_evaluate_button_clicked)
+        self.eval_progress = QProgressBar()
+        self.eval_progress.setMaximumWidth(220)
+        self.eval_progress.setFormat("Evaluating… %v / %m")
+        self.eval_progress.hide()
+        self.eval_cancel_button = QToolButton()
+        self.eval_cancel_button.setText("Stop")
+        self.eval_cancel_button.clicked.connect(self._on_eval_cancel_button_clicked)
+        self.eval_cancel_button.hide()
+        self.saved_label = QLabel("")
+        self.saved_label.setObjectName("muted")
+        self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.use_button)
+        buttons.addSpacing(12)
+        buttons.addWidget(self.saved_label, 1)
+        buttons.addWidget(self.eval_progress)
+        buttons.addWidget(self.eval_cancel_button)
+        buttons.addWidget(self.evaluate_button)
+        layout.addLayout(buttons)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+
+        self.stack = QStackedWidget()
+        self.empty_label = QLabel(
+            "No results yet.\n\nTrain a model on the Train page, or evaluate a saved model on a "
+            "folder with “Evaluate a model on a folder…”."
+        )
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("muted")
+        self.stack.addWidget(self.empty_label)
+
+        content = QSplitter(Qt.Orientation.Vertical)
+        content.setChildrenCollapsible(False)
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.setChildrenCollapsible(False)
+        left = QTabWidget()
+        self.metrics_table = ClassMetricsTableWidget()
+        self.metrics_table.setMinimumWidth(360)
+        self.problems_list = QListWidget()
+        left.addTab(self.metrics_table, "Per class")
+        left.addTab(self.problems_list, "Problems")
+        self.side_tabs = left
+        upper.addWidget(left)
+        self.confusion_view = ConfusionViewWidget()
+        upper.addWidget(self.confusion_view)
+        upper.setStretchFactor(0, 1)
+        upper.setStretchFactor(1, 1)
+        content.addWidget(upper)
+        self.curves = LivePlotWidget()
+        self.curves.setMinimumHeight(200)
+        content.addWidget(self.curves)
+        content.setStretchFactor(0, 3)
+        content.setStretchFactor(1, 2)
+        self.stack.addWidget(content)
+        layout.addWidget(self.stack, 1)
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def show_result(self, result: Any) -> None:
+        """Show a core.training.FitResult: best epoch's metrics, confusion matrix and curves."""
+        self._result = result
+        self._evaluation = None
+        self._saved_path = None
+        metadata = getattr(result, "metadata", None)
+        history = list(getattr(result, "history", []) or [])
+        best = best_epoch(history)
+        class_names = list(metadata.class_names) if metadata is not None else (
+            [m.name for m in best.per_class] if best is not None else []
+        )
+        backbone = metadata.backbone if metadata is not None else "model"
+        self.title_label.setText(f"{backbone} · {len(class_names)} classes")
+        outcome = getattr(result, "outcome", "finished")
+        parts = [
+            "training finished" if outcome == "finished" else f"training {outcome}",
+            f"{len(history)} epoch(s)",
+        ]
+        if best is not None:
+            parts.append(f"best epoch {best.epoch}")
+        if metadata is not None:
+            parts.append(f"{metadata.input_size} px")
+        message = getattr(result, "message", "")
+        self.subtitle_label.setText(" · ".join(parts) + (f"\n{message}" if message else ""))
+
+        if best is not None:
+            self._show_metrics(best.val_accuracy, "validation accuracy", best.per_class,
+                               best.confusion, class_names)  # fmt: skip
+        else:
+            metrics = dict(getattr(metadata, "metrics", {}) or {})
+            self._show_metrics(float(metrics.get("val_accuracy", 0.0)), "validation accuracy",
+                               (), None, class_names)  # fmt: skip
+        self.curves.setVisible(bool(history))
+        self.curves.set_history(history)
+        self.problems_list.clear()
+        self.side_tabs.setTabText(1, "Problems")
+        self.saved_label.setText("Not saved yet.")
+        self.stack.setCurrentIndex(1)
+        self._update_buttons()
+
+    def show_evaluation(self, evaluation: FolderEvaluation) -> None:
+        """Show how a saved model scored on a folder."""
+        self._result = None
+        self._evaluation = evaluation
+        self._saved_path = evaluation.model_path
+        self.title_label.setText(f"{evaluation.model_name} on {Path(evaluation.data_root).name}")
+        subtitle = f"{evaluation.num_images:,} images from {evaluation.data_root}"
+        if evaluation.skipped_classes:
+            subtitle += f"\nSkipped (not classes of the model): {', '.join(evaluation.skipped_classes)}"
+        self.subtitle_label.setText(subtitle)
+        self._show_metrics(evaluation.accuracy, "accuracy on the folder", evaluation.per_class,
+                           evaluation.confusion, evaluation.class_names)  # fmt: skip
+        self.curves.set_history([])
+        self.curves.hide()
+        self.problems_list.clear()
+        for path, reason in evaluation.problems:
+            self.problems_list.addItem(f"{path}: {reason}")
+        count = len(evaluation.problems)
+        self.side_tabs.setTabText(1, f"Problems ({count})" if count else "Problems")
+        self.saved_label.setText(evaluation.model_path)
+        self.stack.setCurrentIndex(1)
+        self._update_buttons()
+
+    def _show_metrics(self, overall: float, caption: str, per_class, confusion, class_names) -> None:
+        self.accuracy_label.setText(f"{100 * overall:.1f}%")
+        self.accuracy_caption.setText(caption)
+        self.metrics_table.set_metrics(per_class)
+        if confusion is not None and len(class_names) == len(confusion):
+            matrix = np.asarray(confusion, dtype=np.int64)
+            # Hide classes that never occur in large label sets (e.g. 1000 ImageNet classes).
+            if len(class_names) > 30:
+                keep = [i for i in range(len(class_names)) if matrix[i].sum() or matrix[:, i].sum()]
+                matrix = matrix[np.ix_(keep, keep)]
+                class_names = [class_names[i] for i in keep]
+            self.confusion_view.set_matrix(matrix, class_names)
+        else:
+            self.confusion_view.clear()
+
+    @property
+    def saved_path(self) -> str | None:
+        return self._saved_path
+
+    def _update_buttons(self) -> None:
+        has_result = self._result is not None and getattr(self._result, "model", None) is not None
+        self.save_button.setEnabled(has_result)
+        self.use_button.setEnabled(has_result or self._saved_path is not None)
+        evaluating = self._eval_worker is not None
+        self.evaluate_button.setEnabled(not evaluating)
+
+    # -- saving and using ------------------------------------------------------------------------
+
+    def _default_save_path(self) -> str:
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = Path(documents) if documents else Path.home()
+        metadata = getattr(self._result, "metadata", None)
+        stem = "model"
+        if metadata is not None:
+            stem = _safe_file_stem(f"{metadata.backbone}-{len(metadata.class_names)}-classes")
+        return str(folder / f"{stem}.safetensors")
+
+    def save_model(self, path: str | Path | None = None) -> str | None:
+        """Save the shown training result; asks for a file name when `path` is None.
+
+        Returns the saved path, or None if the user cancelled or saving failed (shown in a box).
+        """
+        if self._result is None or getattr(self._result, "model", None) is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save model", self._saved_path or self._default_save_path(), MODEL_FILTER
+            )
+            if not chosen:
+                return None
+            path = chosen
+        path = Path(path)
+        if path.suffix.lower() != ".safetensors":
+            path = path.with_name(path.name + ".safetensors")
+        try:
+            saved = self._result.save(path)
+        except Exception as exc:  # noqa: BLE001 - disk full, permissions, ...: shown to the user
+            QMessageBox.warning(self, "Save model", f"Could not save the model to {path}:\n{exc}")
+            return None
+        self._saved_path = str(saved or path)
+        self.saved_label.setText(f"Saved to {self._saved_path}")
+        self._update_buttons()
+        self.modelSaved.emit(self._saved_path)
+        return self._saved_path
+
+    @Slot()
+    def _on_save_button_clicked(self) -> None:
+        self.save_model()
+
+    @Slot()
+    def _on_use_button_clicked(self) -> None:
+        self.use_for_classification()
+
+    def use_for_classification(self) -> str | None:
+        path = self._saved_path
+        if path is None or not Path(path).is_file():
+            path = self.save_model()
+        if path is not None:
+            self.useForClassificationRequested.emit(path)
+        return path
+
+    # -- evaluating --------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_evaluate_button_clicked(self) -> None:
+        model, _ = QFileDialog.getOpenFileName(
+            self, "Evaluate which model?", self._saved_path or str(Path.home()), MODEL_FILTER
+        )
+        if not model:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Evaluate on which folder? (one subfolder per class)", str(Path(model).parent)
+        )
+        if folder:
+            self.evaluate(model, folder)
+
+    def evaluate(self, model_path: str | Path, folder: str | Path, device: str = "auto") -> None:
+        """Evaluate a saved model on a folder in a worker; shows the result when done."""
+        if self._eval_worker is not None:
+            return
+        worker = CallWorker(
+            evaluate_folder, str(model_path), str(folder), device=device,
+            description="Evaluating", with_progress=True,
+        )  # fmt: skip
+        worker.progressed.connect(self._on_eval_progressed)
+        worker.succeeded.connect(self._on_eval_succeeded)
+        worker.failed.connect(self._on_eval_failed)
+        worker.finished.connect(self._on_eval_finished)
+        self._eval_worker = worker
+        self.eval_progress.setRange(0, 0)
+        self.eval_progress.show()
+        self.eval_cancel_button.show()
+        thread = start_worker(worker, QCoreApplication.instance())
+        self._threads.add(thread)
+        thread.finished.connect(self._on_thread_finished)
+        self._update_buttons()
+
+    @Slot(int, int)
+    def _on_eval_progressed(self, done: int, total: int) -> None:
+        self.eval_progress.setRange(0, max(1, total))
+        self.eval_progress.setValue(done)
+
+    @Slot(object)
+    def _on_eval_succeeded(self, evaluation: object) -> None:
+        self.show_evaluation(evaluation)
+
+    @Slot(str)
+    def _on_eval_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Evaluate", message)
+
+    @Slot()
+    def _on_eval_finished(self) -> None:
+        self._eval_worker = None
+        self.eval_progress.hide()
+        self.eval_cancel_button.hide()
+        self._update_buttons()
+
+    @Slot()
+    def _on_eval_cancel_button_clicked(self) -> None:
+        if self._eval_worker is not None:
+            self._eval_worker.cancel()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        # No sender(): the thread may already be deleted (deleteLater); prune what has ended.
+        self._threads = {t for t in self._threads if shiboken6.isValid(t) and not t.isFinished()}
+
+    def cancel_and_wait(self, timeout_ms: int = 10000) -> bool:
+        """Stop a running evaluation and wait for its thread (used when the window closes)."""
+        from PySide6.QtCore import QDeadlineTimer
+
+        if self._eval_worker is not None:
+            self._eval_worker.cancel()
+        def running() -> list[QThread]:
+            self._threads = {t for t in self._threads if shiboken6.isValid(t)}
+            return [t for t in self._threads if t.isRunning()]
+
+        deadline = QDeadlineTimer(timeout_ms)
+        while running() and not deadline.hasExpired():
+            QCoreApplication.processEvents()
+            for thread in running():
+                thread.wait(20)
+        return not running()
