@@ -232,6 +232,17 @@ def test_symlink_loop_terminates_and_counts_once(tmp_path):
     assert links == {manifest.root / "cats" / "loop", manifest.root / "dogs" / "up"}
 
 
+def test_symlink_loop_in_prediction_terminates_and_counts_once(tmp_path, tiny_model):
+    from core.predict import Classifier, expand_paths
+
+    manifest = bf.make_symlink_loop_tree(tmp_path / "loop")
+    paths = _run_with_timeout(lambda: expand_paths([manifest.root]), 60)
+    assert len(paths) == len(set(map(os.path.realpath, paths))) == len(manifest.accepted)
+    clf = Classifier.load(tiny_model, device="cpu")
+    predictions = _run_with_timeout(lambda: clf.predict([manifest.root]), 60)
+    assert len(predictions) == len(manifest.accepted) and all(p.error is None for p in predictions)
+
+
 def test_broken_symlink_is_a_problem_not_a_crash(tmp_path):
     from core.dataset import scan_folder
 
