@@ -65,6 +65,10 @@ from .metrics import accuracy, confusion_matrix, per_class_metrics
 
 log = logging.getLogger(__name__)
 
+_CHECKPOINT_KEYS = frozenset(
+    {"model", "optimizer", "scheduler", "epoch", "stage", "stage_epoch", "best", "rng", "config",
+     "resolved", "class_names", "fingerprint", "history"}
+)  # fmt: skip
 STRATEGIES = ("auto", "head", "partial", "full", "two_stage")
 SCHEDULES = ("onecycle", "cosine")
 CHECKPOINT_VERSION = 1
@@ -191,8 +195,11 @@ class TrainConfig:
     def from_json(cls, text: str) -> TrainConfig:
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BackboneStudioError(f"The training settings are not valid JSON: {exc}") from None
+        except (json.JSONDecodeError, RecursionError, TypeError) as exc:
+            reason = str(exc) if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+            raise BackboneStudioError(
+                f"The training settings are not valid JSON: {reason}"
+            ) from None
         if not isinstance(data, dict):
             raise BackboneStudioError("The training settings must be a JSON object.")
         known = {f.name for f in dataclasses.fields(cls)}
@@ -895,6 +902,7 @@ class Trainer:
         from .modelfile import new_metadata
 
         event: EpochEnded = best["event"]
+        names = displayable_names(self.index.class_names)
         config = json.loads(self.config.to_json())
         config["resolved"] = setup.resolved()
         metrics = {
@@ -904,7 +912,10 @@ class Trainer:
             "val_loss": event.val_loss,
             "train_loss": event.train_loss,
             "train_accuracy": event.train_accuracy,
-            "per_class": [dataclasses.asdict(m) for m in event.per_class],
+            "per_class": [
+                {**dataclasses.asdict(m), "name": name}
+                for m, name in zip(event.per_class, names, strict=True)
+            ],
             "confusion": [list(row) for row in event.confusion],
             "num_train": len(setup.train_samples),
             "num_val": len(setup.val_samples),
@@ -921,7 +932,7 @@ class Trainer:
         }
         return new_metadata(
             setup.spec.name,
-            self.index.class_names,
+            names,
             setup.image_size,
             setup.spec.mean,
             setup.spec.std,
@@ -967,8 +978,14 @@ class Trainer:
         first_stage, first_epoch_in_stage = 0, 0
         bad_epochs = 0
         if checkpoint is not None:
-            model.load_state_dict(checkpoint["model"])
-            self._history = [_epoch_from_dict(d) for d in checkpoint["history"]]
+            try:
+                model.load_state_dict(checkpoint["model"])
+                self._history = [_epoch_from_dict(d) for d in checkpoint["history"]]
+            except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+                raise ResumeError(
+                    f"The checkpoint {self._resume_path} does not fit this model or is damaged "
+                    f"({type(exc).__name__}: {str(exc)[:160]}). Start a new training."
+                ) from None
             self._epochs_done = checkpoint["epoch"]
             if checkpoint["best"] is not None:
                 best = dict(checkpoint["best"])
@@ -1636,7 +1653,22 @@ class Trainer:
             raise ResumeError(
                 f"{path} is not a Backbone Studio training checkpoint (or comes from another version)."
             )
-        saved = TrainConfig.from_json(state["config"])
+        missing = sorted(_CHECKPOINT_KEYS - set(state))
+        if missing:
+            raise ResumeError(
+                f"The checkpoint {path} is incomplete (no {', '.join(missing)}); it is damaged or "
+                "was not written by Backbone Studio. Start a new training."
+            )
+        try:
+            saved = TrainConfig.from_json(state["config"])
+            saved_strategy = state["resolved"]["strategy"]
+            saved_classes = [str(name) for name in state["class_names"]]
+        except (BackboneStudioError, RecursionError, TypeError, KeyError, ValueError) as exc:
+            reason = str(exc) if isinstance(exc, BackboneStudioError) else type(exc).__name__
+            raise ResumeError(
+                f"The checkpoint {path} holds damaged training settings ({reason[:200]}). "
+                "Start a new training."
+            ) from None
         now = self.config
         resolved_now = now.strategy
         if resolved_now == "auto":
@@ -1645,7 +1677,7 @@ class Trainer:
             f"{name}: checkpoint {old!r}, now {new!r}"
             for name, old, new in (
                 ("backbone", saved.backbone, now.backbone),
-                ("strategy", state["resolved"]["strategy"], resolved_now),
+                ("strategy", saved_strategy, resolved_now),
                 ("pretrained", saved.pretrained, now.pretrained),
             )
             if old != new
@@ -1656,24 +1688,36 @@ class Trainer:
                 "Resume with the same settings, or start a new training."
             )
         if (
-            list(state["class_names"]) != list(self.index.class_names)
+            saved_classes != list(self.index.class_names)
             or state["fingerprint"] != self.index.fingerprint()
         ):
             raise ResumeError(
                 f"The dataset changed since the checkpoint {path} was written (files were added, "
                 "removed or modified). Resuming would mix two datasets; start a new training."
             )
+        self._resume_path = path
         return state
 
     def _apply_checkpoint_setup(self, setup: _Setup, state: dict) -> None:
         """Continue with the choices the checkpointed run made, not fresh automatic ones."""
-        resolved = state["resolved"]
-        setup.image_size = resolved["image_size"]
-        setup.small_input = resolved["small_input"]
-        setup.batch_size = resolved["batch_size"]
-        setup.learning_rate = resolved["learning_rate"]
-        setup.class_weights = resolved["class_weights"]
-        setup.stages = [_Stage(n, e, list(lrs), note) for n, e, lrs, note in resolved["stages"]]
+        try:
+            resolved = state["resolved"]
+            setup.image_size = int(resolved["image_size"])
+            setup.small_input = bool(resolved["small_input"])
+            setup.batch_size = int(resolved["batch_size"])
+            setup.learning_rate = float(resolved["learning_rate"])
+            setup.class_weights = resolved["class_weights"]
+            setup.stages = [
+                _Stage(str(n), int(e), [float(x) for x in lrs], str(note))
+                for n, e, lrs, note in resolved["stages"]
+            ]
+            if not setup.stages or not 0 <= int(state["stage"]) < len(setup.stages):
+                raise ValueError("stage out of range")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ResumeError(
+                f"The checkpoint {self._resume_path} holds damaged settings "
+                f"({type(exc).__name__}: {str(exc)[:120]}). Start a new training."
+            ) from None
         setup.notes.append(
             "Resuming: image size, batch size, epochs and learning rates as in the checkpoint."
         )
@@ -1700,6 +1744,27 @@ class _DeviceBatches:
                 ),
                 y.to(self.device, non_blocking=self.non_blocking),
             )
+
+
+def displayable_names(names) -> list[str]:
+    """Class names as valid UTF-8 text for the model file and the screen.
+
+    A folder name that is not UTF-8 on disk (e.g. Latin-1 'caf\xe9' from an old zip) reaches
+    Python with lone surrogates, which JSON/safetensors cannot encode. Such names are re-read as
+    Latin-1 ('café'); should two names then collide, the later one gets a numbered suffix.
+    """
+    result: list[str] = []
+    for name in names:
+        name = str(name)
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            name = name.encode("utf-8", "surrogateescape").decode("latin-1")
+        candidate, n = name, 2
+        while candidate in result:
+            candidate, n = f"{name} ({n})", n + 1
+        result.append(candidate)
+    return result
 
 
 def _epoch_from_dict(data: dict) -> EpochEnded:

@@ -30,7 +30,7 @@ from core.events import (
     StageStarted,
 )
 from core.modelfile import load_model
-from core.training import TrainConfig, Trainer
+from core.training import TrainConfig, Trainer, displayable_names
 
 
 @pytest.fixture(autouse=True)
@@ -401,3 +401,21 @@ def test_a_file_that_breaks_after_the_scan_is_skipped_with_a_warning(tmp_path, r
     assert result.outcome == "finished", result.message
     warnings = [e.message for e in recorder.of(Logged) if e.level == "warning"]
     assert len([w for w in warnings if str(broken) in w]) == 1
+
+
+def test_class_names_that_are_not_utf8_become_displayable():
+    latin1 = b"caf\xe9".decode("utf-8", "surrogateescape")  # how Python sees such a folder
+    names = displayable_names(["dogs", latin1, "café"])
+    assert names == ["dogs", "café", "café (2)"]
+    for name in names:
+        name.encode("utf-8")
+
+
+def test_damaged_checkpoint_settings_are_refused_naming_the_file(shapes32, tmp_path):
+    from core.training import CHECKPOINT_VERSION
+
+    path = tmp_path / "odd.ckpt"
+    torch.save({"version": CHECKPOINT_VERSION, "config": "[" * 50_000}, path)
+    result = Trainer(head_config(), shapes32).fit(resume=path)
+    assert result.outcome == "failed" and isinstance(result.error, ResumeError)
+    assert str(path) in result.message and "incomplete" in result.message
