@@ -21,6 +21,7 @@ and returns a `Manifest` that says, per file, what should happen. Helpers build 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -630,6 +631,17 @@ def set_writable(root: Path) -> None:
             p = os.path.join(dirpath, name)
             if not os.path.islink(p):
                 os.chmod(p, 0o644)
+
+
+@contextlib.contextmanager
+def read_only(root: Path):
+    """`with read_only(root):` the tree is 0444/0555 inside the block and writable again after.
+    As root (CI containers) chmod stops nothing: prove "no writes" with snapshot()."""
+    set_read_only(root)
+    try:
+        yield Path(root)
+    finally:
+        set_writable(root)
 
 
 Snapshot = dict[str, tuple]

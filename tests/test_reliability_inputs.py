@@ -7,6 +7,7 @@ files present; and the folder's bytes and mtimes are the same afterwards (also w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import threading
@@ -477,9 +478,7 @@ def test_folder_unchanged_by_scan_train_predict(read_only, tmp_path, capsys):
     manifest = bf.make_bad_tree(tmp_path / "photos", per_class=5)
     out_dir = tmp_path / "outputs"
     out_dir.mkdir()
-    if read_only:
-        bf.set_read_only(manifest.root)
-    try:
+    with bf.read_only(manifest.root) if read_only else contextlib.nullcontext():
         before = bf.snapshot(manifest.root)
         scan_folder(manifest.root, workers=2)
         bf.assert_unchanged(before, manifest.root, "by scan_folder")
@@ -501,9 +500,6 @@ def test_folder_unchanged_by_scan_train_predict(read_only, tmp_path, capsys):
         main(["evaluate", str(model), str(manifest.root), "--device", "cpu"])
         bf.assert_unchanged(before, manifest.root, "by cli predict/evaluate")
         capsys.readouterr()
-    finally:
-        if read_only:
-            bf.set_writable(manifest.root)
 
 
 def test_read_only_snapshot_helper_detects_writes(tmp_path):
