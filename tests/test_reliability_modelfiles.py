@@ -182,6 +182,7 @@ def test_pickle_refused_as_pretrained_weights(disguise, tmp_path, monkeypatch):
     assert not sentinel.exists()
 
     cached = weights_file(BACKBONE)
+    assert tmp_path in cached.parents, "the hub cache must be this test's own"
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(path.read_bytes())
     with pytest.raises(WeightsUnavailable) as info:
@@ -219,6 +220,7 @@ def test_damaged_pretrained_weights_give_weights_unavailable(kind, tmp_path, mon
         import_weights(BACKBONE, source)
     assert source.name in str(info.value)
     cached = weights_file(BACKBONE)
+    assert tmp_path in cached.parents, "the hub cache must be this test's own"
     assert not cached.exists(), "a refused file must not land in the cache"
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(source.read_bytes())
