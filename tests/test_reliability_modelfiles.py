@@ -194,6 +194,7 @@ def test_pickle_refused_as_pretrained_weights(disguise, tmp_path, monkeypatch):
 @pytest.mark.parametrize("kind", ["empty", "random-bytes", "huge-header-length",
                                   "nested-json-header", "truncated-real-weights",
                                   "wrong-architecture"])
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # torch.load probing random bytes
 def test_damaged_pretrained_weights_give_weights_unavailable(kind, tmp_path, monkeypatch):
     """`weights import` and a damaged file in the hub cache: WeightsUnavailable naming the file."""
     from core.backbones import build_model, get_spec, import_weights, weights_file
