@@ -496,8 +496,8 @@ def test_folder_unchanged_by_scan_train_predict(read_only, tmp_path, capsys):
         failed = {Path(p.source): p.error for p in predictions if p.error is not None}
         for path, error in failed.items():
             assert path in manifest.skipped, f"{path.name} failed in prediction: {error}"
-        main(["predict", str(model), str(manifest.root), "--device", "cpu"])
-        main(["evaluate", str(model), str(manifest.root), "--device", "cpu"])
+        assert main(["predict", str(model), str(manifest.root), "--device", "cpu"]) == 0
+        assert main(["evaluate", str(model), str(manifest.root), "--device", "cpu"]) == 0
         bf.assert_unchanged(before, manifest.root, "by cli predict/evaluate")
         capsys.readouterr()
 
