@@ -419,3 +419,13 @@ def test_damaged_checkpoint_settings_are_refused_naming_the_file(shapes32, tmp_p
     result = Trainer(head_config(), shapes32).fit(resume=path)
     assert result.outcome == "failed" and isinstance(result.error, ResumeError)
     assert str(path) in result.message and "incomplete" in result.message
+
+
+def test_early_stopping_ends_a_run_that_stopped_improving(shapes32, resnet18_weights):
+    # a learning rate too small to change float32 weights: validation never improves after epoch 1
+    config = head_config(epochs=30, learning_rate=1e-12, early_stopping=3)
+    recorder = Recorder()
+    result = Trainer(config, shapes32, [recorder]).fit()
+    assert result.outcome == "finished", result.message
+    assert [e.epoch for e in result.history] == [1, 2, 3, 4] and result.best_epoch == 1
+    assert any("Early stopping" in e.message for e in recorder.of(Logged))
