@@ -429,3 +429,20 @@ def test_early_stopping_ends_a_run_that_stopped_improving(shapes32, resnet18_wei
     assert result.outcome == "finished", result.message
     assert [e.epoch for e in result.history] == [1, 2, 3, 4] and result.best_epoch == 1
     assert any("Early stopping" in e.message for e in recorder.of(Logged))
+
+
+@pytest.mark.parametrize("kind", ["onecycle", "cosine"])
+def test_schedules_warm_up_then_anneal(kind):
+    from core.training import _Schedule
+
+    schedule = _Schedule(kind, epochs=10)
+    factors = [schedule.factor(i / 100) for i in range(101)]
+    peak = factors.index(max(factors))
+    assert factors[0] < 0.05 and max(factors) == pytest.approx(1.0, abs=0.01)
+    assert 0 < peak <= 25  # warm-up first
+    assert all(a >= b - 1e-12 for a, b in zip(factors[peak:-1], factors[peak + 1 :], strict=True))
+    assert factors[-1] < 1e-4
+    optimizer = torch.optim.AdamW(
+        [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 1.0, "peak_lr": 0.5}]
+    )
+    assert schedule.apply(optimizer, 0.5) == pytest.approx(0.5 * schedule.factor(0.5))
