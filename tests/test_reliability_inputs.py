@@ -201,6 +201,29 @@ def test_scan_labels_and_classes(bad_tree, bad_scan):
     assert not {"__MACOSX", ".ipynb_checkpoints"} & set(index.class_names)
 
 
+def test_cli_scan_lists_every_skip_and_its_numbers_add_up(bad_tree, capsys):
+    """What a person reads: each skipped file with its reason, and used + skipped + ignored
+    equal to the files in the folder (an ignored folder such as __MACOSX/ holds several)."""
+    import re
+
+    from core.cli import main
+
+    assert main(["scan", str(bad_tree.root)]) == 0
+    out = capsys.readouterr().out
+    for path in bad_tree.skipped:
+        line = next((ln for ln in out.splitlines() if str(path) in ln), None)
+        assert line is not None, f"{path} is not listed:\n{out}"
+        assert bf.KINDS_BY_NAME[next(e.kind for e in bad_tree.entries if e.path == path)
+                                ].matches_reason(line), line
+    used = int(re.search(r"^total\s+(\d+)", out, re.M).group(1))
+    skipped = int(re.search(r"(\d+) file\(s\) cannot be used", out).group(1))
+    ignored = int(re.search(r"ignored: (\d+)", out).group(1))
+    assert (used, skipped) == (len(bad_tree.accepted), len(bad_tree.skipped))
+    assert used + skipped + ignored == len(bad_tree.files_present()), (
+        f"the printed numbers do not add up to the {len(bad_tree.files_present())} files:\n"
+        + out[-400:])
+
+
 @pytest.mark.parametrize("kind", bf.CONVERT_KINDS, ids=lambda k: k.name)
 def test_decoded_cache_gives_the_converted_pixels(kind, bad_tree, tmp_path):
     """The training path (DecodedImageCache, as used by scan and ImageDataset) converts exactly
