@@ -37,11 +37,7 @@ from .widgets.drop_zone import DropZoneWidget, mime_contents
 from .widgets.prediction_view import PredictionViewWidget, qimage_to_pil
 from .workers import CallWorker, PredictWorker, start_worker
 
-IMAGE_FILTER = (
-    "Images ("
-    + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES))
-    + ");;All files (*)"
-)
+IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ");;All files (*)"
 MODEL_FILTER = "Backbone Studio models (*.safetensors);;All files (*)"
 
 
@@ -242,9 +238,16 @@ class ClassifyPage(QWidget):
         self.results_view = PredictionViewWidget(parent=self)
         self.results_model = self.results_view.source_model
 
+        # The empty state is a card of readable width, centred at the top of the page.
+        self.empty_state.setMaximumWidth(980)
+        empty_host = QWidget(self)
+        empty_layout = QHBoxLayout(empty_host)
+        empty_layout.setContentsMargins(0, 8, 0, 0)
+        empty_layout.addWidget(self.empty_state, 1, Qt.AlignmentFlag.AlignTop)
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.empty_state)
+        self.stack.addWidget(empty_host)
         self.stack.addWidget(self.results_view)
+        self._empty_host = empty_host
 
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setTextVisible(True)
@@ -280,7 +283,7 @@ class ClassifyPage(QWidget):
         loading = self._loader is not None
         # A big drop target while there is nothing to show; a slim one above the results.
         show_stack = not has_model or has_results or predicting
-        self.stack.setCurrentWidget(self.results_view if has_model else self.empty_state)
+        self.stack.setCurrentWidget(self.results_view if has_model else self._empty_host)
         self.stack.setVisible(show_stack)
         self.drop_zone.set_compact(show_stack)
         self.export_button.setEnabled(has_results and not predicting)
@@ -417,8 +420,20 @@ class ClassifyPage(QWidget):
     # ------------------------------------------------------------------------------ input
     @Slot(list)
     def classify_paths(self, paths: list) -> None:
-        """Classify files and folders (recursively); queued while another job runs."""
+        """Classify files and folders (recursively); queued while another job runs.
+
+        A `.safetensors` file among them is loaded as the model instead.
+        """
         paths = [str(p) for p in paths if str(p)]
+        # A dropped model file is loaded, not classified.
+        models = [p for p in paths if p.lower().endswith(".safetensors") and os.path.isfile(p)]
+        paths = [p for p in paths if p not in models]
+        if models:
+            if len(models) > 1:
+                self.statusMessage.emit(
+                    f"{len(models)} model files were dropped; loading {Path(models[0]).name}."
+                )
+            self.load_model(models[0])
         if not paths:
             return
         self.settings.set_last_folder("images", paths[0])
@@ -613,7 +628,9 @@ class ClassifyPage(QWidget):
             self.export_csv(path)
         except OSError as exc:
             QMessageBox.warning(
-                self, "Could not save the results", f"Could not write {path}:\n{exc.strerror or exc}"
+                self,
+                "Could not save the results",
+                f"Could not write {path}:\n{exc.strerror or exc}",
             )
 
 

@@ -51,7 +51,9 @@ def _device_text(device=None) -> str:
 
 
 def _device_kind(info) -> str:
-    return {"cpu": "CPU", "cuda": f"GPU {info.id}", "mps": "Apple GPU (MPS)"}.get(info.kind, info.id)
+    return {"cpu": "CPU", "cuda": f"GPU {info.id}", "mps": "Apple GPU (MPS)"}.get(
+        info.kind, info.id
+    )
 
 
 def versions_text() -> str:
@@ -213,7 +215,9 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.page_actions = []
         for index, name in enumerate(("&Classify", "&Train", "&Results")):
-            action = self._action(name, lambda _=False, i=index: self.show_page(i), f"Ctrl+{index + 1}")
+            action = self._action(
+                name, lambda _=False, i=index: self.show_page(i), f"Ctrl+{index + 1}"
+            )
             self.page_actions.append(action)
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)

@@ -345,9 +345,11 @@ class PredictionDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics
         name_w = min(max(80, int(rect.width() * 0.45)), 220)
         pct_w = metrics.horizontalAdvance("100.0%") + 6
-        bar_w = max(20, rect.width() - name_w - pct_w - 8)
+        bar_w = max(20, min(360, rect.width() - name_w - pct_w - 8))  # long bars read badly
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text_color = option.palette.highlightedText().color() if selected else QColor(COLORS["text"])
+        text_color = (
+            option.palette.highlightedText().color() if selected else QColor(COLORS["text"])
+        )
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for i, (name, score) in enumerate(entries):
@@ -387,7 +389,11 @@ class PredictionDelegate(QStyledItemDelegate):
         painter.setPen(QColor(COLORS["error"]))
         painter.drawText(
             option.rect.adjusted(6, 4, -6, -4),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap),
+            int(
+                Qt.AlignmentFlag.AlignLeft
+                | Qt.AlignmentFlag.AlignVCenter
+                | Qt.TextFlag.TextWordWrap
+            ),
             message,
         )
         painter.restore()

@@ -62,7 +62,16 @@ def test_loading_a_model_updates_the_status_bar_and_recent_models(
 
 def test_page_shortcuts_and_menus(qtbot, window):
     shortcuts = {a.shortcut().toString(): a for a in window.actions() if not a.shortcut().isEmpty()}
-    for key in ("Ctrl+O", "Ctrl+Shift+O", "Ctrl+V", "Ctrl+S", "Ctrl+Q", "Ctrl+1", "Ctrl+2", "Ctrl+3"):
+    for key in (
+        "Ctrl+O",
+        "Ctrl+Shift+O",
+        "Ctrl+V",
+        "Ctrl+S",
+        "Ctrl+Q",
+        "Ctrl+1",
+        "Ctrl+2",
+        "Ctrl+3",
+    ):
         assert key in shortcuts, f"no action for {key}"
     shortcuts["Ctrl+2"].trigger()
     assert window.current_page() == PAGE_TRAIN
