@@ -198,8 +198,14 @@ def run_self_test(
                 _run(report, Path(tmp), device, progress)
         else:
             root = Path(workdir)
-            root.mkdir(parents=True, exist_ok=True)
-            folder = Path(tempfile.mkdtemp(prefix="self-test-", dir=root))
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+                folder = Path(tempfile.mkdtemp(prefix="self-test-", dir=root))
+            except OSError as exc:
+                raise SelfTestFailure(
+                    f"cannot create a folder in {root} ({exc.strerror or exc}); choose a writable "
+                    "--workdir or leave it out to use a temporary folder"
+                ) from None
             report.workdir = str(folder)
             _run(report, folder, device, progress)
         report.passed = True

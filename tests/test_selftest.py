@@ -168,3 +168,12 @@ def test_unknown_device_fails_with_a_reason(tmp_path):
     report = selftest.run_self_test(tmp_path, device="tpu:7", plan=TINY)
     assert not report.passed
     assert "Unknown device 'tpu:7'" in report.reason
+
+
+def test_unwritable_workdir_fails_with_a_reason(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    report = selftest.run_self_test(blocker / "work", device="cpu", plan=TINY)
+    assert not report.passed
+    assert report.reason.startswith(f"cannot create a folder in {blocker / 'work'}")
+    assert "--workdir" in report.reason
