@@ -14,12 +14,13 @@ import argparse
 import logging
 import logging.handlers
 import multiprocessing
+import signal
 import sys
 import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -260,9 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     """Start the app; returns the exit status. `argv` excludes the program name."""
     multiprocessing.freeze_support()  # frozen builds: child processes must not open windows
     argv = list(sys.argv[1:] if argv is None else argv)
-    args, qt_args = _parse_args(argv)
-    if args.self_test:
+    if "--self-test" in argv:  # before parsing: the self-test has options (and --help) of its own
         return _run_self_test([a for a in argv if a != "--self-test"])
+    args, qt_args = _parse_args(argv)
 
     log_path = configure_logging()
     _windows_taskbar_identity()
@@ -277,6 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if splash is not None:
         splash.finish(window)
+    # Ctrl+C in the terminal closes the window the normal way (asks while training). Qt's loop
+    # runs in C++, so a timer lets Python look at its signal flags a few times a second.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    ticker = QTimer(window)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
     if args.model:
         window.load_model(args.model)
     if args.paths:
