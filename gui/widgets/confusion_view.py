@@ -89,7 +89,7 @@ class ConfusionViewWidget(QWidget):
     def _label_extent(self) -> int:
         metrics = QFontMetrics(self._label_font())
         widest = max((metrics.horizontalAdvance(n) for n in self._names), default=0)
-        return min(widest, self.MAX_LABEL_CHARS_PX) + 6
+        return min(widest + 4, self.MAX_LABEL_CHARS_PX) + 6  # +4: elision rounds up
 
     def _layout(self) -> tuple[QRect, int, int, int]:
         """(grid rect, cell size, left label width, top label height)."""

@@ -129,8 +129,10 @@ class LivePlotWidget(QWidget):
             plot.disableAutoRange(axis="x")
         self._set_x_extent(1)
 
-        loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
-        acc_legend = self.acc_plot.addLegend(offset=(-10, -10), labelTextSize="9pt")
+        loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt", labelTextColor=(40, 40, 40))
+        # accuracy rises from bottom-left to top-right, so the top-left corner is usually empty
+        acc_legend = self.acc_plot.addLegend(offset=(10, 10), labelTextSize="9pt", labelTextColor=(40, 40, 40))
+        self._loss_legend = loss_legend
         faint = pg.mkPen(color=(*TRAIN_COLOUR, 70), width=1)
         self.raw_curve = self.loss_plot.plot(pen=faint, name="train (per step)")
         self.smooth_curve = self.loss_plot.plot(
@@ -169,6 +171,15 @@ class LivePlotWidget(QWidget):
         )
         for legend in (loss_legend, acc_legend):
             legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        # Legend entries for the train-loss curves follow what is drawn: per-step curves while
+        # training, the per-epoch mean for a finished result (which keeps no per-step data).
+        self._optional_entries = {
+            self.raw_curve: "train (per step)",
+            self.smooth_curve: "train (smoothed)",
+            self.train_epoch_curve: "train (epoch mean)",
+        }
+        self._legend_shown = {curve: True for curve in self._optional_entries}
+        self._sync_legend()
 
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
@@ -233,8 +244,8 @@ class LivePlotWidget(QWidget):
 
     def add_stage(self, event: StageStarted) -> None:
         """Mark where a new training stage starts (e.g. head -> full in two-stage fine-tuning)."""
-        if event.stage == "features":
-            return
+        if event.stage == "features" or self._last_epoch_seen == 0:
+            return  # the first stage needs no marker
         x = float(self._last_epoch_seen)
         line = pg.InfiniteLine(
             pos=x,
@@ -290,11 +301,27 @@ class LivePlotWidget(QWidget):
         self.train_epoch_curve.setData(self._train_loss_epoch.x, self._train_loss_epoch.y)
         self.val_acc_curve.setData(self._val_acc.x, self._val_acc.y)
         self.train_acc_curve.setData(self._train_acc.x, self._train_acc.y)
+        self._sync_legend()
         last_step = math.ceil(steps.x[-1]) if steps.size else 0
         x_extent = max(1, self._planned_epochs, self._last_epoch_seen, last_step)
         if abs(self.loss_plot.viewRange()[0][1] - x_extent * 1.02) > 0.05 * x_extent:
             self._set_x_extent(x_extent)
         self._update_loss_range()
+
+    def _sync_legend(self) -> None:
+        has_data = {
+            self.raw_curve: self._steps.size > 0,
+            self.smooth_curve: self._steps.size > 0,
+            self.train_epoch_curve: self._train_loss_epoch.size > 0,
+        }
+        live = self._steps.size > 0 or self._train_loss_epoch.size == 0
+        for curve, name in self._optional_entries.items():
+            wanted = has_data[curve] or (live and curve is not self.train_epoch_curve)
+            if wanted and not self._legend_shown[curve]:
+                self._loss_legend.addItem(curve, name)
+            elif not wanted and self._legend_shown[curve]:
+                self._loss_legend.removeItem(curve)
+            self._legend_shown[curve] = wanted
 
     def _update_loss_range(self) -> None:
         """A sticky y range for the losses: changes only when the data leaves it or fills
