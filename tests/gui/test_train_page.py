@@ -110,7 +110,7 @@ def test_training_from_the_page_plots_and_finishes_without_stalling_the_ui(
     qtbot, page, dataset, one_torch_thread
 ):
     scan(qtbot, page, dataset)
-    tiny_settings(page, epochs=2)
+    tiny_settings(page, epochs=3)
 
     gaps: list[float] = []
     last = [time.perf_counter()]
@@ -134,8 +134,8 @@ def test_training_from_the_page_plots_and_finishes_without_stalling_the_ui(
     assert result.outcome == "finished"
     assert page.outcome == "finished" and not page.is_training()
     assert page.live_plot.step_count > 0
-    assert page.live_plot.epoch_count == 2
-    assert "epoch 2/2" in page.log_view.toPlainText()
+    assert page.live_plot.epoch_count == 3
+    assert "epoch 3/3" in page.log_view.toPlainText()
     assert page.backbone_combo.isEnabled() and not page.cancel_button.isEnabled()
     assert len(gaps) > 20
     longest = max(gaps[1:])  # the first tick can include the click itself
