@@ -280,6 +280,7 @@ class TrainPage(QWidget):
         status_font = QFont(self.status_label.font())
         status_font.setBold(True)
         self.status_label.setFont(status_font)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -291,6 +292,7 @@ class TrainPage(QWidget):
         self.detail_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.error_label = QLabel("")
         self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.setStyleSheet(
             "QLabel { color: #c62828; background: #fdecea; border-radius: 4px; padding: 6px; }"
@@ -406,6 +408,7 @@ class TrainPage(QWidget):
         self.pretrained_note = QLabel()
         self.pretrained_note.setObjectName("muted")
         self.pretrained_note.setWordWrap(True)
+        self.pretrained_note.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.pretrained_note)
 
         row = QHBoxLayout()
@@ -538,6 +541,7 @@ class TrainPage(QWidget):
         layout.addWidget(self.advanced_box)
 
         self.plan_label = QLabel()
+        self.plan_label.setTextFormat(Qt.TextFormat.PlainText)  # notes may hold "<" and "&"
         self.plan_label.setObjectName("muted")
         self.plan_label.setWordWrap(True)
         layout.addWidget(self.plan_label)
@@ -1108,9 +1112,7 @@ class TrainPage(QWidget):
         )
         if plan.small_input:
             text += ", small-image stem"
-        if plan.notes:
-            text += "<br>" + "<br>".join(f"• {note}" for note in plan.notes)
-        self.plan_label.setText(text)
+        self.plan_label.setText("\n".join([text, *(f"• {note}" for note in plan.notes)]))
         return plan
 
     # =========================================================================================
