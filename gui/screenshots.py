@@ -11,7 +11,8 @@ What it does, with the real widgets and the real core (nothing is painted by han
 4. grabs each page at each size: DIR/<page>-<W>x<H>.png.
 
 Settings, caches and the demo data live in a temporary folder: the user's settings are never
-touched. Runs headless with QT_QPA_PLATFORM=offscreen (set by default) or under Xvfb.
+touched. Runs under a display (e.g. `xvfb-run`) or headless with QT_QPA_PLATFORM=offscreen (the
+default on Linux when there is no display).
 """
 
 from __future__ import annotations
@@ -131,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     work = Path(tempfile.mkdtemp(prefix="bbs-screenshots-"))
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    headless_linux = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless_linux:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no X server: render offscreen
     # Private settings and caches: screenshots never change the user's app state.
     os.environ["BACKBONE_STUDIO_CONFIG"] = str(work / "config")
     os.environ["BACKBONE_STUDIO_CACHE"] = str(work / "cache")
