@@ -224,3 +224,34 @@ def test_learning_rate_box_steps_along_1_2_5(qtbot):
     assert box.value() == 0.0 and box.text() == "Auto"
     box.lineEdit().setText("3e-4")
     assert box.valueFromText(box.text()) == pytest.approx(3e-4)
+
+
+def test_import_weights_enables_pretrained_and_bad_files_are_explained(
+    qtbot, page, tmp_path, monkeypatch
+):
+    import torch
+
+    from tests.weights_helpers import fake_state_dict
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))  # a private weights cache
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "gui.train_page.QMessageBox.warning", lambda parent, title, text: shown.append(text)
+    )
+    page.set_backbone(TINY)
+    assert not page.pretrained_check.isEnabled()
+
+    bad = tmp_path / "not-weights.pth"
+    bad.write_bytes(b"definitely not a checkpoint")
+    page.import_weights_file(bad)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert "not-weights.pth" in shown[0]
+    assert not page.pretrained_check.isEnabled()
+
+    good = tmp_path / "mobilenet.pth"
+    torch.save(fake_state_dict(TINY), good)
+    page.import_weights_file(good)
+    qtbot.waitUntil(page.pretrained_check.isEnabled, timeout=20000)
+    assert page.pretrained_check.isChecked()
+    assert "cached here" in page.backbone_info.text()
+    assert len(shown) == 1
