@@ -123,3 +123,28 @@ def corrupt_model_file(tmp_path, tiny_model_file) -> Path:
     path = tmp_path / "broken-download.safetensors"
     path.write_bytes(data[: len(data) // 2])
     return path
+
+
+@pytest.fixture
+def wait_for(qtbot):
+    """`wait_for(signal, action, timeout=20000) -> args`: run `action()`, wait for `signal`.
+
+    Unlike `qtbot.waitSignal` this never disconnects from inside the signal's own emission,
+    which crashes PySide6 6.12 now and then (seen as a segfault in pytest-qt's
+    `_silent_disconnect`). The recorder simply stays connected.
+    """
+    keep = []
+
+    def wait(signal, action, timeout: int = 20000):
+        calls = []
+
+        def on_signal(*args):
+            calls.append(args)
+
+        keep.append(on_signal)
+        signal.connect(on_signal)
+        action()
+        qtbot.waitUntil(lambda: bool(calls), timeout=timeout)
+        return calls[0]
+
+    return wait

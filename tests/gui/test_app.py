@@ -43,12 +43,15 @@ class SlowClassifier:
 
 
 def test_loading_a_model_updates_the_status_bar_and_recent_models(
-    qtbot, window, settings, tiny_model_file
+    qtbot, window, settings, tiny_model_file, wait_for
 ):
     assert "No model loaded" in window.model_status.text()
     assert window.device_status.text().startswith("Device: ")
-    with qtbot.waitSignal(window.classify_page.classifierChanged, timeout=30000):
-        window.load_model(str(tiny_model_file))
+    wait_for(
+        window.classify_page.classifierChanged,
+        lambda: window.load_model(str(tiny_model_file)),
+        timeout=30000,
+    )
     assert "shapes" in window.model_status.text()
     assert "3 classes" in window.model_status.text()
     assert "CPU" in window.device_status.text() or "cpu" in window.device_status.text().lower()
@@ -127,7 +130,7 @@ def _running(thread: QThread) -> bool:
 
 
 def test_training_result_reaches_results_and_classify_pages(
-    qtbot, window, tiny_model_file, tmp_path, settings
+    qtbot, window, tiny_model_file, tmp_path, settings, wait_for
 ):
     from core.modelfile import load_model
     from core.training import FitResult
@@ -142,8 +145,11 @@ def test_training_result_reaches_results_and_classify_pages(
     assert saved == tmp_path / "trained.safetensors" and saved.is_file()
     assert str(saved.resolve()) in settings.recent_models()
     # "Use for classification" loads that file into the Classify page.
-    with qtbot.waitSignal(window.classify_page.classifierChanged, timeout=30000):
-        window.results_page.useForClassificationRequested.emit(str(saved))
+    wait_for(
+        window.classify_page.classifierChanged,
+        lambda: window.results_page.useForClassificationRequested.emit(str(saved)),
+        timeout=30000,
+    )
     assert window.current_page() == PAGE_CLASSIFY
     assert window.classify_page.model_path == str(saved)
 

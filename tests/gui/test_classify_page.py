@@ -53,9 +53,10 @@ def wait_done(qtbot, page, timeout=20000) -> None:
     qtbot.waitUntil(lambda: not page.is_predicting() and not page._queue, timeout=timeout)
 
 
-def test_dropped_files_show_predictions_and_an_error_row(qtbot, page, image_files):
-    with qtbot.waitSignal(page.predictionsFinished, timeout=20000):
-        drop_urls(page.drop_zone, image_files)
+def test_dropped_files_show_predictions_and_an_error_row(qtbot, page, image_files, wait_for):
+    wait_for(
+        page.predictionsFinished, lambda: drop_urls(page.drop_zone, image_files), timeout=20000
+    )
     predictions = page.results_model.predictions()
     assert [Path(p.source).name for p in predictions] == [f.name for f in image_files]
     good, bad = predictions[:4], predictions[4]
@@ -82,9 +83,10 @@ def test_dropped_files_show_predictions_and_an_error_row(qtbot, page, image_file
     assert 0 < max(pixmap.width(), pixmap.height()) <= 64
 
 
-def test_folder_drop_recurses_and_skips_hidden_and_non_images(qtbot, page, nested_folder):
-    with qtbot.waitSignal(page.predictionsFinished, timeout=20000):
-        drop_urls(page.drop_zone, [nested_folder])
+def test_folder_drop_recurses_and_skips_hidden_and_non_images(qtbot, page, nested_folder, wait_for):
+    wait_for(
+        page.predictionsFinished, lambda: drop_urls(page.drop_zone, [nested_folder]), timeout=20000
+    )
     sources = {
         Path(p.source).relative_to(nested_folder).as_posix()
         for p in page.results_model.predictions()
@@ -93,9 +95,12 @@ def test_folder_drop_recurses_and_skips_hidden_and_non_images(qtbot, page, neste
     assert all(p.error is None for p in page.results_model.predictions())
 
 
-def test_csv_export_writes_one_row_per_file(qtbot, page, image_files, tmp_path):
-    with qtbot.waitSignal(page.predictionsFinished, timeout=20000):
-        page.classify_paths([str(p) for p in image_files])
+def test_csv_export_writes_one_row_per_file(qtbot, page, image_files, tmp_path, wait_for):
+    wait_for(
+        page.predictionsFinished,
+        lambda: page.classify_paths([str(p) for p in image_files]),
+        timeout=20000,
+    )
     out = page.export_csv(tmp_path / "results.csv")
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -106,19 +111,18 @@ def test_csv_export_writes_one_row_per_file(qtbot, page, image_files, tmp_path):
     assert not list(tmp_path.glob(".results.csv.*"))  # the temporary file is gone
 
 
-def test_paste_classifies_clipboard_image(qtbot, page):
+def test_paste_classifies_clipboard_image(qtbot, page, wait_for):
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.darkGreen)
     QGuiApplication.clipboard().setImage(image)
-    with qtbot.waitSignal(page.predictionsFinished, timeout=20000):
-        page.paste()
+    wait_for(page.predictionsFinished, lambda: page.paste(), timeout=20000)
     (prediction,) = page.results_model.predictions()
     assert prediction.source == "Pasted image 1 (40×30)"
     assert prediction.label in TINY_CLASSES
 
 
 def test_without_a_model_the_page_explains_how_to_get_one_and_keeps_drops(
-    qtbot, settings, image_files, tiny_classifier
+    qtbot, settings, image_files, tiny_classifier, wait_for
 ):
     page = ClassifyPage(settings)
     qtbot.addWidget(page)
@@ -130,19 +134,17 @@ def test_without_a_model_the_page_explains_how_to_get_one_and_keeps_drops(
     # No ImageNet weights in the test's private hub cache: the button is off and says why.
     assert not state.imagenet_button.isEnabled()
     assert "Import weights file" in state.imagenet_text.text()
-    with qtbot.waitSignal(page.trainRequested, timeout=1000):
-        state.train_button.click()
+    wait_for(page.trainRequested, lambda: state.train_button.click(), timeout=1000)
 
     drop_urls(page.drop_zone, image_files[:2])
     assert page.results_model.rowCount() == 0
     assert state.waiting_label.isVisibleTo(page) and "2 dropped items" in state.waiting_label.text()
-    with qtbot.waitSignal(page.predictionsFinished, timeout=20000):
-        page.set_classifier(tiny_classifier)
+    wait_for(page.predictionsFinished, lambda: page.set_classifier(tiny_classifier), timeout=20000)
     assert page.results_model.rowCount() == 2
     assert page.cancel_and_wait(5000)
 
 
-def test_imagenet_button_enabled_when_weights_are_cached(qtbot, settings):
+def test_imagenet_button_enabled_when_weights_are_cached(qtbot, settings, wait_for):
     from tests.weights_helpers import fake_pretrained
 
     path = fake_pretrained("mobilenet_v3_small")
@@ -151,47 +153,56 @@ def test_imagenet_button_enabled_when_weights_are_cached(qtbot, settings):
         qtbot.addWidget(page)
         assert page.empty_state.imagenet_button.isEnabled()
         assert "mobilenet_v3_small" in page.empty_state.imagenet_text.text()
-        with qtbot.waitSignal(page.classifierChanged, timeout=30000) as blocker:
-            page.empty_state.imagenet_button.click()
-        assert len(blocker.args[0].class_names) == 1000
+        args = wait_for(
+            page.classifierChanged, lambda: page.empty_state.imagenet_button.click(), timeout=30000
+        )
+        assert len(args[0].class_names) == 1000
         assert settings.imagenet_backbone == "mobilenet_v3_small"
         assert page.cancel_and_wait(5000)
     finally:
         path.unlink()
 
 
-def test_a_new_model_classifies_the_shown_images_again(qtbot, page, image_files, tiny_model_file):
-    with qtbot.waitSignal(page.predictionsFinished, timeout=20000):
-        page.classify_paths([str(p) for p in image_files[:3]])
-    with qtbot.waitSignal(page.predictionsFinished, timeout=30000):
-        page.load_model(tiny_model_file)
+def test_a_new_model_classifies_the_shown_images_again(
+    qtbot, page, image_files, tiny_model_file, wait_for
+):
+    wait_for(
+        page.predictionsFinished,
+        lambda: page.classify_paths([str(p) for p in image_files[:3]]),
+        timeout=20000,
+    )
+    wait_for(page.predictionsFinished, lambda: page.load_model(tiny_model_file), timeout=30000)
     assert page.model_path == str(tiny_model_file)
     assert [Path(p.source).name for p in page.results_model.predictions()] == [
         p.name for p in image_files[:3]
     ]
 
 
-def test_dropping_a_model_file_loads_it(qtbot, settings, tiny_model_file):
+def test_dropping_a_model_file_loads_it(qtbot, settings, tiny_model_file, wait_for):
     page = ClassifyPage(settings)
     qtbot.addWidget(page)
     page.show()
-    with qtbot.waitSignal(page.classifierChanged, timeout=30000) as blocker:
-        drop_urls(page.drop_zone, [tiny_model_file])
-    assert blocker.args[0].class_names == list(TINY_CLASSES)
+    args = wait_for(
+        page.classifierChanged, lambda: drop_urls(page.drop_zone, [tiny_model_file]), timeout=30000
+    )
+    assert args[0].class_names == list(TINY_CLASSES)
     assert page.results_model.rowCount() == 0 and not page._queue
     assert page.cancel_and_wait(5000)
 
 
-def test_corrupt_model_file_is_reported_with_its_name(qtbot, page, corrupt_model_file, monkeypatch):
+def test_corrupt_model_file_is_reported_with_its_name(
+    qtbot, page, corrupt_model_file, monkeypatch, wait_for
+):
     shown = []
     monkeypatch.setattr(
         "gui.classify_page.QMessageBox.warning", lambda *args: shown.append(args) or 0
     )
-    with qtbot.waitSignal(page.modelLoadFailed, timeout=20000) as blocker:
-        page.load_model(corrupt_model_file)
+    args = wait_for(
+        page.modelLoadFailed, lambda: page.load_model(corrupt_model_file), timeout=20000
+    )
     assert len(shown) == 1
     assert str(corrupt_model_file) in shown[0][2]
-    assert blocker.args[0] in shown[0][2]
+    assert args[0] in shown[0][2]
     assert page.classifier is not None  # the previous model stays loaded
 
 
