@@ -146,47 +146,6 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _worker_deleted_before_its_signals_arrive() -> bool:
-    """True while the shared `start_worker` deletes a worker as soon as it emits `finished`.
-
-    Then the worker can be gone before the UI thread handles its last queued signals, and a
-    slot that checks `self.sender() is self._worker` sees None and ignores the result.
-    """
-    import inspect
-
-    from . import workers
-
-    return "worker.finished.connect(worker.deleteLater)" in inspect.getsource(workers.start_worker)
-
-
-def _start_worker_deleting_after_thread(worker, parent=None):
-    """`workers.start_worker`, but the worker is deleted when its thread has finished (the
-    documented Qt pattern), i.e. after every signal it sent has been delivered."""
-    from PySide6.QtCore import QThread
-
-    thread = QThread(parent)
-    thread.setObjectName(f"{type(worker).__name__}Thread")
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
-    thread.finished.connect(worker.deleteLater)
-    thread.finished.connect(thread.deleteLater)
-    thread.start()
-    return thread
-
-
-def _patch_worker_lifetime() -> None:
-    # Workaround (reported): the Train and Results pages check `sender()` in their slots, which
-    # races with the shared start_worker's early deleteLater when the UI thread is busy.
-    if not _worker_deleted_before_its_signals_arrive():
-        return
-    from . import results_page, train_page, workers
-
-    for module in (train_page, results_page):
-        if getattr(module, "start_worker", None) is workers.start_worker:
-            module.start_worker = _start_worker_deleting_after_thread
-
-
 def _no_modal_dialogs() -> None:
     """A non-interactive run must never wait for a click: message boxes are printed instead."""
     from PySide6.QtWidgets import QMessageBox
@@ -207,7 +166,6 @@ def _no_modal_dialogs() -> None:
 def _run(args, sizes, out: Path, work: Path) -> int:
     from .app import create_application
 
-    _patch_worker_lifetime()
     _no_modal_dialogs()
 
     app = create_application([sys.argv[0]])
