@@ -538,3 +538,27 @@ def test_read_only_snapshot_helper_detects_writes(tmp_path):
     assert not bf.diff_snapshots(before, bf.snapshot(manifest.root))
     (manifest.root / "cats" / ".cache").mkdir()
     assert any("created" in d for d in bf.diff_snapshots(before, bf.snapshot(manifest.root)))
+
+
+@pytest.mark.gui
+def test_gui_thumbnails_of_every_kind(qtbot, tmp_path):
+    """The Classify page's thumbnails go through the same loader: upright EXIF photos, an icon
+    (not a crash, not a hang, not a 10-gigapixel allocation) for every skipped kind."""
+    from gui.widgets.prediction_view import ThumbnailCache
+
+    cache = ThumbnailCache(size=48)
+    paths = {kind.name: str(bf.write_kind(kind, tmp_path / "kinds")) for kind in bf.FILE_KINDS}
+    for source in paths.values():
+        assert cache.get(source) is None  # queued on the background pool
+    qtbot.waitUntil(lambda: not cache._pending, timeout=30000)
+    for kind in bf.FILE_KINDS:
+        source = paths[kind.name]
+        if kind.expect == "skip":
+            assert cache.has_failed(source), kind.name
+        else:
+            pixmap = cache.get(source)
+            assert pixmap is not None and not pixmap.isNull(), kind.name
+            assert max(pixmap.width(), pixmap.height()) <= 48
+    upright = cache.get(paths["exif_orientation_6"])
+    assert upright.width() > upright.height(), "the thumbnail ignores EXIF orientation"
+    assert cache.shutdown(5000)
