@@ -165,7 +165,6 @@ class MainWindow(QMainWindow):
             rp.useForClassificationRequested.connect(self._on_use_for_classification)
         if hasattr(rp, "modelSaved"):
             rp.modelSaved.connect(self._on_model_saved)
-        self.stack.currentChanged.connect(self._on_page_changed)
 
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -421,15 +420,6 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_model(path)
         self._show_status(f"Model saved to {path}")
 
-    @Slot(int)
-    def _on_page_changed(self, index: int) -> None:
-        # The Results page's own "Save model…" button owns Ctrl+S while it is shown: two
-        # shortcuts with one key sequence in one window would make Qt fire neither.
-        if index == PAGE_RESULTS and _has_own_save_shortcut(self.results_page):
-            self.save_model_action.setShortcut(QKeySequence())
-        else:
-            self.save_model_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-
     @Slot(str)
     def _on_use_for_classification(self, path: str) -> None:
         self.load_model(path)
@@ -500,11 +490,6 @@ def _missing_page(name: str, module: str) -> QWidget:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setObjectName("muted")
     return label
-
-
-def _has_own_save_shortcut(page: QWidget) -> bool:
-    button = getattr(page, "save_button", None)
-    return button is not None and not button.shortcut().isEmpty()
 
 
 def _imagenet_available() -> list[str]:

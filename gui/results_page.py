@@ -184,7 +184,6 @@ class ResultsPage(QWidget):
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save model…")
-        self.save_button.setShortcut("Ctrl+S")
         self.save_button.setToolTip("Write the trained model to one .safetensors file (Ctrl+S)")
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.use_button = QPushButton("Use for classification")

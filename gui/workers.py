@@ -2,7 +2,7 @@
 
 Each worker is a QObject with a `run()` slot and a `finished` signal it emits exactly once, last.
 `start_worker()` moves it to a new QThread and wires the lifetime: thread.started -> worker.run,
-worker.finished -> thread.quit, deleteLater on both. Signals carry plain Python data only.
+worker.finished -> thread.quit, thread.finished -> deleteLater on both. Signals carry plain Python data only.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def start_worker(worker: QObject, parent: QObject | None = None) -> QThread:
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
-    worker.finished.connect(worker.deleteLater)
+    thread.finished.connect(worker.deleteLater)  # only once its thread has stopped
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
@@ -309,29 +309,3 @@ class PredictWorker(QObject):
         if chunk:
             self.predicted.emit(chunk)
         self.progressed.emit(done, total)
-
-
-# --------------------------------------------------------------------------------------------
-# Interpreter guard: PySide6 6.12 on CPython 3.11 releases one reference to None / True / False
-# too many on every call of a void Qt method (QPainter.setPen, QLabel.setText, QTimer.start ...;
-# measured: -1 per call). On 3.12+ these objects are immortal and nothing happens; on 3.11 the
-# count reaches zero after ~17,000 such calls and the process aborts with "Fatal Python error:
-# none_dealloc" (a live pyqtgraph plot gets there within a minute). Giving the three singletons
-# a huge reference count makes them effectively immortal, as 3.12 does. Every page imports this
-# module, so the guard is in place before the first widget paints.
-# --------------------------------------------------------------------------------------------
-
-
-def guard_singleton_refcounts() -> None:
-    import ctypes
-    import sys
-
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    for singleton in (None, True, False):
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt is the first field
-        if refcount.value < 2**40:
-            refcount.value += 2**40
-
-
-guard_singleton_refcounts()

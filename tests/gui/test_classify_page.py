@@ -23,9 +23,9 @@ def drop_urls(widget, paths) -> None:
     """Drag `paths` over `widget` and drop them there, as a file manager would."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    pos = widget.rect().center()
+    pos = widget.rect().center()  # QDragEnterEvent takes a QPoint, QDropEvent a QPointF
     enter = QDragEnterEvent(
-        QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
     QApplication.sendEvent(widget, enter)

@@ -94,7 +94,9 @@ def test_save_then_use_for_classification(qtbot, page, fit_result, tmp_path):
     assert used.args == [path]
 
 
-def test_use_for_classification_asks_where_to_save_first(qtbot, page, fit_result, tmp_path, monkeypatch):
+def test_use_for_classification_asks_where_to_save_first(
+    qtbot, page, fit_result, tmp_path, monkeypatch
+):
     target = tmp_path / "chosen.safetensors"
     asked = []
 
@@ -115,7 +117,9 @@ def test_evaluate_a_saved_model_on_a_folder(qtbot, page, fit_result, tmp_path):
     folder = make_demo_dataset(tmp_path / "eval", classes=4, per_class=3, size=32)
     (folder / "circle" / "broken.jpg").write_bytes(b"no image here")
     page.evaluate(model, folder, device="cpu")
-    qtbot.waitUntil(lambda: page.stack.currentIndex() == 1 and page._eval_worker is None, timeout=30000)
+    qtbot.waitUntil(
+        lambda: page.stack.currentIndex() == 1 and page._eval_worker is None, timeout=30000
+    )
     matrix = page.confusion_view.matrix
     assert page.confusion_view.class_names == list(CLASSES)
     assert matrix.sum() == 9  # 3 known classes x 3 images; the 4th class is not the model's
