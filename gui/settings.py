@@ -119,7 +119,9 @@ class Settings:
     # -- model / training choices ---------------------------------------------------------------
     @property
     def backbone(self) -> str:
-        return self.value("training/backbone", "resnet18", str)
+        from core.backbones import recommended_backbone
+
+        return self.value("training/backbone", recommended_backbone(), str)
 
     @backbone.setter
     def backbone(self, name: str) -> None:

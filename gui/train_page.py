@@ -588,7 +588,9 @@ class TrainPage(QWidget):
             self._settings.setValue(key, value)
 
     def _restore_settings(self) -> None:
-        index = self.backbone_combo.findData(self._setting("training/backbone", "resnet18"))
+        index = self.backbone_combo.findData(
+            self._setting("training/backbone", backbones.recommended_backbone())
+        )
         self.backbone_combo.setCurrentIndex(max(0, index))
         index = self.strategy_combo.findData(self._setting("training/strategy", "auto"))
         self.strategy_combo.setCurrentIndex(max(0, index))
@@ -608,7 +610,7 @@ class TrainPage(QWidget):
     # =========================================================================================
 
     def backbone_name(self) -> str:
-        return self.backbone_combo.currentData() or "resnet18"
+        return self.backbone_combo.currentData() or backbones.recommended_backbone()
 
     def set_backbone(self, name: str) -> None:
         index = self.backbone_combo.findData(name)
