@@ -261,7 +261,14 @@ def build_model(
         )
     model = spec.builder(weights=None)
     if pretrained:
-        model.load_state_dict(cached_state_dict(spec))
+        try:
+            model.load_state_dict(cached_state_dict(spec))
+        except RuntimeError as exc:  # a file of another architecture under this name
+            raise WeightsUnavailable(
+                f"The cached weights file {weights_file(spec)} does not fit "
+                f"{spec.display_name} ({_first_line(exc)}). Delete it, then download or import "
+                f"the weights again."
+            ) from exc
     if small_input:
         spec.family_info.small_stem(model)
     old_head = head_module(model, spec)

@@ -58,12 +58,29 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequ
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
+def _print(text: str, stream) -> None:
+    """Print, spelling out what the stream cannot encode (file names that are not valid UTF-8
+    arrive as surrogate escapes) instead of dying with UnicodeEncodeError."""
+    try:
+        print(text, file=stream, flush=True)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream, flush=True)
+
+
 def _out(text: str = "") -> None:
-    print(text, file=sys.stdout, flush=True)
+    _print(text, sys.stdout)
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    _print(text, sys.stderr)
+
+
+def _count_files(path: Path) -> int:
+    """Files an ignored entry stands for: a folder such as __MACOSX/ counts its files."""
+    if path.is_symlink() or not path.is_dir():
+        return 1
+    return sum(len(files) for _root, _dirs, files in os.walk(path))
 
 
 def _tqdm(**kwargs):
@@ -189,7 +206,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         _out(f"\n{len(result.problems)} file(s) cannot be used:")
         for problem in result.problems:
             _out(f"  {problem.path}: {problem.reason}")
-    _out(f"\nignored: {len(result.ignored)} file(s) (hidden files, system junk)")
+    ignored_files = sum(_count_files(path) for path in result.ignored)
+    _out(f"\nignored: {ignored_files} file(s) (hidden files, system junk)")
     return EXIT_OK
 
 

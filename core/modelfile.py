@@ -69,7 +69,10 @@ class ModelMetadata:
     @classmethod
     def from_json(cls, text: str) -> ModelMetadata:
         """Parse and validate; ValueError with a short reason when something is off."""
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:  # a JSON nesting bomb: json.JSONDecodeError is a ValueError too
+            raise ValueError("the metadata is nested absurdly deep") from None
         if not isinstance(data, dict):
             raise ValueError("the metadata is not a JSON object")
         known = {f.name for f in fields(cls)}
@@ -299,7 +302,7 @@ def _read_header(path: Path) -> tuple[dict[str, Any], int, int]:
         raise ModelFileError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     try:
         header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nesting bomb too
         raise ModelFileError(
             f"{path} is not a Backbone Studio model: its header is not valid JSON "
             f"(a damaged or foreign file). Choose a {SUFFIX} model saved by Backbone Studio."
@@ -390,7 +393,7 @@ def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[nn
     aliases_text = header.get("__metadata__", {}).get("aliases")
     try:
         aliases = json.loads(aliases_text) if isinstance(aliases_text, str) else {}
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         aliases = {}
     if not isinstance(aliases, dict):
         aliases = {}
