@@ -76,13 +76,6 @@ def _err(text: str) -> None:
     _print(text, sys.stderr)
 
 
-def _count_files(path: Path) -> int:
-    """Files an ignored entry stands for: a folder such as __MACOSX/ counts its files."""
-    if path.is_symlink() or not path.is_dir():
-        return 1
-    return sum(len(files) for _root, _dirs, files in os.walk(path))
-
-
 def _tqdm(**kwargs):
     from tqdm import tqdm
 
@@ -206,8 +199,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         _out(f"\n{len(result.problems)} file(s) cannot be used:")
         for problem in result.problems:
             _out(f"  {problem.path}: {problem.reason}")
-    ignored_files = sum(_count_files(path) for path in result.ignored)
-    _out(f"\nignored: {ignored_files} file(s) (hidden files, system junk)")
+    _out(f"\nignored: {result.ignored_file_count()} file(s) (hidden files, system junk)")
     return EXIT_OK
 
 

@@ -122,6 +122,17 @@ class ScanResult:
     warnings: list[str] = field(default_factory=list)  # empty/tiny classes, imbalance, ...
     ignored: list[Path] = field(default_factory=list)  # hidden files, __MACOSX, Thumbs.db, ...
 
+    def ignored_file_count(self) -> int:
+        """Files the ignored entries stand for: an ignored folder such as __MACOSX/ is listed
+        once in `ignored` but counts every file inside it (links count as one)."""
+        total = 0
+        for path in self.ignored:
+            if path.is_symlink() or not path.is_dir():
+                total += 1
+            else:
+                total += sum(len(files) for _root, _dirs, files in os.walk(path))
+        return total
+
 
 # --------------------------------------------------------------------------------------------
 # walking the tree

@@ -902,7 +902,7 @@ class TrainPage(QWidget):
         if result.warnings:
             parts.append(f"<span style='color:#b35c00'>{len(result.warnings)} warning(s)</span>")
         if result.ignored:
-            parts.append(f"{len(result.ignored)} ignored")
+            parts.append(f"{result.ignored_file_count()} ignored")
         self.dataset_summary.setText(" · ".join(parts))
         self.dataset_summary.setToolTip(str(root))
         if result.warnings:

@@ -414,3 +414,22 @@ def test_transforms_shapes_and_normalisation():
     plain = train_transform(32, MEAN, STD, augment=False)
     assert torch.equal(plain(textured), eval_transform(32, MEAN, STD)(textured))
     assert eval_transform(224, MEAN, STD).transforms[0].size == [256]
+
+
+def test_ignored_file_count_counts_the_files_inside_ignored_folders(tmp_path):
+    from PIL import Image
+
+    from core.dataset import scan_folder
+
+    for name in ("cats", "dogs"):
+        (tmp_path / name).mkdir()
+        for i in range(2):
+            Image.new("RGB", (8, 8), (i * 90, 40, 200)).save(tmp_path / name / f"{i}.png")
+    junk = tmp_path / "__MACOSX" / "cats"
+    junk.mkdir(parents=True)
+    (junk / "._0.png").write_bytes(b"\x00\x05\x16\x07")
+    (junk / "._1.png").write_bytes(b"\x00\x05\x16\x07")
+    (tmp_path / "cats" / ".DS_Store").write_bytes(b"\x00")
+    result = scan_folder(tmp_path)
+    assert len(result.ignored) == 2  # the folder once, the file once
+    assert result.ignored_file_count() == 3
