@@ -337,64 +337,50 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    from .metrics import accuracy, confusion_matrix, per_class_metrics
+    from .evaluate import evaluate
 
     classifier = _load_classifier(args.model, args.device)
     result = _scan(args.dir)
-    index = result.index
-    samples = list(index.val_samples) if index.val_samples else list(index.samples)
-    if index.val_samples:
-        _out(f"{index.root} has a predefined split: evaluating on its validation part.")
-    model_classes = {name: i for i, name in enumerate(classifier.class_names)}
-    unknown = [n for n in index.class_names if n not in model_classes]
-    usable = [s for s in samples if index.class_names[s.label] in model_classes]
-    if not usable:
-        raise BackboneStudioError(
-            f"None of the classes in {index.root} ({', '.join(index.class_names)}) are classes of "
-            f"the model ({', '.join(classifier.class_names[:10])}"
-            f"{', ...' if len(classifier.class_names) > 10 else ''}). "
-            "Evaluate with a folder that has one subfolder per class of the model."
+    bar = _tqdm(desc="evaluating", total=None, unit="img")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        ev = evaluate(classifier, result, batch_size=args.batch_size, progress=progress)
+    finally:
+        bar.close()
+    if ev.used_validation_split:
+        _out(f"{ev.data_root} has a predefined split: evaluated on its validation part.")
+    if ev.skipped_classes:
+        _err(
+            "warning: the model does not know these classes, their images are skipped: "
+            + ", ".join(ev.skipped_classes)
         )
-    if unknown:
-        _err(f"warning: the model does not know these classes, their images are skipped: {', '.join(unknown)}")
-
-    predictions = _run_predictions(
-        classifier, [s.path for s in usable], 1, args.batch_size, "evaluating"
-    )
-    y_true, y_pred, unreadable = [], [], []
-    for sample, prediction in zip(usable, predictions, strict=True):
-        if prediction.error is not None:
-            unreadable.append((sample.path, prediction.error))
-            continue
-        y_true.append(model_classes[index.class_names[sample.label]])
-        y_pred.append(model_classes[prediction.label])
-    if not y_true:
-        raise BackboneStudioError(f"None of the {len(usable)} images in {index.root} could be read.")
-
-    names = classifier.class_names
-    matrix = confusion_matrix(y_true, y_pred, len(names))
+    names = ev.class_names
+    matrix = ev.confusion
     # Show only the classes that occur (a 1000-class ImageNet matrix would be unreadable).
-    shown = [i for i in range(len(names)) if matrix[i, :].sum() or matrix[:, i].sum()]
-    per_class = per_class_metrics(matrix, names)
+    shown = [
+        i for i in range(len(names)) if sum(matrix[i]) or sum(row[i] for row in matrix)
+    ]
+    correct = sum(matrix[i][i] for i in range(len(names)))
     _out(f"model: {classifier.name} ({classifier.backbone}, {len(names)} classes)")
-    _out(f"data:  {index.root}: {len(y_true)} images")
-    _out(f"\naccuracy: {_percent(accuracy(matrix))} ({int(np.trace(matrix))}/{int(matrix.sum())})\n")
+    _out(f"data:  {ev.data_root}: {ev.num_images} images")
+    _out(f"\naccuracy: {_percent(ev.accuracy)} ({correct}/{ev.num_images})\n")
     rows = [
         (m.name, f"{m.precision:.3f}", f"{m.recall:.3f}", f"{m.f1:.3f}", m.support)
-        for i, m in enumerate(per_class)
+        for i, m in enumerate(ev.per_class)
         if i in shown
     ]
     _out(_table(("class", "precision", "recall", "F1", "support"), rows, right=(1, 2, 3, 4)))
     _out("\nconfusion matrix (rows: true class, columns: predicted):")
     labels = [names[i] for i in shown]
-    matrix_rows = [(labels[r], *(int(matrix[i, j]) for j in shown)) for r, i in enumerate(shown)]
+    matrix_rows = [(labels[r], *(matrix[i][j] for j in shown)) for r, i in enumerate(shown)]
     _out(_table(("true \\ predicted", *labels), matrix_rows, right=tuple(range(1, len(shown) + 1))))
-    problems = [*unreadable, *((p.path, p.reason) for p in result.problems)]
-    if problems:
-        _out(f"\n{len(problems)} file(s) could not be used:")
-        for path, reason in problems:
+    if ev.problems:
+        _out(f"\n{len(ev.problems)} file(s) could not be used:")
+        for path, reason in ev.problems:
             _out(f"  {path}: {reason}")
     return EXIT_OK
 

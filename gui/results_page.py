@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.dataset import scan_folder
-from core.errors import BackboneStudioError
-from core.events import ClassMetrics, EpochEnded
-from core.metrics import accuracy, confusion_matrix, per_class_metrics
+from core.evaluate import FolderEvaluation, evaluate
+from core.events import EpochEnded
 from core.predict import Classifier
 
 from .widgets.class_table import ClassMetricsTableWidget
@@ -47,72 +45,13 @@ from .workers import CallWorker, start_worker
 MODEL_FILTER = "Backbone Studio model (*.safetensors)"
 
 
-@dataclass(frozen=True)
-class FolderEvaluation:
-    """A saved model's accuracy on a class-per-folder dataset."""
-
-    model_path: str
-    model_name: str
-    data_root: str
-    class_names: tuple[str, ...]
-    confusion: tuple[tuple[int, ...], ...]
-    per_class: tuple[ClassMetrics, ...]
-    accuracy: float
-    num_images: int
-    skipped_classes: tuple[str, ...] = ()
-    problems: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (file, reason)
-
-
 def evaluate_folder(model_path: str | Path, folder: str | Path, device: str = "auto",
                     progress=None, cancel=None) -> FolderEvaluation:  # fmt: skip
-    """Classify every image of a class-per-folder dataset with a saved model and score it.
-
-    Only classes the model knows are scored (the others are listed in `skipped_classes`); a
-    folder with a predefined train/val split is evaluated on its validation part. Runs in a
-    worker: `progress(done, total)` and `cancel` as everywhere else.
-    """
+    """Load a saved model, scan a class-per-folder dataset and score it (core.evaluate); runs
+    in a worker with `progress(done, total)` and `cancel` as everywhere else."""
     classifier = Classifier.load(model_path, device=device)
     scan = scan_folder(folder, cancel=cancel)
-    index = scan.index
-    samples = list(index.val_samples) if index.val_samples else list(index.samples)
-    model_classes = {name: i for i, name in enumerate(classifier.class_names)}
-    usable = [s for s in samples if index.class_names[s.label] in model_classes]
-    skipped = tuple(n for n in index.class_names if n not in model_classes)
-    if not usable:
-        raise BackboneStudioError(
-            f"None of the classes in {index.root} ({', '.join(index.class_names)}) is a class of "
-            f"the model {Path(model_path).name}. Choose a folder with one subfolder per class of "
-            "the model."
-        )
-    predictions = classifier.predict(
-        [s.path for s in usable], top_k=1, progress=progress, cancel=cancel
-    )
-    if cancel is not None and cancel.cancelled:
-        raise BackboneStudioError("Evaluation cancelled.")
-    y_true, y_pred = [], []
-    problems = [(str(p.path), p.reason) for p in scan.problems]
-    for sample, prediction in zip(usable, predictions, strict=False):
-        if prediction.error is not None:
-            problems.append((str(sample.path), prediction.error))
-            continue
-        y_true.append(model_classes[index.class_names[sample.label]])
-        y_pred.append(model_classes[prediction.label])
-    if not y_true:
-        raise BackboneStudioError(f"None of the {len(usable)} images in {index.root} could be read.")
-    names = list(classifier.class_names)
-    matrix = confusion_matrix(y_true, y_pred, len(names))
-    return FolderEvaluation(
-        model_path=str(model_path),
-        model_name=Path(model_path).name,
-        data_root=str(index.root),
-        class_names=tuple(names),
-        confusion=tuple(tuple(int(v) for v in row) for row in matrix),
-        per_class=per_class_metrics(matrix, names),
-        accuracy=accuracy(matrix),
-        num_images=len(y_true),
-        skipped_classes=skipped,
-        problems=tuple(problems),
-    )
+    return evaluate(classifier, scan, progress=progress, cancel=cancel, model_path=str(model_path))
 
 
 def best_epoch(history: Sequence[EpochEnded]) -> EpochEnded | None:
