@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,9 +146,6 @@ def _versions() -> dict[str, str]:
         "numpy": numpy.__version__,
         "safetensors": getattr(safetensors, "__version__", "?"),
     }
-    qt = sys.modules.get("PySide6")  # reported when the GUI already loaded it; core never imports Qt
-    if qt is not None and getattr(qt, "__version__", None):
-        versions["PySide6"] = qt.__version__
     return versions
 
 
@@ -174,6 +171,7 @@ def run_self_test(
     min_accuracy: float = DEFAULT_MIN_ACCURACY,
     progress: Callable[[str], None] | None = None,
     plan: SelfTestPlan | None = None,
+    extra_versions: Mapping[str, str] | None = None,
 ) -> SelfTestReport:
     """Run the end-to-end check; never raises for a failed check (see `report.passed/reason`).
 
@@ -192,7 +190,7 @@ def run_self_test(
     try:
         with _timed(report, "imports"):
             _say(progress, "loading torch and torchvision")
-            report.versions = _versions()
+            report.versions = {**_versions(), **(extra_versions or {})}
         if workdir is None:
             with tempfile.TemporaryDirectory(prefix="bbs-self-test-") as tmp:
                 _run(report, Path(tmp), device, progress)
@@ -400,8 +398,9 @@ def _print(text: str, stream=None) -> None:
         pass
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the self-test from a command line; returns the exit status."""
+def main(argv: Sequence[str] | None = None, extra_versions: Mapping[str, str] | None = None) -> int:
+    """Run the self-test from a command line; returns the exit status. `extra_versions` adds
+    what the caller knows and core does not (the GUI passes its Qt version)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     args_list = [a for a in args_list if a not in ("--self-test", "self-test")]
     parser = build_parser()
@@ -417,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         report = run_self_test(
             args.workdir, device=args.device, quick=args.quick, min_accuracy=args.min_accuracy,
-            progress=progress,
+            progress=progress, extra_versions=extra_versions,
         )  # fmt: skip
     except KeyboardInterrupt:
         _print("self-test interrupted", sys.stderr)

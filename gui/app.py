@@ -176,21 +176,11 @@ def _parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def _run_self_test(rest: list[str]) -> int:
-    try:
-        from core import selftest
-    except ModuleNotFoundError as exc:
-        if exc.name != "core.selftest":
-            raise
-        print("This build has no self-test (core/selftest.py is missing).", file=sys.stderr)
-        return 2
-    import inspect
+    from PySide6 import __version__ as qt_version
 
-    try:
-        takes_args = bool(inspect.signature(selftest.main).parameters)
-    except (TypeError, ValueError):
-        takes_args = False
-    result = selftest.main(rest) if takes_args else selftest.main()
-    return int(result or 0)
+    from core import selftest
+
+    return int(selftest.main(rest, extra_versions={"PySide6": qt_version}) or 0)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:

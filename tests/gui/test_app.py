@@ -7,6 +7,7 @@ import threading
 import time
 import types
 
+import PySide6
 import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QMessageBox
@@ -203,7 +204,7 @@ def test_excepthook_logs_and_shows_a_dialog_instead_of_exiting(qtbot, monkeypatc
 def test_main_delegates_self_test(monkeypatch):
     calls = []
     fake = types.ModuleType("core.selftest")
-    fake.main = lambda argv=None: calls.append(argv) or 0
+    fake.main = lambda argv=None, extra_versions=None: calls.append((argv, extra_versions)) or 0
     monkeypatch.setitem(sys.modules, "core.selftest", fake)
     import core
 
@@ -211,7 +212,7 @@ def test_main_delegates_self_test(monkeypatch):
     frozen = []
     monkeypatch.setattr(gui_app.multiprocessing, "freeze_support", lambda: frozen.append(True))
     assert gui_app.main(["--self-test", "--quick"]) == 0
-    assert calls == [["--quick"]]
+    assert calls == [(["--quick"], {"PySide6": PySide6.__version__})]
     assert frozen == [True]
 
 
