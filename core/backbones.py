@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from torchvision.models import WeightsEnum
 
 from .errors import BackboneStudioError, WeightsUnavailable
 from .events import CancelToken, ProgressCallback
+from .fileio import atomic_replace
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -412,16 +412,13 @@ def download_weights(
     if weights_cached(spec):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
-    sha = hashlib.sha256()
     try:
-        try:
-            response = urllib.request.urlopen(weights.url, timeout=timeout)  # noqa: S310
-        except (urllib.error.URLError, OSError) as exc:
-            raise WeightsUnavailable(_offline_message(spec, str(getattr(exc, "reason", exc)))) from exc
-        with response, os.fdopen(fd, "wb") as out:
-            fd = -1
+        response = urllib.request.urlopen(weights.url, timeout=timeout)  # noqa: S310
+    except (urllib.error.URLError, OSError) as exc:
+        raise WeightsUnavailable(_offline_message(spec, str(getattr(exc, "reason", exc)))) from exc
+    sha = hashlib.sha256()
+    with response, atomic_replace(target, suffix=".part") as tmp:
+        with open(tmp, "wb") as out:
             total = int(response.headers.get("Content-Length") or 0)
             done = 0
             while True:
@@ -438,8 +435,6 @@ def download_weights(
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
-            out.flush()
-            os.fsync(out.fileno())
         if total and done != total:
             raise WeightsUnavailable(_offline_message(spec, f"got {done} of {total} bytes"))
         expected = _hash_prefix(weights.url)
@@ -448,12 +443,7 @@ def download_weights(
                 f"The downloaded weights for {spec.display_name} are corrupt (checksum mismatch). "
                 f"Try again later."
             )
-        os.replace(tmp, target)
-        return target
-    finally:
-        if fd >= 0:
-            os.close(fd)
-        tmp.unlink(missing_ok=True)
+    return target
 
 
 def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
@@ -537,15 +527,8 @@ def import_weights(name: str | BackboneSpec, source: str | Path) -> Path:
         ) from exc
     target = weights_file(spec)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            torch.save({k: v.contiguous() for k, v in state.items()}, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, target)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+    with atomic_replace(target, suffix=".part") as tmp:
+        torch.save({k: v.contiguous() for k, v in state.items()}, tmp)
     return target
 
 

@@ -22,7 +22,6 @@ import logging
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Sequence
 from contextlib import contextmanager, suppress
@@ -31,6 +30,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BackboneStudioError, TrainingError, WeightsUnavailable
 from .events import CancelToken
+from .fileio import atomic_replace
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 IMAGENET_PREFIX = "imagenet"
@@ -92,18 +92,11 @@ def _write_text_atomic(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise BackboneStudioError(f"Cannot write {path}: the folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        with atomic_replace(path) as tmp:
+            tmp.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise BackboneStudioError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    finally:
-        with suppress(OSError):
-            os.unlink(tmp)
 
 
 # ---------------------------------------------------------------------------- simple commands

@@ -32,7 +32,6 @@ import logging
 import os
 import stat as stat_module
 import sys
-import tempfile
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
@@ -46,6 +45,7 @@ from PIL import Image
 
 from core.errors import BackboneStudioError, DatasetError, ImageLoadError
 from core.events import CancelToken, ProgressCallback, Throttle
+from core.fileio import atomic_replace
 from core.images import load_image
 
 log = logging.getLogger(__name__)
@@ -739,18 +739,9 @@ class DecodedImageCache:
             return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".npy")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    np.save(f, arr, allow_pickle=False)
-                    f.flush()
-                os.replace(tmp, target)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            # a cache: no fsync, a file lost in a crash only costs a re-decode
+            with atomic_replace(target, suffix=".npy", durable=False) as tmp, open(tmp, "wb") as f:
+                np.save(f, arr, allow_pickle=False)
         except OSError as exc:  # a full or read-only cache disk only costs a re-decode
             log.warning("cannot spill a decoded image to %s: %s", target, exc)
 

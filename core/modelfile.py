@@ -18,7 +18,6 @@ import datetime as _dt
 import json
 import os
 import struct
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from torch import nn
 
 from . import __version__ as APP_VERSION
 from .errors import BackboneStudioError, ModelFileError
+from .fileio import atomic_replace
 
 FORMAT_VERSION = 1
 METADATA_KEY = "backbone_studio"
@@ -205,18 +205,10 @@ def save_model(path: str | Path, model: nn.Module, metadata: ModelMetadata) -> P
     if aliases:
         header["aliases"] = json.dumps(aliases, sort_keys=True)
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        save_file(tensors, str(tmp), metadata=header)
-        with open(tmp, "rb+") as handle:
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        with atomic_replace(path) as tmp:
+            save_file(tensors, str(tmp), metadata=header)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         if isinstance(exc, OSError):
             raise ModelFileError(
                 f"Cannot save the model to {path}: {exc.strerror or exc}. "

@@ -30,7 +30,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -61,6 +60,7 @@ from .events import (
     Throttle,
     emit,
 )
+from .fileio import atomic_replace
 from .metrics import accuracy, confusion_matrix, per_class_metrics
 
 log = logging.getLogger(__name__)
@@ -433,19 +433,8 @@ def _state_names(model: nn.Module, part: nn.Module) -> set[str]:
 
 def _atomic_torch_save(obj: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(obj, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_replace(path) as tmp:
+        torch.save(obj, tmp)
 
 
 def _rng_state(generator: torch.Generator) -> dict:
