@@ -7,12 +7,41 @@ worker.finished -> thread.quit, thread.finished -> deleteLater on both. Signals 
 
 from __future__ import annotations
 
+import gc
+import threading
+
 from PySide6.QtCore import QObject, QThread
+
+_running_workers = 0
+_running_lock = threading.Lock()
+
+
+def _pause_cyclic_gc() -> None:
+    """Cyclic garbage collection runs on whichever thread happens to allocate. When it runs on a
+    worker thread and frees a Qt wrapper, shiboken (6.10+) hands the deletion to the main thread
+    under a lock while the main thread waits for that lock holding the GIL: a deadlock, seen
+    here with a scan worker frozen in ThreadPoolExecutor.__init__. So while any worker runs,
+    collection is off; it resumes on the main thread when the last one has finished."""
+    global _running_workers
+    with _running_lock:
+        if _running_workers == 0:
+            gc.disable()
+        _running_workers += 1
+
+
+def _resume_cyclic_gc() -> None:
+    global _running_workers
+    with _running_lock:
+        _running_workers = max(0, _running_workers - 1)
+        if _running_workers == 0:
+            gc.enable()
 
 
 def start_worker(worker: QObject, parent: QObject | None = None) -> QThread:
     """Run `worker.run` on a new thread; returns the thread (already started)."""
+    _pause_cyclic_gc()
     thread = QThread(parent)
+    thread.finished.connect(_resume_cyclic_gc)
     thread.setObjectName(f"{type(worker).__name__}Thread")
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
