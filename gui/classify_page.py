@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -35,20 +35,10 @@ from core.predict import Classifier
 from .settings import Settings
 from .widgets.drop_zone import DropZoneWidget, mime_contents
 from .widgets.prediction_view import PredictionViewWidget, qimage_to_pil
-from .workers import CallWorker, PredictWorker, start_worker
+from .workers import CallWorker, JobThreads, PredictWorker
 
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ");;All files (*)"
 MODEL_FILTER = "Backbone Studio models (*.safetensors);;All files (*)"
-
-
-def _thread_alive(thread: QThread | None) -> bool:
-    """True while `thread` exists and runs (False once Qt has deleted it)."""
-    if thread is None:
-        return False
-    try:
-        return thread.isRunning()
-    except RuntimeError:  # the C++ object is gone (deleteLater ran)
-        return False
 
 
 def describe_classifier(classifier: Classifier | None) -> str:
@@ -175,12 +165,10 @@ class ClassifyPage(QWidget):
         self._queue: list[_Job] = []
         self._history: list[_Job] = []  # what is shown, to classify again on a model change
         self._worker: PredictWorker | None = None
-        self._thread: QThread | None = None
         self._discard_results = False
         self._loader: CallWorker | None = None
-        self._loader_thread: QThread | None = None
         self._loading_what = ""
-        self._threads: list[QThread] = []  # every thread started, for cancel_and_wait
+        self._jobs = JobThreads()
         self._pasted = 0
 
         self._build()
@@ -271,7 +259,7 @@ class ClassifyPage(QWidget):
 
     # ------------------------------------------------------------------------------ state
     def is_busy(self) -> bool:
-        return _thread_alive(self._thread) or _thread_alive(self._loader_thread)
+        return self._worker is not None or self._loader is not None
 
     def is_predicting(self) -> bool:
         return self._worker is not None
@@ -361,8 +349,7 @@ class ClassifyPage(QWidget):
         worker.finished.connect(self._on_loader_finished)
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setFormat("Loading model…")
-        self._loader_thread = start_worker(worker, self)
-        self._threads.append(self._loader_thread)
+        self._jobs.start(worker)
         self.busyChanged.emit(True)
         self.statusMessage.emit(f"Loading {what}…")
         self._update_state()
@@ -391,7 +378,6 @@ class ClassifyPage(QWidget):
     @Slot()
     def _on_loader_finished(self) -> None:
         self._loader = None
-        self._loader_thread = None
         self._update_state()
         if not self.is_busy():
             self.busyChanged.emit(False)
@@ -515,8 +501,7 @@ class ClassifyPage(QWidget):
         self._discard_results = False
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setFormat("Listing files…")
-        self._thread = start_worker(worker, self)
-        self._threads.append(self._thread)
+        self._jobs.start(worker)
         self.busyChanged.emit(True)
         self._update_state()
 
@@ -546,7 +531,6 @@ class ClassifyPage(QWidget):
     def _on_finished(self) -> None:
         cancelled = self._worker is not None and self._worker.cancelled
         self._worker = None
-        self._thread = None
         if cancelled and not self._discard_results:
             self.statusMessage.emit("Classification cancelled.")
         self._discard_results = False
@@ -579,32 +563,17 @@ class ClassifyPage(QWidget):
         self._update_state()
 
     def cancel_and_wait(self, timeout_ms: int = 5000) -> bool:
-        """Cancel everything and wait for the threads; True if none is left running.
-
-        The event loop keeps turning while it waits: a worker's `finished -> thread.quit` is a
-        queued call into this (the UI) thread, so a plain `QThread.wait()` here would deadlock.
-        """
+        """Cancel everything and wait for the threads and thumbnail loads; True if none is left."""
         self._queue.clear()
         if self._worker is not None:
             self._discard_results = True
-            self._worker.cancel()
+        self._jobs.cancel_all()
         deadline = time.monotonic() + timeout_ms / 1000.0
-        while True:
-            alive = [t for t in self._threads if _thread_alive(t)]
-            if not alive or time.monotonic() >= deadline:
-                break
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-            for thread in alive:
-                try:
-                    thread.wait(20)
-                except RuntimeError:  # deleted meanwhile
-                    pass
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-        self._threads = [t for t in self._threads if _thread_alive(t)]
+        threads_done = self._jobs.wait(timeout_ms)
         thumbnails_done = self.results_model.thumbnails.shutdown(
             max(0, int((deadline - time.monotonic()) * 1000))
         )
-        return not self._threads and thumbnails_done
+        return threads_done and thumbnails_done
 
     # ------------------------------------------------------------------------------ export
     def export_csv(self, path: str | os.PathLike) -> Path:

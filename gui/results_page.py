@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shiboken6
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,7 +39,7 @@ from core.predict import Classifier
 from .widgets.class_table import ClassMetricsTableWidget
 from .widgets.confusion_view import ConfusionViewWidget
 from .widgets.live_plot import LivePlotWidget
-from .workers import CallWorker, start_worker
+from .workers import CallWorker, JobThreads
 
 MODEL_FILTER = "Backbone Studio model (*.safetensors)"
 
@@ -79,7 +78,7 @@ class ResultsPage(QWidget):
         self._evaluation: FolderEvaluation | None = None
         self._saved_path: str | None = None
         self._eval_worker: CallWorker | None = None
-        self._threads: set[QThread] = set()
+        self._jobs = JobThreads()
         self._build_ui()
         self._update_buttons()
 
@@ -372,9 +371,7 @@ class ResultsPage(QWidget):
         self.eval_progress.setRange(0, 0)
         self.eval_progress.show()
         self.eval_cancel_button.show()
-        thread = start_worker(worker, QCoreApplication.instance())
-        self._threads.add(thread)
-        thread.finished.connect(self._on_thread_finished)
+        self._jobs.start(worker)
         self._update_buttons()
 
     @Slot(int, int)
@@ -402,24 +399,7 @@ class ResultsPage(QWidget):
         if self._eval_worker is not None:
             self._eval_worker.cancel()
 
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        # No sender(): the thread may already be deleted (deleteLater); prune what has ended.
-        self._threads = {t for t in self._threads if shiboken6.isValid(t) and not t.isFinished()}
-
     def cancel_and_wait(self, timeout_ms: int = 10000) -> bool:
         """Stop a running evaluation and wait for its thread (used when the window closes)."""
-        from PySide6.QtCore import QDeadlineTimer
-
-        if self._eval_worker is not None:
-            self._eval_worker.cancel()
-        def running() -> list[QThread]:
-            self._threads = {t for t in self._threads if shiboken6.isValid(t)}
-            return [t for t in self._threads if t.isRunning()]
-
-        deadline = QDeadlineTimer(timeout_ms)
-        while running() and not deadline.hasExpired():
-            QCoreApplication.processEvents()
-            for thread in running():
-                thread.wait(20)
-        return not running()
+        self._jobs.cancel_all()
+        return self._jobs.wait(timeout_ms)

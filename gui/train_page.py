@@ -2,8 +2,8 @@
 train with live plots, and hand the result to the Results page.
 
 All work runs off the UI thread: scanning in a `ScanWorker`, training in a `TrainWorker`,
-demo data / weight downloads / weight imports in `CallWorker`s, each on its own QThread wired
-by `start_worker`. The page only reacts to their signals. Scanning fills a `DecodedImageCache`
+demo data / weight downloads / weight imports in `CallWorker`s, each on its own thread
+(`gui.workers.JobThreads`). The page only reacts to their signals. Scanning fills a `DecodedImageCache`
 that the Trainer then reuses, so no image is decoded twice.
 """
 
@@ -16,8 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,7 +67,7 @@ from core.training import TrainConfig, Trainer
 
 from .widgets.class_table import ClassCountTableWidget
 from .widgets.live_plot import LivePlotWidget
-from .workers import CallWorker, ScanWorker, TrainWorker, start_worker
+from .workers import CallWorker, JobThreads, ScanWorker, TrainWorker
 
 STRATEGIES: tuple[tuple[str, str, str], ...] = (
     ("auto", "Automatic", "Two-stage with pretrained weights, full training from scratch otherwise."),
@@ -101,13 +100,6 @@ def _format_duration(seconds: float) -> str:
 
 def _format_params(count: int) -> str:
     return f"{count / 1e6:.1f} M" if count >= 1e6 else f"{count / 1e3:.0f} k"
-
-
-def _thread_owner() -> QCoreApplication | None:
-    """Worker threads belong to the application, not to a page: a page that goes away while a
-    job runs must not take a running QThread with it (Qt aborts on that). They still delete
-    themselves when they finish (start_worker wires deleteLater)."""
-    return QCoreApplication.instance()
 
 
 class LearningRateSpinBox(QDoubleSpinBox):
@@ -176,12 +168,13 @@ class TrainPage(QWidget):
         self._settings = _qsettings(settings)
         self._scan_result = None
         self._cache = None
-        self._threads: set[QThread] = set()
+        self._jobs = JobThreads()
+        self._weights_dialog: QProgressDialog | None = None
+        self._weights_worker: CallWorker | None = None
         self._scan_worker: ScanWorker | None = None
         self._pending_scan: Path | None = None
         self._closing = False
         self._train_worker: TrainWorker | None = None
-        self._call_workers: set[CallWorker] = set()
         self._plan: FitPlan | None = None
         self._fit_started_at = 0.0
         self._total_epochs = 0
@@ -658,7 +651,7 @@ class TrainPage(QWidget):
         worker.failed.connect(self._on_scan_failed)
         worker.finished.connect(self._on_scan_finished)
         self._scan_worker = worker
-        self._track(start_worker(worker, _thread_owner()))
+        self._jobs.start(worker)
         self._update_start_enabled()
 
     def training_config(self):
@@ -712,7 +705,7 @@ class TrainPage(QWidget):
         # would otherwise run on the training thread holding the GIL (measured 200-350 ms with
         # a few pages and models around), freezing the UI thread. Undone when the fit ends.
         gc.freeze()
-        self._track(start_worker(worker, _thread_owner()))
+        self._jobs.start(worker)
         self._set_training_ui(True)
         self.status_label.setText("Preparing…")
         self.progress_bar.setRange(0, 0)
@@ -733,38 +726,9 @@ class TrainPage(QWidget):
         """
         if self._scan_worker is not None:
             self._scan_worker.cancel()
-        for worker in list(self._call_workers):
-            worker.cancel_token.cancel()  # a Python attribute: safe even if Qt deleted the worker
         self.cancel_training()
-        deadline = time.monotonic() + timeout_ms / 1000.0
-        while self._running_threads() and time.monotonic() < deadline:
-            QCoreApplication.processEvents()
-            for thread in self._running_threads():
-                thread.wait(20)
-        QCoreApplication.processEvents()
-        return not self._running_threads()
-
-    # =========================================================================================
-    # Threads
-    # =========================================================================================
-
-    def _track(self, thread: QThread) -> None:
-        self._threads.add(thread)
-        thread.finished.connect(self._on_thread_finished)
-
-    def _running_threads(self) -> list[QThread]:
-        alive = []
-        for thread in list(self._threads):
-            if not shiboken6.isValid(thread):
-                self._threads.discard(thread)
-            elif thread.isRunning():
-                alive.append(thread)
-        return alive
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        # No sender() here: a finished worker or thread may already be deleted (deleteLater).
-        self._running_threads()
+        self._jobs.cancel_all()
+        return self._jobs.wait(timeout_ms)
 
     # =========================================================================================
     # Dataset
@@ -836,9 +800,7 @@ class TrainPage(QWidget):
         worker = CallWorker(make_demo_dataset, target, description="Creating the demo dataset")
         worker.succeeded.connect(self._on_demo_succeeded)
         worker.failed.connect(self._on_demo_failed)
-        worker.finished.connect(self._on_call_worker_finished)
-        self._call_workers.add(worker)
-        self._track(start_worker(worker, _thread_owner()))
+        self._jobs.start(worker)
 
     @Slot(object)
     def _on_demo_succeeded(self, root: object) -> None:
@@ -851,10 +813,6 @@ class TrainPage(QWidget):
         self.demo_button.setEnabled(not self.is_training())
         self.dataset_summary.setText("No dataset yet.")
         QMessageBox.warning(self, "Demo dataset", message)
-
-    @Slot()
-    def _on_call_worker_finished(self) -> None:
-        self._call_workers = {w for w in self._call_workers if shiboken6.isValid(w)}
 
     @Slot()
     def _on_scan_cancel_button_clicked(self) -> None:
@@ -1018,21 +976,21 @@ class TrainPage(QWidget):
         dialog.setAutoReset(False)
         if not cancellable:
             dialog.setCancelButton(None)
-        dialog.canceled.connect(worker.cancel, Qt.ConnectionType.DirectConnection)
+        # To a slot of this page, not to the worker: see gui.workers on who may receive what.
+        dialog.canceled.connect(self._on_weights_dialog_canceled)
         worker.progressed.connect(self._on_weights_progressed)
         worker.succeeded.connect(self._on_weights_succeeded)
         worker.failed.connect(self._on_weights_failed)
-        worker.finished.connect(self._on_call_worker_finished)
         self._weights_dialog = dialog
-        self._call_workers.add(worker)
+        self._weights_worker = worker
         self.import_button.setEnabled(False)
         self.download_button.setEnabled(False)
-        self._track(start_worker(worker, _thread_owner()))
+        self._jobs.start(worker)
         dialog.show()
 
     @Slot(int, int)
     def _on_weights_progressed(self, done: int, total: int) -> None:
-        dialog = getattr(self, "_weights_dialog", None)
+        dialog = self._weights_dialog
         if dialog is None:
             return
         if total > 0:
@@ -1042,13 +1000,19 @@ class TrainPage(QWidget):
         else:
             dialog.setLabelText(f"Downloading… {done / 2**20:.1f} MiB")
 
+    @Slot()
+    def _on_weights_dialog_canceled(self) -> None:
+        if self._weights_worker is not None:
+            self._weights_worker.cancel()
+
     def _close_weights_dialog(self) -> None:
-        dialog = getattr(self, "_weights_dialog", None)
+        self._weights_worker = None
+        dialog = self._weights_dialog
         if dialog is not None:
+            self._weights_dialog = None
             dialog.reset()
             dialog.close()
             dialog.deleteLater()
-            self._weights_dialog = None
 
     @Slot(object)
     def _on_weights_succeeded(self, path: object) -> None:

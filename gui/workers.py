@@ -1,16 +1,43 @@
-"""Workers that run core jobs off the UI thread (worker-object pattern).
+"""Workers that run core jobs off the UI thread.
 
-Each worker is a QObject with a `run()` slot and a `finished` signal it emits exactly once, last.
-`start_worker()` moves it to a new QThread and wires the lifetime: thread.started -> worker.run,
-worker.finished -> thread.quit, thread.finished -> deleteLater on both. Signals carry plain Python data only.
+Each worker is a QObject with a `run()` method and a `finished` signal it emits exactly once,
+last. `start_worker()` runs `worker.run()` on a new `WorkerThread`; `JobThreads` is the set of
+threads one page started, with cancel-and-wait for closing. Signals carry plain Python data only.
+
+The worker object stays in the UI thread: only its `run()` executes on the worker thread, and
+its signals reach UI-thread slots queued, as with any cross-thread emit. It is deliberately not
+`moveToThread`-ed. A moved worker is deleted on its own thread as that thread ends, and
+`~QObject` then calls `disconnectNotify()` on every sender still connected to it (the QThread's
+`started`, a progress dialog's `canceled`): a Python-override lookup on a wrapper that the UI
+thread may be deleting at that very moment. That crashed the test suite about one run in ten
+(a core dump showed both threads inside `~QObject`). Here every Qt object is created, used and
+deleted on the UI thread, and the only object the worker thread touches is its own QThread.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QThread
+import shiboken6
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDeadlineTimer,
+    QEventLoop,
+    QObject,
+    QThread,
+    Signal,
+    Slot,
+)
+
+from core.errors import BackboneStudioError
+from core.events import BatchEnded, CancelToken, Throttle
 
 _running_workers = 0
 _running_lock = threading.Lock()
@@ -21,7 +48,7 @@ def _pause_cyclic_gc() -> None:
     worker thread and frees a Qt wrapper, shiboken (6.10+) hands the deletion to the main thread
     under a lock while the main thread waits for that lock holding the GIL: a deadlock, seen
     here with a scan worker frozen in ThreadPoolExecutor.__init__. So while any worker runs,
-    collection is off; it resumes on the main thread when the last one has finished."""
+    collection is off; it resumes when the last one has finished."""
     global _running_workers
     with _running_lock:
         if _running_workers == 0:
@@ -37,35 +64,81 @@ def _resume_cyclic_gc() -> None:
             gc.enable()
 
 
-def start_worker(worker: QObject, parent: QObject | None = None) -> QThread:
-    """Run `worker.run` on a new thread; returns the thread (already started)."""
+class WorkerThread(QThread):
+    """A QThread that runs one worker's `run()` and then ends (no event loop of its own).
+
+    It belongs to the application object, not to a page, so a page that goes away while a job
+    runs does not take a running QThread with it (Qt aborts on that); it deletes itself once it
+    has finished. `worker` stays reachable from here for as long as the thread object lives.
+    """
+
+    def __init__(self, worker: QObject, parent: QObject | None = None):
+        super().__init__(parent if parent is not None else QCoreApplication.instance())
+        self.worker = worker
+        self.setObjectName(f"{type(worker).__name__}Thread")
+
+    def run(self) -> None:  # on the new thread
+        self.worker.run()
+
+
+def start_worker(worker: QObject) -> WorkerThread:
+    """Run `worker.run()` on a new thread; returns the thread (already started)."""
     _pause_cyclic_gc()
-    thread = QThread(parent)
+    thread = WorkerThread(worker)
     thread.finished.connect(_resume_cyclic_gc)
-    thread.setObjectName(f"{type(worker).__name__}Thread")
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
-    thread.finished.connect(worker.deleteLater)  # only once its thread has stopped
-    thread.finished.connect(thread.deleteLater)
+    thread.finished.connect(thread.deleteLater)  # ~QThread waits out the last instructions
     thread.start()
     return thread
+
+
+def thread_running(thread: QThread | None) -> bool:
+    """True while `thread` exists and runs (False once it has ended or Qt has deleted it)."""
+    return thread is not None and shiboken6.isValid(thread) and thread.isRunning()
+
+
+class JobThreads:
+    """The worker threads one page has started: start them, list the running ones and their
+    workers, and wait for them (closing the window) while queued signals are still delivered."""
+
+    def __init__(self) -> None:
+        self._threads: list[WorkerThread] = []
+
+    def start(self, worker: QObject) -> WorkerThread:
+        thread = start_worker(worker)
+        self._threads.append(thread)
+        return thread
+
+    def running(self) -> list[WorkerThread]:
+        self._threads = [t for t in self._threads if thread_running(t)]
+        return list(self._threads)
+
+    def workers(self) -> list[QObject]:
+        return [t.worker for t in self.running()]
+
+    def cancel_all(self) -> None:
+        """Ask every running worker to stop (each has a thread-safe `cancel()`)."""
+        for worker in self.workers():
+            worker.cancel()
+
+    def wait(self, timeout_ms: int) -> bool:
+        """Wait up to `timeout_ms` for every thread to end; True when none is left running.
+
+        Keeps delivering events (not user input) meanwhile, so each worker's last signals reach
+        the page before this returns."""
+        deadline = QDeadlineTimer(timeout_ms)
+        flags = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
+        while self.running() and not deadline.hasExpired():
+            QCoreApplication.processEvents(flags)
+            for thread in self.running():
+                thread.wait(20)
+        QCoreApplication.processEvents(flags)
+        return not self.running()
 
 
 # --------------------------------------------------------------------------------------------
 # Dataset scanning and training (Train page)
 # --------------------------------------------------------------------------------------------
 
-import logging  # noqa: E402
-import traceback  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-from PySide6.QtCore import Signal, Slot  # noqa: E402
-
-from core.errors import BackboneStudioError  # noqa: E402
-from core.events import BatchEnded, CancelToken, Throttle  # noqa: E402
 
 _log = logging.getLogger(__name__)
 
@@ -253,8 +326,6 @@ class CallWorker(QObject):
 # --------------------------------------------------------------------------------------------
 # Prediction (Classify page)
 # --------------------------------------------------------------------------------------------
-
-import time  # noqa: E402
 
 
 class PredictWorker(QObject):

@@ -423,14 +423,13 @@ def thread_census(monkeypatch):
     import gui.workers as workers
 
     started = []
-    base = workers.QThread
 
-    class CountedQThread(base):
+    class CountedWorkerThread(workers.WorkerThread):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             started.append(self)
 
-    monkeypatch.setattr(workers, "QThread", CountedQThread)
+    monkeypatch.setattr(workers, "WorkerThread", CountedWorkerThread)
     return started
 
 
@@ -446,7 +445,7 @@ def test_gui_cancel_or_close_during_training_leaves_no_thread(how, qtbot, tmp_pa
                                                               gui_settings, thread_census):
     import threading
 
-    from PySide6.QtCore import Qt, QThread
+    from PySide6.QtCore import QCoreApplication, Qt, QThread
     from PySide6.QtWidgets import QMessageBox
 
     import gui.main_window as main_window
@@ -498,6 +497,6 @@ def test_gui_cancel_or_close_during_training_leaves_no_thread(how, qtbot, tmp_pa
         assert not _alive(thread_census), "closing the window left a worker thread running"
     assert time.monotonic() - started < 30
     assert thread_census, "no worker thread was seen: the census is broken"
-    assert not [t for t in window.findChildren(QThread) if t.isRunning()]
+    assert not [t for t in QCoreApplication.instance().findChildren(QThread) if t.isRunning()]
     bf.assert_unchanged(before, manifest.root, f"by the GUI ({how})")
     window.shutdown(5000)

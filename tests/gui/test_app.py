@@ -9,11 +9,12 @@ import types
 
 import PySide6
 import pytest
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtWidgets import QMessageBox
 
 from gui import app as gui_app
 from gui.main_window import PAGE_CLASSIFY, PAGE_RESULTS, PAGE_TRAIN, MainWindow
+from gui.workers import thread_running
 
 pytestmark = pytest.mark.gui
 
@@ -113,21 +114,15 @@ def test_closing_while_predicting_leaves_no_running_thread(
     page.classify_paths([str(p) for p in image_files])
     qtbot.waitUntil(lambda: page.results_model.rowCount() > 0, timeout=10000)  # mid-job
     assert page.is_predicting()
-    threads = list(page._threads)
-    assert any(t.isRunning() for t in threads)
+    threads = page._jobs.running()
+    assert threads
     started = time.monotonic()
     assert window.close()
     assert time.monotonic() - started < 5.0
-    assert not [t for t in threads if _running(t)]
-    assert not [t for t in window.findChildren(QThread) if t.isRunning()]
+    assert not [t for t in threads if thread_running(t)]
+    # Worker threads belong to the application object: none of them is left running.
+    assert not [t for t in QCoreApplication.instance().findChildren(QThread) if t.isRunning()]
     assert settings.window_geometry() is not None
-
-
-def _running(thread: QThread) -> bool:
-    try:
-        return thread.isRunning()
-    except RuntimeError:  # already deleted by Qt: certainly not running
-        return False
 
 
 def test_training_result_reaches_results_and_classify_pages(

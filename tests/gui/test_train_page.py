@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -19,6 +18,7 @@ from core.demo import make_demo_dataset
 from core.events import BatchEnded, EpochEnded
 from gui.train_page import LearningRateSpinBox, TrainPage
 from gui.widgets.live_plot import LivePlotWidget, _nice_ceiling, ema
+from gui.workers import thread_running
 
 pytestmark = pytest.mark.gui
 
@@ -163,11 +163,10 @@ def test_closing_mid_training_leaves_no_thread_running(qtbot, page, dataset, one
     tiny_settings(page, epochs=200)
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.live_plot.step_count >= 1, timeout=60000)
-    threads = list(page._threads)
-    assert any(shiboken6.isValid(t) and t.isRunning() for t in threads)
+    threads = page._jobs.running()
+    assert threads
     page.close()
-    for thread in threads:
-        assert not shiboken6.isValid(thread) or not thread.isRunning()
+    assert not [t for t in threads if thread_running(t)]
     assert not page.is_training()
 
 
