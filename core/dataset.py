@@ -168,6 +168,36 @@ class _Walk:
     visited: set[str] = field(default_factory=set)
 
 
+def _split_entries(folder: Path, walk: _Walk) -> tuple[list[Path], list[os.DirEntry]]:
+    """(subfolders, other entries) of ``folder``, in name order. Ignored entries, and a second
+    link to a folder already visited (a symlink loop), go to ``walk.ignored`` instead."""
+    folders: list[Path] = []
+    others: list[os.DirEntry] = []
+    for entry in _sorted_entries(folder):
+        path = Path(entry.path)
+        if _is_ignored(entry):
+            walk.ignored.append(path)
+            continue
+        try:
+            is_dir = entry.is_dir()  # follows symlinks
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            others.append(entry)
+            continue
+        real = os.path.realpath(path)
+        if real in walk.visited:
+            walk.ignored.append(path)
+            walk.warnings.append(
+                f"{path}: skipped, it links to a folder already scanned "
+                "(a symlink loop or a second link to the same folder)"
+            )
+            continue
+        walk.visited.add(real)
+        folders.append(path)
+    return folders, others
+
+
 def _walk_class(folder: Path, key: str, walk: _Walk, cancel: CancelToken | None) -> None:
     """Collect every file under ``folder`` (recursively) as a candidate of class ``key``."""
     stack = [folder]
@@ -176,32 +206,12 @@ def _walk_class(folder: Path, key: str, walk: _Walk, cancel: CancelToken | None)
             raise ScanCancelled("scan cancelled")
         current = stack.pop()
         try:
-            entries = _sorted_entries(current)
+            subfolders, others = _split_entries(current, walk)
         except OSError as exc:
             walk.problems.append(Problem(current, f"cannot open the folder: {exc.strerror or exc}"))
             continue
-        subfolders = []
-        for entry in entries:
+        for entry in others:
             path = Path(entry.path)
-            if _is_ignored(entry):
-                walk.ignored.append(path)
-                continue
-            try:
-                is_dir = entry.is_dir()  # follows symlinks
-            except OSError:
-                is_dir = False
-            if is_dir:
-                real = os.path.realpath(path)
-                if real in walk.visited:
-                    walk.ignored.append(path)
-                    walk.warnings.append(
-                        f"{path}: skipped, it links to a folder already scanned "
-                        "(a symlink loop or a second link to the same folder)"
-                    )
-                    continue
-                walk.visited.add(real)
-                subfolders.append(path)
-                continue
             try:
                 is_file = entry.is_file()
             except OSError:
@@ -217,28 +227,8 @@ def _walk_class(folder: Path, key: str, walk: _Walk, cancel: CancelToken | None)
 
 def _top_level(root: Path, walk: _Walk) -> tuple[list[Path], list[Path]]:
     """(class folders, files) directly in ``root``; ignored entries go into ``walk.ignored``."""
-    folders: list[Path] = []
-    files: list[Path] = []
-    for entry in _sorted_entries(root):
-        path = Path(entry.path)
-        if _is_ignored(entry):
-            walk.ignored.append(path)
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            real = os.path.realpath(path)
-            if real in walk.visited:
-                walk.ignored.append(path)
-                walk.warnings.append(f"{path}: skipped, it links back to a folder already scanned")
-                continue
-            walk.visited.add(real)
-            folders.append(path)
-        else:
-            files.append(path)
-    return folders, files
+    folders, others = _split_entries(root, walk)
+    return folders, [Path(entry.path) for entry in others]
 
 
 def _find_split(folders: list[Path]) -> tuple[Path, Path] | None:
