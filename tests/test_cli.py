@@ -206,6 +206,9 @@ def test_ctrl_c_cancels_training_cleanly(capsys, demo, tmp_path, monkeypatch):
                 os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C
 
     monkeypatch.setattr(cli, "_TrainReporter", InterruptAfterFirstEpoch)
+    # What SIGINT did before: Python's default handler in a terminal, SIG_IGN when the tests were
+    # started in the background (`cmd &` in a script, nohup), as some CI runners do.
+    handler_before = signal.getsignal(signal.SIGINT)
     out_path = tmp_path / "m.safetensors"
     code, out, err = run(capsys, "train", demo, "--backbone", "mobilenet_v3_small", "--epochs", "3",
                          "--image-size", "32", "--batch-size", "4", "--device", "cpu",
@@ -216,7 +219,7 @@ def test_ctrl_c_cancels_training_cleanly(capsys, demo, tmp_path, monkeypatch):
     assert "--resume" in err and "m.ckpt" in err
     assert "epoch   2/3" not in out
     load_model(out_path)  # the kept model loads
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+    assert signal.getsignal(signal.SIGINT) is handler_before  # handler restored
 
 
 def test_second_ctrl_c_aborts():
