@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import stat as stat_module
 import sys
 import threading
@@ -45,7 +46,7 @@ from PIL import Image
 
 from core.errors import BackboneStudioError, DatasetError, ImageLoadError
 from core.events import CancelToken, ProgressCallback, Throttle
-from core.fileio import atomic_replace
+from core.fileio import atomic_replace, default_cache_dir
 from core.images import load_image
 
 log = logging.getLogger(__name__)
@@ -525,20 +526,10 @@ def split_index(
 # --------------------------------------------------------------------------------------------
 
 
-def default_cache_dir() -> Path:
-    """The app's cache folder: ``$BACKBONE_STUDIO_CACHE`` if set, else the platform user cache
-    (``~/.cache/backbone-studio`` on Linux, ``~/Library/Caches/backbone-studio`` on macOS,
-    ``%LOCALAPPDATA%\\backbone-studio\\Cache`` on Windows). Never inside the user's data."""
-    env = os.environ.get("BACKBONE_STUDIO_CACHE")
-    if env:
-        return Path(env).expanduser()
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "backbone-studio" / "Cache"
-    if sys.platform == "darwin":  # pragma: no cover - macOS only
-        return Path.home() / "Library" / "Caches" / "backbone-studio"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "backbone-studio"
+SPILL_BUDGET = 10 * 2**30
+"""Most bytes of decoded images kept on disk between runs (all datasets together)."""
+SPILL_MIN_FREE_DISK = 2 * 2**30
+"""Decoded images are not spilled once the cache disk would keep less free space than this."""
 
 
 class DecodedImageCache:
@@ -551,6 +542,12 @@ class DecodedImageCache:
     mtime_ns, short_side) and written atomically (temp file + ``os.replace``), so an edited file
     is never served stale and a later run (or process) can reuse them.
 
+    The spill folder is shared by every dataset and run, so it is kept to ``spill_budget``
+    bytes: when a spill would pass it, the files least recently used (by mtime, which a hit
+    refreshes) go first, but never one written or read by this instance; when everything left
+    is this instance's, further images are simply not spilled (they are decoded again when
+    needed). Nothing is spilled either once the disk would keep less than ``min_free_disk``.
+
     Thread-safe. A file deleted after it was cached is still served from the cache; one that is
     not in the cache raises :class:`~core.errors.ImageLoadError`.
     """
@@ -560,6 +557,8 @@ class DecodedImageCache:
         short_side: int = 288,
         memory_budget: int = 2 * 2**30,
         spill_dir: Path | None = None,
+        spill_budget: int = SPILL_BUDGET,
+        min_free_disk: int = SPILL_MIN_FREE_DISK,
     ):
         if short_side < 1:
             raise ValueError("short_side must be positive")
@@ -568,6 +567,11 @@ class DecodedImageCache:
         self.spill_dir = (
             Path(spill_dir) if spill_dir is not None else default_cache_dir() / "decoded"
         )
+        self.spill_budget = int(spill_budget)
+        self.min_free_disk = int(min_free_disk)
+        self._spill_bytes: int | None = None  # measured on the first spill
+        self._spill_mine: set[str] = set()  # keys this instance wrote or read: never pruned
+        self._spill_full_logged = False
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
         self._memory_bytes = 0
         self._known: dict[str, str] = {}  # real path -> key of its last decoded version
@@ -704,6 +708,12 @@ class DecodedImageCache:
         if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] != 3:
             return None
         arr.flags.writeable = False
+        with self._lock:
+            self._spill_mine.add(key)
+        try:
+            os.utime(spill)  # recently used: the last to be pruned
+        except OSError:
+            pass
         self._store(key, arr, spilled=True)
         return arr
 
@@ -727,6 +737,11 @@ class DecodedImageCache:
         target = self._spill_path(key)
         if target.exists():
             return
+        with self._lock:
+            if not self._make_room(arr.nbytes):
+                return
+            self._spill_mine.add(key)
+            self._spill_bytes = (self._spill_bytes or 0) + arr.nbytes
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             # a cache: no fsync, a file lost in a crash only costs a re-decode
@@ -734,6 +749,69 @@ class DecodedImageCache:
                 np.save(f, arr, allow_pickle=False)
         except OSError as exc:  # a full or read-only cache disk only costs a re-decode
             log.warning("cannot spill a decoded image to %s: %s", target, exc)
+
+    def _make_room(self, nbytes: int) -> bool:
+        """Whether ``nbytes`` more may be spilled, pruning other runs' files to make room.
+        Called with the lock held."""
+        try:
+            free = shutil.disk_usage(self.spill_dir if self.spill_dir.exists() else
+                                     _existing_parent(self.spill_dir)).free
+        except OSError:
+            free = None
+        if free is not None and free - nbytes < self.min_free_disk:
+            return self._spill_refused(
+                f"the disk keeps less than {self.min_free_disk / 2**30:.1f} GiB free"
+            )
+        if self._spill_bytes is None:
+            self._spill_bytes = sum(size for _path, size, _mtime in self._spill_files())
+        if self._spill_bytes + nbytes <= self.spill_budget:
+            return True
+        # oldest first, down to 90 % of the budget so that pruning is not repeated per image
+        goal = int(self.spill_budget * 0.9) - nbytes
+        for path, size, _mtime in sorted(self._spill_files(), key=lambda f: f[2]):
+            if self._spill_bytes <= goal:
+                break
+            if path.stem in self._spill_mine:
+                continue
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            self._spill_bytes -= size
+        if self._spill_bytes + nbytes <= self.spill_budget:
+            return True
+        return self._spill_refused(f"it holds its limit of {self.spill_budget / 2**30:.1f} GiB")
+
+    def _spill_refused(self, why: str) -> bool:
+        if not self._spill_full_logged:
+            self._spill_full_logged = True
+            log.warning("decoded images are no longer kept in %s: %s; images that do not fit "
+                        "in memory are decoded again when needed", self.spill_dir, why)
+        return False
+
+    def _spill_files(self) -> list[tuple[Path, int, float]]:
+        """(path, size, mtime) of every spilled image."""
+        found = []
+        if not self.spill_dir.is_dir():
+            return found
+        for sub in os.scandir(self.spill_dir):
+            if not sub.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(sub.path):
+                if entry.name.endswith(".npy") and entry.is_file(follow_symlinks=False):
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    found.append((Path(entry.path), st.st_size, st.st_mtime))
+        return found
+
+
+def _existing_parent(path: Path) -> Path:
+    for parent in (path, *path.parents):
+        if parent.exists():
+            return parent
+    return Path(os.sep)
 
 
 # --------------------------------------------------------------------------------------------

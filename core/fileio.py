@@ -1,9 +1,11 @@
-"""Atomic writes: what the app writes appears whole or not at all (DESIGN rule 8)."""
+"""Where the app keeps what it can recreate, and atomic writes: what the app writes appears
+whole or not at all (DESIGN rule 8). No torch here: the GUI uses it before torch is loaded."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,3 +31,19 @@ def atomic_replace(
     finally:
         with contextlib.suppress(OSError):  # after the rename there is nothing left to remove
             tmp.unlink()
+
+
+def default_cache_dir() -> Path:
+    """The app's cache folder: ``$BACKBONE_STUDIO_CACHE`` if set, else the platform user cache
+    (``~/.cache/backbone-studio`` on Linux, ``~/Library/Caches/backbone-studio`` on macOS,
+    ``%LOCALAPPDATA%\\backbone-studio\\Cache`` on Windows). Never inside the user's data."""
+    env = os.environ.get("BACKBONE_STUDIO_CACHE")
+    if env:
+        return Path(env).expanduser()
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "backbone-studio" / "Cache"
+    if sys.platform == "darwin":  # pragma: no cover - macOS only
+        return Path.home() / "Library" / "Caches" / "backbone-studio"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "backbone-studio"

@@ -18,10 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from core.fileio import default_cache_dir
+
 ORGANIZATION = "Backbone Studio"
 APPLICATION = "Backbone Studio"
 CONFIG_ENV = "BACKBONE_STUDIO_CONFIG"
-CACHE_ENV = "BACKBONE_STUDIO_CACHE"
 MAX_RECENT_MODELS = 8
 
 
@@ -40,13 +41,9 @@ def config_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """The folder for things the app can recreate (log files, thumbnails); created on demand."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        path = Path(env)
-    else:
-        location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
-        path = Path(location) if location else Path.home() / ".cache" / "backbone-studio"
+    """The folder for things the app can recreate (log, decoded images); created on demand.
+    The same folder core uses (`core.fileio.default_cache_dir`), so there is only one."""
+    path = default_cache_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -304,6 +304,71 @@ def test_cache_spills_over_budget_and_reloads_without_decoding(tmp_path, monkeyp
     assert paths[0] not in other_size  # the short side is part of the key
 
 
+def _old_spill_file(spill: Path, name: str, nbytes: int, age_days: float) -> Path:
+    """A decoded image left in the spill folder by an earlier run, last used `age_days` ago."""
+    path = spill / name[:2] / f"{name}.npy"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, np.zeros((1, nbytes // 3, 3), np.uint8), allow_pickle=False)
+    when = time.time() - age_days * 86400
+    os.utime(path, (when, when))
+    return path
+
+
+def test_spill_folder_keeps_to_its_budget_pruning_the_least_recently_used(tmp_path, caplog):
+    spill = tmp_path / "spill"
+    one_image = 100 * 150 * 3  # 45,000 bytes decoded (plus a 128-byte .npy header on disk)
+    oldest = _old_spill_file(spill, "aa01", one_image, age_days=30)
+    older = _old_spill_file(spill, "bb02", one_image, age_days=20)
+    recent = _old_spill_file(spill, "cc03", one_image, age_days=1)
+    budget = int(4.5 * one_image)  # room for four images
+    cache = DecodedImageCache(short_side=100, memory_budget=1, spill_dir=spill,
+                              spill_budget=budget, min_free_disk=0)  # fmt: skip
+    paths = [_photo(tmp_path / f"{i}.png", colour=(i * 40, 0, 0)) for i in range(4)]
+    for p in paths[:2]:
+        cache.get(p)  # memory_budget=1: every image goes straight to the spill folder
+    # The first spill fitted; the second needed room, and the least recently used file went.
+    assert not oldest.exists() and older.exists() and recent.exists()
+    for p in paths[2:]:
+        cache.get(p)
+    assert not older.exists() and not recent.exists()
+    assert len(list(spill.rglob("*.npy"))) == 4  # this run's four images
+
+    extra = _photo(tmp_path / "extra.png", colour=(0, 99, 0))
+    with caplog.at_level("WARNING", logger="core.dataset"):
+        assert cache.get(extra).getpixel((0, 0)) == (0, 99, 0)  # served, just not spilled
+        assert cache.get(extra).getpixel((0, 0)) == (0, 99, 0)  # decoded again, said once
+    assert extra not in cache
+    assert len(list(spill.rglob("*.npy"))) == 4  # this run's own files are never pruned
+    assert len([r for r in caplog.records if "no longer kept" in r.getMessage()]) == 1
+    assert sum(f.stat().st_size for f in spill.rglob("*.npy")) <= budget
+    for i, p in enumerate(paths):
+        assert cache.get(p).getpixel((0, 0)) == (i * 40, 0, 0)
+
+
+def test_a_hit_marks_a_spilled_image_recently_used(tmp_path):
+    spill = tmp_path / "spill"
+    path = _photo(tmp_path / "a.png", colour=(1, 2, 3))
+    DecodedImageCache(short_side=100, memory_budget=1, spill_dir=spill).get(path)
+    (npy,) = spill.rglob("*.npy")
+    long_ago = time.time() - 90 * 86400
+    os.utime(npy, (long_ago, long_ago))
+    assert DecodedImageCache(short_side=100, spill_dir=spill).get(path).getpixel((0, 0)) == (1, 2, 3)
+    assert npy.stat().st_mtime > time.time() - 3600
+
+
+def test_nothing_is_spilled_when_the_disk_is_nearly_full(tmp_path, caplog):
+    spill = tmp_path / "spill"
+    cache = DecodedImageCache(short_side=100, memory_budget=1, spill_dir=spill,
+                              min_free_disk=2**62)  # fmt: skip  (more than any disk has)
+    paths = [_photo(tmp_path / f"{i}.png", colour=(i * 40, 0, 0)) for i in range(3)]
+    with caplog.at_level("WARNING", logger="core.dataset"):
+        for i, p in enumerate(paths):
+            assert cache.get(p).getpixel((0, 0)) == (i * 40, 0, 0)
+    assert not list(spill.rglob("*.npy"))
+    messages = [r.getMessage() for r in caplog.records if "no longer kept" in r.getMessage()]
+    assert len(messages) == 1 and "free" in messages[0]  # said once, not per image
+
+
 def test_cache_pickles_for_worker_processes(tmp_path, monkeypatch):
     cache = DecodedImageCache(short_side=32, spill_dir=tmp_path / "spill")
     path = _photo(tmp_path / "x.png", (64, 48), (9, 99, 199))
