@@ -47,7 +47,7 @@ from PIL import Image
 from core.errors import BackboneStudioError, DatasetError, ImageLoadError
 from core.events import CancelToken, ProgressCallback, Throttle
 from core.fileio import atomic_replace, default_cache_dir
-from core.images import load_image
+from core.images import LOADER_VERSION, load_image
 
 log = logging.getLogger(__name__)
 
@@ -539,8 +539,9 @@ class DecodedImageCache:
     downscales (never upscales) and keeps the array in memory, least recently used first out
     once ``memory_budget`` bytes are exceeded. Evicted images spill to ``spill_dir`` (default
     ``default_cache_dir()/"decoded"``) as ``.npy`` files named by a hash of (real path, size,
-    mtime_ns, short_side) and written atomically (temp file + ``os.replace``), so an edited file
-    is never served stale and a later run (or process) can reuse them.
+    mtime_ns, short_side, loader version) and written atomically (temp file + ``os.replace``),
+    so an edited file is never served stale, nor one decoded by an older loader, and a later
+    run (or process) can reuse them.
 
     The spill folder is shared by every dataset and run, so it is kept to ``spill_budget``
     bytes: when a spill would pass it, the files least recently used (by mtime, which a hit
@@ -587,7 +588,8 @@ class DecodedImageCache:
             st = os.stat(real)
         except OSError:
             return real, None
-        ident = f"{real}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1f{self.short_side}"
+        ident = (f"{real}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1f{self.short_side}"
+                 f"\x1f{LOADER_VERSION}")  # fmt: skip
         return real, hashlib.sha256(ident.encode("utf-8", "surrogateescape")).hexdigest()[:40]
 
     def _spill_path(self, key: str) -> Path:

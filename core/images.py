@@ -5,6 +5,9 @@ Every path an image takes into a model goes through :func:`load_image` (files) o
 training:
 
 * EXIF orientation is applied (``ImageOps.exif_transpose``);
+* an embedded ICC colour profile other than sRGB (Display P3 from phones, Adobe RGB, a CMYK
+  press profile) is converted to sRGB, the space ImageNet weights were trained in; an image
+  whose profile cannot be used keeps its stored values;
 * CMYK, YCbCr, P (with transparency), LA, PA, RGBA and 1-bit images become RGB; anything with
   alpha is composited on the fixed :data:`BACKGROUND`;
 * 16-bit and 32-bit greyscale (``I;16*``, ``I``, ``F``) is scaled to 8 bits by the range of its
@@ -21,6 +24,9 @@ Files are recognised by their content, never by their extension.
 
 from __future__ import annotations
 
+import functools
+import io
+import logging
 import os
 import re
 from pathlib import Path
@@ -28,7 +34,16 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+try:
+    from PIL import ImageCms
+except ImportError:  # pragma: no cover - a Pillow built without littlecms: no conversion
+    ImageCms = None
+
 from core.errors import ImageLoadError
+
+LOADER_VERSION = 2
+"""Bumped whenever the pixels :func:`load_image` returns change (2: ICC profiles converted to
+sRGB), so that decoded images kept on disk by an older version are not served again."""
 
 BACKGROUND: tuple[int, int, int] = (255, 255, 255)
 """Colour that transparent pixels are composited on (the same in training and prediction)."""
@@ -53,6 +68,10 @@ _VIDEO_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"qt  ", b"M4V ", 
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 # Pillow decodes EPS by running Ghostscript on the file: never for files from a user's folder.
 _NEVER_OPEN = frozenset({"EPS"})
+# Modes a profile can be converted from (anything else is converted the plain way)
+_ICC_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB", "L": "RGB"}
+
+log = logging.getLogger(__name__)
 
 
 def _open_formats() -> list[str]:
@@ -213,14 +232,51 @@ def _apply_orientation(image: Image.Image) -> Image.Image:
     return image
 
 
+@functools.lru_cache(maxsize=1)
+def _srgb_profile():
+    return ImageCms.createProfile("sRGB")
+
+
+@functools.lru_cache(maxsize=32)
+def _srgb_transform(icc: bytes, mode: str):
+    """A transform from the profile ``icc`` (for images of ``mode``) to sRGB; None when the
+    profile is sRGB already or cannot be used. Cached: a folder of photos from one camera
+    shares one profile, and building a transform costs milliseconds."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        description = (ImageCms.getProfileDescription(source) or "").strip()
+        if description.lower().startswith("srgb"):
+            return None
+        return ImageCms.buildTransform(source, _srgb_profile(), mode, _ICC_MODES[mode])
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as exc:
+        log.debug("ignoring an unusable ICC profile: %s", exc)
+        return None
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """``image`` converted from its embedded ICC profile to sRGB, or ``image`` itself."""
+    icc = image.info.get("icc_profile")
+    if not icc or ImageCms is None or image.mode not in _ICC_MODES or "transparency" in image.info:
+        return image
+    transform = _srgb_transform(bytes(icc), image.mode)
+    if transform is None:
+        return image
+    try:
+        return ImageCms.applyTransform(image, transform)
+    except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+        log.debug("colour conversion failed, keeping the stored values: %s", exc)
+        return image
+
+
 def to_rgb(image: Image.Image, name: str = "image") -> Image.Image:
     """The same conversions as :func:`load_image`, for an image already in memory.
 
-    Applies EXIF orientation, composites alpha on :data:`BACKGROUND`, scales 16/32-bit data to
-    8 bits and converts every other mode to RGB. Returns ``image`` itself when nothing needs
-    doing. ``name`` is used in the :class:`ImageLoadError` for modes that cannot be converted.
+    Applies EXIF orientation, converts an embedded ICC profile to sRGB, composites alpha on
+    :data:`BACKGROUND`, scales 16/32-bit data to 8 bits and converts every other mode to RGB.
+    Returns ``image`` itself when nothing needs doing. ``name`` is used in the
+    :class:`ImageLoadError` for modes that cannot be converted.
     """
-    image = _apply_orientation(image)
+    image = _to_srgb(_apply_orientation(image))
     mode = image.mode
     if mode == "RGB" and "transparency" not in image.info:
         return image

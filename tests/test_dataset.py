@@ -302,6 +302,9 @@ def test_cache_spills_over_budget_and_reloads_without_decoding(tmp_path, monkeyp
     assert fresh.get(paths[0]).size == (150, 100)  # another instance (or run) reuses the spill
     other_size = DecodedImageCache(short_side=50, spill_dir=spill)
     assert paths[0] not in other_size  # the short side is part of the key
+    monkeypatch.setattr(dataset_module, "LOADER_VERSION", dataset_module.LOADER_VERSION + 1)
+    newer = DecodedImageCache(short_side=100, memory_budget=2 * one_image, spill_dir=spill)
+    assert paths[0] not in newer  # so is the loader's version: its pixels may differ
 
 
 def _old_spill_file(spill: Path, name: str, nbytes: int, age_days: float) -> Path:

@@ -234,3 +234,77 @@ def test_premultiplied_alpha_is_composited_like_straight_alpha():
     assert to_rgb(la.convert("La")).getpixel((0, 0)) == (expected,) * 3
     rgba = Image.new("RGBA", (2, 2), (200, 0, 0, 128))
     assert to_rgb(rgba.convert("RGBa")).getpixel((0, 0)) == to_rgb(rgba).getpixel((0, 0))
+
+
+# --------------------------------------------------------------------------------------------
+# colour profiles
+# --------------------------------------------------------------------------------------------
+
+
+def _close(pixel, expected, tolerance=3):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, expected, strict=True))
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "WEBP"])
+def test_an_embedded_profile_is_converted_to_srgb(tmp_path, fmt):
+    from icc_helpers import rgb_profile
+
+    path = tmp_path / f"tagged.{fmt.lower()}"
+    # Stored as pure red, but the profile says the first channel is sRGB's green primary.
+    Image.new("RGB", (64, 48), (255, 0, 0)).save(path, format=fmt, icc_profile=rgb_profile(),
+                                                  quality=95)  # fmt: skip
+    assert _close(load_image(path).getpixel((10, 10)), (0, 255, 0), tolerance=8)
+    untagged = tmp_path / f"plain.{fmt.lower()}"
+    Image.new("RGB", (64, 48), (255, 0, 0)).save(untagged, format=fmt, quality=95)
+    assert _close(load_image(untagged).getpixel((10, 10)), (255, 0, 0), tolerance=8)
+
+
+def test_profile_conversion_survives_exif_rotation_draft_decoding_and_alpha(tmp_path):
+    from icc_helpers import rgb_profile
+
+    image = Image.new("RGB", (1200, 800), (255, 0, 0))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees on display
+    path = tmp_path / "rotated.jpg"
+    image.save(path, icc_profile=rgb_profile(), exif=exif, quality=95)
+    loaded = load_image(path, target_size=100)  # JPEG draft decoding at 1/8 scale
+    assert loaded.size[0] < loaded.size[1]  # rotated
+    assert _close(loaded.getpixel((20, 20)), (0, 255, 0), tolerance=8)
+
+    rgba = Image.new("RGBA", (32, 32), (255, 0, 0, 255))
+    rgba.putpixel((0, 0), (255, 0, 0, 0))  # one transparent pixel: composited on BACKGROUND
+    rgba.save(tmp_path / "alpha.png", icc_profile=rgb_profile())
+    loaded = load_image(tmp_path / "alpha.png")
+    assert _close(loaded.getpixel((5, 5)), (0, 255, 0), tolerance=8)
+    assert loaded.getpixel((0, 0)) == BACKGROUND
+
+
+def test_srgb_and_unusable_profiles_leave_the_pixels_alone(tmp_path):
+    from icc_helpers import SRGB_PRIMARIES, rgb_profile
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    colour = (200, 120, 40)
+    for name, icc in [
+        ("srgb", srgb),
+        ("garbage", b"this is not an ICC profile at all"),
+        ("truncated", rgb_profile()[:150]),
+    ]:
+        path = tmp_path / f"{name}.png"
+        Image.new("RGB", (16, 16), colour).save(path, icc_profile=icc)
+        assert load_image(path).getpixel((3, 3)) == colour, name
+    # A real but different RGB profile (sRGB primaries, gamma 1.0) does change the values.
+    linear = tmp_path / "linear.png"
+    Image.new("RGB", (16, 16), colour).save(linear, icc_profile=rgb_profile(SRGB_PRIMARIES, 1.0,
+                                                                             "Linear test"))  # fmt: skip
+    assert load_image(linear).getpixel((3, 3)) != colour
+
+
+def test_to_rgb_converts_profiles_of_in_memory_images_like_the_loader(tmp_path):
+    from icc_helpers import rgb_profile
+
+    path = tmp_path / "tagged.png"
+    Image.new("RGB", (16, 16), (255, 0, 0)).save(path, icc_profile=rgb_profile())
+    with Image.open(path) as pasted:
+        pasted.load()
+        assert to_rgb(pasted).tobytes() == load_image(path).tobytes()
