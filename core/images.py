@@ -253,6 +253,18 @@ def _srgb_transform(icc: bytes, mode: str):
         return None
 
 
+def colour_management_available() -> bool:
+    """True when ICC profiles can be converted (Pillow with littlecms; the self-test checks it,
+    since a bundle without it would quietly show colours unconverted)."""
+    if ImageCms is None:
+        return False
+    try:
+        _srgb_profile()
+    except Exception:  # noqa: BLE001 - any failure means: not available
+        return False
+    return True
+
+
 def _to_srgb(image: Image.Image) -> Image.Image:
     """``image`` converted from its embedded ICC profile to sRGB, or ``image`` itself."""
     icc = image.info.get("icc_profile")

@@ -38,6 +38,8 @@ from .errors import BackboneStudioError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_MIN_ACCURACY = 0.75
+# Formats the app must read wherever it runs (a bundle that lost a Pillow plugin fails here)
+REQUIRED_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF")
 CONFIDENCE_TOLERANCE = 1e-4
 
 
@@ -81,6 +83,8 @@ class SelfTestReport:
     max_confidence_difference: float | None = None
     model_file: str = ""
     model_bytes: int = 0
+    formats_read: list[str] = field(default_factory=list)
+    colour_management: bool | None = None
     workdir: str = ""  # set when the files were kept
 
     @property
@@ -103,6 +107,9 @@ class SelfTestReport:
             f"  model:     {plan.backbone} from random weights at {plan.image_size} px, head "
             f"trained {plan.epochs} epochs on cached features (lr {plan.learning_rate:g})"
         )
+        if self.formats_read:
+            colour = ", ICC colour profiles converted" if self.colour_management else ""
+            lines.append(f"  images:    reads {' '.join(self.formats_read)}{colour}")
         if self.train_message:
             lines.append(f"  training:  {self.train_message}")
         if self.model_file:
@@ -230,6 +237,10 @@ def _run(report: SelfTestReport, folder: Path, device: str, progress) -> None:
     report.device = str(target)
     report.device_detail = info.label
 
+    with _timed(report, "image formats"):
+        _say(progress, "reading every image format the app supports")
+        _check_image_formats(report, folder / "formats")
+
     with _timed(report, "demo data"):
         _say(progress, "generating demo images")
         train_root = make_demo_dataset(
@@ -306,6 +317,36 @@ def _run(report: SelfTestReport, folder: Path, device: str, progress) -> None:
         after = reloaded.predict(holdout, top_k=1)
 
     _check_predictions(report, holdout, before, after, list(reloaded.class_names))
+
+
+def _check_image_formats(report: SelfTestReport, folder: Path) -> None:
+    """Write a small picture in each required format and read it back through the app's loader;
+    check that colour profiles can be converted."""
+    from PIL import Image
+
+    from .errors import ImageLoadError
+    from .images import colour_management_available, load_image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    colour = (200, 40, 90)
+    for fmt in REQUIRED_FORMATS:
+        path = folder / f"sample.{fmt.lower()}"
+        try:
+            Image.new("RGB", (24, 16), colour).save(path, format=fmt)
+        except (KeyError, OSError, ValueError) as exc:
+            raise SelfTestFailure(f"cannot write a {fmt} test image ({exc}): Pillow's {fmt} "
+                                  "support is missing from this installation") from None  # fmt: skip
+        try:
+            pixel = load_image(path).getpixel((12, 8))
+        except ImageLoadError as exc:
+            raise SelfTestFailure(f"cannot read {fmt} images: {exc.reason}") from None
+        if any(abs(a - b) > 12 for a, b in zip(pixel, colour, strict=True)):  # GIF quantises
+            raise SelfTestFailure(f"a {fmt} image read back as {pixel}, expected about {colour}")
+        report.formats_read.append(fmt)
+    report.colour_management = colour_management_available()
+    if not report.colour_management:
+        raise SelfTestFailure("colour profiles cannot be converted: Pillow's ImageCms (littlecms) "
+                              "is missing from this installation")  # fmt: skip
 
 
 def _check_predictions(report, holdout: list[Path], before, after, class_names) -> None:

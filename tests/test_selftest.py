@@ -42,6 +42,35 @@ def test_quick_self_test_passes_end_to_end(passed_report):
     assert report.total_seconds < 300  # generous: "well under a minute" on an idle laptop CPU
 
 
+def test_every_required_image_format_is_read_and_profiles_convert(passed_report):
+    assert passed_report.formats_read == list(selftest.REQUIRED_FORMATS)
+    assert passed_report.colour_management is True
+    assert "reads JPEG PNG WEBP TIFF BMP GIF, ICC colour profiles converted" in passed_report.summary()
+
+
+def test_a_missing_image_plugin_or_colour_management_fails_by_name(monkeypatch, tmp_path):
+    """What a bundle that lost Pillow's WebP plugin, or littlecms, would report."""
+    import core.images as images
+    from core.errors import ImageLoadError
+
+    real_load = images.load_image
+
+    def no_webp(path, target_size=None):
+        if Path(path).suffix == ".webp":
+            raise ImageLoadError(path, "not an image (WebP support is not installed)")
+        return real_load(path, target_size)
+
+    monkeypatch.setattr(images, "load_image", no_webp)
+    report = selftest.run_self_test(tmp_path, device="cpu", plan=TINY)
+    assert not report.passed and "cannot read WEBP images" in report.reason
+    assert report.formats_read == ["JPEG", "PNG"]
+
+    monkeypatch.setattr(images, "load_image", real_load)
+    monkeypatch.setattr(images, "ImageCms", None)
+    report = selftest.run_self_test(tmp_path, device="cpu", plan=TINY)
+    assert not report.passed and "colour profiles cannot be converted" in report.reason
+
+
 @pytest.mark.slow
 def test_kept_workdir_holds_data_and_model(passed_report):
     assert passed_report.workdir, "a given workdir is kept"
