@@ -861,9 +861,10 @@ class ImageDataset(torch.utils.data.Dataset):
     """Samples -> ``(tensor, label, index)`` through the cache (or :func:`load_image`).
 
     A file that became unreadable since the scan (deleted, replaced by a bad file) and is not in
-    the cache gives ``(None, label, index)``; its :class:`Problem` is appended to ``.problems``
-    (in the process that loaded it: with DataLoader worker processes, compare the indices that
-    :func:`collate_skip_missing` returns with the batch's). Never raises for a bad file.
+    the cache gives ``(Problem, label, index)``; the :class:`Problem` is also appended to
+    ``.problems`` of the process that loaded it. :func:`collate_skip_missing` leaves such items
+    out and hands their problems on with the batch, which is how the problems found in
+    DataLoader worker processes reach the main one. Never raises for a bad file.
 
     ``target_size`` (without a cache): JPEG draft-decoding size, e.g. the transform's resize size.
     """
@@ -892,22 +893,26 @@ class ImageDataset(torch.utils.data.Dataset):
             else:
                 image = load_image(sample.path, target_size=self.target_size)
         except ImageLoadError as exc:
-            self.problems.append(Problem(sample.path, exc.reason))
-            return None, sample.label, index
+            problem = Problem(sample.path, exc.reason)
+            self.problems.append(problem)
+            return problem, sample.label, index
         tensor = self.transform(image) if self.transform is not None else image
         return tensor, sample.label, index
 
 
 def collate_skip_missing(batch):
-    """Collate ``(tensor, label, index)`` items, dropping those whose tensor is None.
+    """Collate ``(tensor, label, index)`` items, leaving out those whose file could not be read.
 
-    Returns ``(images [N,C,H,W], labels [N] int64, indices [N] int64)``, or ``None`` when every
-    item of the batch was missing (skip such a batch).
+    Returns ``(images [N,C,H,W], labels [N] int64, indices [N] int64, problems)``: ``problems``
+    holds the :class:`Problem` of each item left out, so that what a DataLoader worker process
+    found reaches the main process with the batch. When every item was missing, ``images``,
+    ``labels`` and ``indices`` are None (skip such a batch, but report its problems).
     """
-    present = [item for item in batch if item[0] is not None]
+    problems = tuple(item[0] for item in batch if isinstance(item[0], Problem))
+    present = [item for item in batch if item[0] is not None and not isinstance(item[0], Problem)]
     if not present:
-        return None
+        return None, None, None, problems
     images = torch.stack([item[0] for item in present])
     labels = torch.tensor([item[1] for item in present], dtype=torch.int64)
     indices = torch.tensor([item[2] for item in present], dtype=torch.int64)
-    return images, labels, indices
+    return images, labels, indices, problems

@@ -399,10 +399,13 @@ class _FeatureBatches:
             )
 
 
-def _unpack(batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
-    """(images, labels, indices) from collate_skip_missing; None when a whole batch was missing."""
+def _unpack(batch, problems: list | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
+    """(images, labels, indices) from collate_skip_missing; None when a whole batch was missing.
+    The batch's problems (files that could not be read) are appended to `problems`."""
     if batch is None:
         return None
+    if problems is not None and len(batch) > 3:
+        problems.extend(batch[3])
     images, labels, indices = batch[0], batch[1], batch[2]
     if images is None or (isinstance(images, torch.Tensor) and images.shape[0] == 0):
         return None
@@ -782,6 +785,7 @@ class Trainer:
         self._epochs_done = 0
         self._step = 0
         self._datasets: list = []  # ImageDatasets whose unreadable files get reported
+        self._batch_problems: list = []  # the same, as batches bring them from worker processes
         self._reported: set = set()
         self._last_checkpoint: Path | None = None
         self._model: nn.Module | None = None
@@ -1208,14 +1212,15 @@ class Trainer:
 
     def _report_problems(self) -> None:
         """A warning for each file that became unreadable since the scan (once per file)."""
-        for dataset in self._datasets:
-            for problem in dataset.problems:
-                if problem.path not in self._reported:
-                    self._reported.add(problem.path)
-                    emit(
-                        self.callbacks,
-                        Logged(f"Skipped {problem.path}: {problem.reason}", level="warning"),
-                    )
+        found = [p for dataset in self._datasets for p in dataset.problems]
+        for problem in (*found, *self._batch_problems):
+            if problem.path not in self._reported:
+                self._reported.add(problem.path)
+                emit(
+                    self.callbacks,
+                    Logged(f"Skipped {problem.path}: {problem.reason}", level="warning"),
+                )
+        self._batch_problems.clear()  # in place: the batch iterators hold this list
 
     def _halve_batch(self, batch_size: int, device: torch.device) -> int:
         if self._optimizer is not None:
@@ -1387,7 +1392,7 @@ class Trainer:
                 persistent_workers=setup.num_workers > 0,
                 drop_last=len(dataset) % batch_size == 1 and len(dataset) > batch_size,
             )
-            return _DeviceBatches(loader, device, pin)
+            return _DeviceBatches(loader, device, pin, self._batch_problems)
 
         return build
 
@@ -1419,7 +1424,7 @@ class Trainer:
         def validate():
             logits, labels = [], []
             with torch.inference_mode(), self._autocast():
-                for x, y in _DeviceBatches(loader, device, pin):
+                for x, y in _DeviceBatches(loader, device, pin, self._batch_problems):
                     logits.append(model(x).float())
                     labels.append(y)
             return self._score(logits, labels)
@@ -1535,7 +1540,7 @@ class Trainer:
                 for batch in loader:
                     if cancel.cancelled:
                         raise _Cancelled(epoch, 0)
-                    unpacked = _unpack(batch)
+                    unpacked = _unpack(batch, self._batch_problems)
                     if unpacked is None:
                         continue
                     x, y, idx = unpacked
@@ -1715,15 +1720,16 @@ class Trainer:
 class _DeviceBatches:
     """A DataLoader's (images, labels, indices) batches moved to the device, missing ones skipped."""
 
-    def __init__(self, loader, device: torch.device, non_blocking: bool):
+    def __init__(self, loader, device: torch.device, non_blocking: bool, problems: list):
         self.loader, self.device, self.non_blocking = loader, device, non_blocking
+        self.problems = problems  # where the batches' unreadable files are noted
 
     def __len__(self) -> int:
         return len(self.loader)
 
     def __iter__(self):
         for batch in self.loader:
-            unpacked = _unpack(batch)
+            unpacked = _unpack(batch, self.problems)
             if unpacked is None:
                 continue
             x, y, _idx = unpacked

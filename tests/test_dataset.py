@@ -33,6 +33,7 @@ from core.dataset import (
     DatasetIndex,
     DecodedImageCache,
     ImageDataset,
+    Problem,
     Sample,
     ScanCancelled,
     collate_skip_missing,
@@ -436,7 +437,8 @@ def test_scan_fills_the_cache_so_training_does_not_decode_again(tmp_path, monkey
     _no_decoding(monkeypatch)
     data = ImageDataset(index.samples, eval_transform(32, MEAN, STD), cache=cache)
     batch = collate_skip_missing([data[i] for i in range(len(data))])
-    images, labels, indices = batch
+    images, labels, indices, problems = batch
+    assert problems == ()
     assert images.shape == (8, 3, 32, 32) and images.dtype == torch.float32
     assert labels.tolist() == [s.label for s in index.samples]
     assert indices.tolist() == list(range(8))
@@ -453,15 +455,18 @@ def test_deleted_file_is_skipped_not_a_crash(tmp_path):
     gone.path.unlink()
     data = ImageDataset(index.samples, eval_transform(16, MEAN, STD))
     items = [data[i] for i in range(len(data))]
-    assert items[1] == (None, gone.label, 1)
-    assert [(p.path, p.reason) for p in data.problems] == [
-        (gone.path, "file vanished (moved or deleted?)")
-    ]
-    images, labels, indices = collate_skip_missing(items)
+    problem = Problem(gone.path, "file vanished (moved or deleted?)")
+    assert items[1] == (problem, gone.label, 1)
+    assert data.problems == [problem]
+    images, labels, indices, problems = collate_skip_missing(items)
     assert images.shape[0] == 5 and 1 not in indices.tolist()
-    assert collate_skip_missing([items[1]]) is None
-    loader = torch.utils.data.DataLoader(data, batch_size=4, collate_fn=collate_skip_missing)
-    assert sum(b[0].shape[0] for b in loader if b is not None) == 5
+    assert problems == (problem,)  # travels with the batch, out of a worker process too
+    assert collate_skip_missing([items[1]]) == (None, None, None, (problem,))
+    loader = torch.utils.data.DataLoader(data, batch_size=4, collate_fn=collate_skip_missing,
+                                         num_workers=1)  # fmt: skip
+    batches = list(loader)
+    assert sum(b[0].shape[0] for b in batches if b[0] is not None) == 5
+    assert [p for b in batches for p in b[3]] == [problem]
 
 
 def test_transforms_shapes_and_normalisation():

@@ -199,6 +199,27 @@ def test_file_vanishing_during_training_is_skipped_and_reported(damage, when, tm
             f"it, got {said or warnings}")
 
 
+def test_files_unreadable_in_loader_worker_processes_are_reported_too(tmp_path):
+    """DataLoader worker processes (used on CUDA) find bad files in their own copy of the
+    dataset; the batches carry those problems to the main process, which names each once."""
+    from core.events import FitStarted
+    from core.training import Trainer
+
+    index = _dataset(tmp_path / "photos")
+    victim = index.samples[0].path
+    events = []
+
+    def callback(event):
+        events.append(event)
+        if isinstance(event, FitStarted):
+            victim.unlink()
+
+    result = Trainer(_config(num_workers=2), index, callbacks=[callback]).fit()
+    assert result.outcome == "finished", result.message
+    said = [w for w in _warnings(events) if str(victim) in w]
+    assert len(said) == 1 and "vanished" in said[0], _warnings(events)
+
+
 def test_checkpoint_write_failure_fails_cleanly_and_keeps_the_last_checkpoint(tmp_path,
                                                                                monkeypatch):
     from core.training import Trainer
