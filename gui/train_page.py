@@ -3,8 +3,8 @@ train with live plots, and hand the result to the Results page.
 
 All work runs off the UI thread: scanning in a `ScanWorker`, training in a `TrainWorker`,
 demo data / weight downloads / weight imports in `CallWorker`s, each on its own thread
-(`gui.workers.JobThreads`). The page only reacts to their signals. Scanning fills a `DecodedImageCache`
-that the Trainer then reuses, so no image is decoded twice.
+(`gui.workers.JobThreads`). The page only reacts to their signals. Scanning fills a
+`DecodedImageCache` that the Trainer then reuses, so no image is decoded twice.
 """
 
 from __future__ import annotations
@@ -720,13 +720,8 @@ class TrainPage(QWidget):
 
     def cancel_and_wait(self, timeout_ms: int = 10000) -> bool:
         """Cancel every job of this page and wait for their threads; True when all have ended.
-
-        Keeps the event loop turning while it waits, so queued signals (the final result, the
-        thread's quit) are delivered.
-        """
-        if self._scan_worker is not None:
-            self._scan_worker.cancel()
-        self.cancel_training()
+        The workers' last signals (the final result) are delivered meanwhile."""
+        self.cancel_training()  # also says so on the page
         self._jobs.cancel_all()
         return self._jobs.wait(timeout_ms)
 
@@ -976,7 +971,6 @@ class TrainPage(QWidget):
         dialog.setAutoReset(False)
         if not cancellable:
             dialog.setCancelButton(None)
-        # To a slot of this page, not to the worker: see gui.workers on who may receive what.
         dialog.canceled.connect(self._on_weights_dialog_canceled)
         worker.progressed.connect(self._on_weights_progressed)
         worker.succeeded.connect(self._on_weights_succeeded)

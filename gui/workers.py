@@ -10,8 +10,8 @@ its signals reach UI-thread slots queued, as with any cross-thread emit. It is d
 `~QObject` then calls `disconnectNotify()` on every sender still connected to it (the QThread's
 `started`, a progress dialog's `canceled`): a Python-override lookup on a wrapper that the UI
 thread may be deleting at that very moment. That crashed the test suite about one run in ten
-(a core dump showed both threads inside `~QObject`). Here every Qt object is created, used and
-deleted on the UI thread, and the only object the worker thread touches is its own QThread.
+(a core dump showed both threads inside `~QObject`). Here every Qt object is created and
+deleted on the UI thread; the worker thread only runs `run()`, which emits the worker's signals.
 """
 
 from __future__ import annotations
