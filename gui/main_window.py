@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
         cp.trainRequested.connect(lambda: self.show_page(PAGE_TRAIN))
         if hasattr(self.train_page, "trainingFinished"):
             self.train_page.trainingFinished.connect(self._on_training_finished)
+            self.train_page.confirm_start = lambda: self.keep_or_discard_unsaved_model(
+                "training a new one", "The new training replaces it on the Results page."
+            )
         rp = self.results_page
         if hasattr(rp, "useForClassificationRequested"):
             rp.useForClassificationRequested.connect(self._on_use_for_classification)
@@ -463,12 +466,35 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        elif not self.keep_or_discard_unsaved_model("quitting", "Otherwise it is lost."):
+            event.ignore()
+            return
         if not self.shutdown():
             self._show_status("Still waiting for a background job to stop…")
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.current_page = self.current_page()
         self.settings.sync()
         event.accept()
+
+    def keep_or_discard_unsaved_model(self, doing: str, consequence: str) -> bool:
+        """When the latest trained model has not been saved, ask: Save (the usual file dialog),
+        Discard or Cancel. True when it is fine to go on (saved, discarded, or nothing to lose)."""
+        has_unsaved = getattr(self.results_page, "has_unsaved_model", None)
+        if not callable(has_unsaved) or not has_unsaved():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Save the trained model?",
+            f"The model you trained has not been saved. Save it before {doing}?\n\n{consequence}",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            self.show_page(PAGE_RESULTS)
+            return self.results_page.save_model() is not None  # cancelled dialog: stay
+        return answer == QMessageBox.StandardButton.Discard
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Cancel every background job and wait for its thread; True if all stopped."""

@@ -278,6 +278,11 @@ class ResultsPage(QWidget):
     def saved_path(self) -> str | None:
         return self._saved_path
 
+    def has_unsaved_model(self) -> bool:
+        """True while the shown training result holds a model that no file has yet."""
+        has_model = self._result is not None and getattr(self._result, "model", None) is not None
+        return has_model and self._saved_path is None
+
     def _update_buttons(self) -> None:
         has_result = self._result is not None and getattr(self._result, "model", None) is not None
         self.save_button.setEnabled(has_result)

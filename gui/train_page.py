@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import math
 import time
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,9 @@ class TrainPage(QWidget):
         self._scan_result = None
         self._cache = None
         self._jobs = JobThreads()
+        # Asked before a training starts; False keeps it from starting (the main window asks
+        # whether to save a trained model that the new one would replace).
+        self.confirm_start: Callable[[], bool] | None = None
         self._weights_dialog: QProgressDialog | None = None
         self._weights_worker: CallWorker | None = None
         self._scan_worker: ScanWorker | None = None
@@ -686,6 +690,8 @@ class TrainPage(QWidget):
             return False
         if self._scan_result is None:
             self._show_error("Scan a dataset folder first (choose one, drop one, or create the demo data).")
+            return False
+        if self.confirm_start is not None and not self.confirm_start():
             return False
         try:
             config = self.training_config()

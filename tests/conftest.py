@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,4 +34,23 @@ def _deterministic_torch():
 
     torch.manual_seed(0)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _unattended_questions(monkeypatch):
+    """No test may hang on a modal question (offscreen, nobody would answer it). Unless a test
+    answers it itself, QMessageBox.question returns Discard where that is offered (a person who
+    lets unsaved work go), else the dialog's default button."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is not None:
+        box = widgets.QMessageBox
+
+        def answer(parent, title, text, buttons=box.StandardButton.Ok,
+                   default=box.StandardButton.NoButton):  # fmt: skip
+            if buttons & box.StandardButton.Discard:
+                return box.StandardButton.Discard
+            return default
+
+        monkeypatch.setattr(box, "question", answer)
     yield

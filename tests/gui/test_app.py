@@ -228,3 +228,77 @@ def test_settings_live_in_the_config_folder(settings, tmp_path):
     assert again.recent_models() == [str(model.resolve())]
     model.unlink()
     assert again.recent_models() == []  # files that are gone drop out
+
+
+def _show_trained_model(window, model_file):
+    """What the Train page hands over when a training finishes: a model not saved anywhere yet."""
+    from core.modelfile import load_model
+    from core.training import FitResult
+
+    model, metadata = load_model(model_file)
+    window.train_page.trainingFinished.emit(FitResult("finished", "done", model, metadata, history=[]))
+
+
+def _answer_questions_with(monkeypatch, button, asked: list):
+    import gui.main_window as main_window
+
+    def question(parent, title, text, buttons, default):
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(main_window.QMessageBox, "question", question)
+
+
+def _save_dialog_returns(monkeypatch, path: str):
+    import gui.results_page as results_page
+
+    monkeypatch.setattr(results_page.QFileDialog, "getSaveFileName", lambda *a, **k: (path, ""))
+
+
+def test_closing_with_an_unsaved_model_offers_to_save_it(window, tiny_model_file, tmp_path,
+                                                         monkeypatch):  # fmt: skip
+    _show_trained_model(window, tiny_model_file)
+    assert window.results_page.has_unsaved_model()
+    asked: list[str] = []
+    _answer_questions_with(monkeypatch, QMessageBox.StandardButton.Cancel, asked)
+    assert not window.close() and window.isVisible()
+    assert "not been saved" in asked[-1] and "quitting" in asked[-1]
+
+    _answer_questions_with(monkeypatch, QMessageBox.StandardButton.Save, asked)
+    _save_dialog_returns(monkeypatch, "")  # the file dialog is cancelled: nothing is lost
+    assert not window.close() and window.isVisible()
+
+    target = tmp_path / "kept.safetensors"
+    _save_dialog_returns(monkeypatch, str(target))
+    assert window.close()
+    assert target.is_file() and not window.results_page.has_unsaved_model()
+    assert len(asked) == 3
+
+
+def test_a_saved_or_discarded_model_lets_the_window_close(window, tiny_model_file, tmp_path,
+                                                          monkeypatch):  # fmt: skip
+    asked: list[str] = []
+    _answer_questions_with(monkeypatch, QMessageBox.StandardButton.Discard, asked)
+    _show_trained_model(window, tiny_model_file)
+    window.results_page.save_model(tmp_path / "saved.safetensors")
+    assert window.close() and asked == []  # saved: nothing to ask
+    window.show()
+    _show_trained_model(window, tiny_model_file)
+    assert window.close() and len(asked) == 1  # asked once, discarded
+    assert sorted(p.name for p in tmp_path.glob("*.safetensors")) == ["saved.safetensors"]
+
+
+def test_a_new_training_over_an_unsaved_model_asks_first(qtbot, window, tiny_model_file, tmp_path,
+                                                         monkeypatch):  # fmt: skip
+    from core.demo import make_demo_dataset
+
+    page = window.train_page
+    demo = make_demo_dataset(tmp_path / "demo", classes=2, per_class=6, size=32, seed=0)
+    with qtbot.waitSignal(page.scanFinished, timeout=60000):
+        page.scan(demo)
+    _show_trained_model(window, tiny_model_file)
+    asked: list[str] = []
+    _answer_questions_with(monkeypatch, QMessageBox.StandardButton.Cancel, asked)
+    assert page.start_training() is False and not page.is_training()
+    assert "training a new one" in asked[-1]
+    assert window.results_page.has_unsaved_model()  # still there, still offered for saving
