@@ -110,6 +110,10 @@ class TrainConfig:
     early_stopping: int | None = None
     num_workers: int | None = None
     checkpoint: str | None = None
+    # Seconds between checkpoints (0: after every epoch). The last epoch of each stage and an
+    # early stop are always written. The app uses it so that millisecond head epochs do not
+    # each write the whole network.
+    checkpoint_every: float = 0.0
 
     def __post_init__(self) -> None:
         self.validate()
@@ -172,6 +176,7 @@ class TrainConfig:
         check_float("label_smoothing", 0.0, 0.5, optional=False, low_open=False)
         check_float("grad_clip", 0.0, 1e9, optional=True, low_open=True)
         check_float("weight_decay", 0.0, 10.0, optional=False, low_open=False)
+        check_float("checkpoint_every", 0.0, 1e9, optional=False, low_open=False)
         if not isinstance(self.device, str):
             raise bad("device", "auto, cpu, mps or cuda:N")
         if self.checkpoint is not None and not isinstance(self.checkpoint, str):
@@ -432,6 +437,47 @@ def _state_names(model: nn.Module, part: nn.Module) -> set[str]:
     """The model's state-dict names of `part`'s parameters and buffers."""
     ids = {id(t) for t in (*part.parameters(), *part.buffers())}
     return {name for name, t in (*model.named_parameters(), *model.named_buffers()) if id(t) in ids}
+
+
+@dataclass(frozen=True)
+class CheckpointSummary:
+    """What a training checkpoint holds, in a few fields: enough to offer resuming it."""
+
+    path: Path
+    config: TrainConfig
+    epoch: int  # epochs completed
+    total_epochs: int
+    data_root: str
+    class_names: tuple[str, ...]
+    saved_at: float | None  # time.time() of the write; None for older checkpoints
+    best_accuracy: float | None
+
+
+def read_checkpoint_summary(path: str | Path) -> CheckpointSummary:
+    """The summary of a checkpoint written by `Trainer` (memory-mapped: the weights are not
+    read). Raises ResumeError, naming the file, for anything that is not a usable checkpoint."""
+    path = Path(path)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+        if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
+            raise ValueError("not a Backbone Studio checkpoint of this version")
+        config = TrainConfig.from_json(state["config"])
+        best = state.get("best")
+        total = sum(int(stage[1]) for stage in state["resolved"]["stages"])
+        return CheckpointSummary(
+            path=path,
+            config=config,
+            epoch=int(state["epoch"]),
+            total_epochs=total,
+            data_root=str(state.get("data_root") or ""),
+            class_names=tuple(str(name) for name in state["class_names"]),
+            saved_at=float(state["saved_at"]) if state.get("saved_at") is not None else None,
+            best_accuracy=float(best["accuracy"]) if isinstance(best, dict) else None,
+        )
+    except Exception as exc:  # noqa: BLE001 - any damage means: cannot be offered
+        raise ResumeError(
+            f"The checkpoint {path} cannot be used ({type(exc).__name__}: {str(exc)[:160]})."
+        ) from None
 
 
 def _atomic_torch_save(obj: Any, path: Path) -> None:
@@ -788,6 +834,7 @@ class Trainer:
         self._batch_problems: list = []  # the same, as batches bring them from worker processes
         self._reported: set = set()
         self._last_checkpoint: Path | None = None
+        self._checkpoint_written_at = -math.inf
         self._model: nn.Module | None = None
         self._setup = None
         cancel = cancel if cancel is not None else CancelToken()
@@ -1198,7 +1245,7 @@ class Trainer:
             stop_early = cfg.early_stopping is not None and bad_epochs >= cfg.early_stopping
             self._save_checkpoint(
                 setup, stage_index, stage.epochs if stop_early else stage_epoch + 1, schedule,
-                bad_epochs,
+                bad_epochs, force=stop_early or stage_epoch + 1 >= stage.epochs,
             )  # fmt: skip
             if stop_early:
                 emit(
@@ -1589,8 +1636,12 @@ class Trainer:
 
     # ------------------------------------------------------------------------ checkpoints
 
-    def _save_checkpoint(self, setup, stage_index, stage_epoch, schedule, bad_epochs) -> None:
+    def _save_checkpoint(self, setup, stage_index, stage_epoch, schedule, bad_epochs,
+                         force: bool = False) -> None:  # fmt: skip
         if not self.config.checkpoint:
+            return
+        every = self.config.checkpoint_every
+        if not force and every > 0 and time.monotonic() - self._checkpoint_written_at < every:
             return
         path = Path(self.config.checkpoint)
         best = None
@@ -1619,6 +1670,8 @@ class Trainer:
             "resolved": setup.resolved(),
             "class_names": list(self.index.class_names),
             "fingerprint": self.index.fingerprint(),
+            "data_root": str(self.index.root),
+            "saved_at": time.time(),
             "history": [dataclasses.asdict(e) for e in self._history],
         }
         try:
@@ -1629,6 +1682,7 @@ class Trainer:
                 "you can write to, or free some disk space."
             ) from None
         self._last_checkpoint = path
+        self._checkpoint_written_at = time.monotonic()
 
     def _load_checkpoint(self, path: str | Path) -> dict:
         path = Path(path)

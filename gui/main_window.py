@@ -421,6 +421,7 @@ class MainWindow(QMainWindow):
     def _on_model_saved(self, path: str) -> None:
         self.settings.set_last_folder("models", path)
         self.settings.add_recent_model(path)
+        self._forget_checkpoint()
         self._show_status(f"Model saved to {path}")
 
     @Slot(str)
@@ -459,7 +460,8 @@ class MainWindow(QMainWindow):
                 self,
                 "Training is running",
                 "A model is being trained. Stop training and quit?\n\n"
-                "The training will be cancelled; an unsaved model is lost.",
+                "Once an epoch has finished, the Train page offers to resume the training the "
+                "next time Backbone Studio opens.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -494,7 +496,16 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             self.show_page(PAGE_RESULTS)
             return self.results_page.save_model() is not None  # cancelled dialog: stay
-        return answer == QMessageBox.StandardButton.Discard
+        if answer == QMessageBox.StandardButton.Discard:
+            self._forget_checkpoint()
+            return True
+        return False
+
+    def _forget_checkpoint(self) -> None:
+        """The latest training's model is saved or discarded: its checkpoint is not needed."""
+        forget = getattr(self.train_page, "forget_checkpoint", None)
+        if callable(forget):
+            forget()
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Cancel every background job and wait for its thread; True if all stopped."""

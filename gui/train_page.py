@@ -13,7 +13,7 @@ import gc
 import math
 import time
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ from core import backbones
 from core.dataset import DecodedImageCache
 from core.demo import make_demo_dataset
 from core.devices import list_devices
+from core.errors import ResumeError
 from core.events import (
     BatchEnded,
     EpochEnded,
@@ -64,7 +65,8 @@ from core.events import (
     Logged,
     StageStarted,
 )
-from core.training import TrainConfig, Trainer
+from core.fileio import default_cache_dir
+from core.training import CheckpointSummary, TrainConfig, Trainer, read_checkpoint_summary
 
 from .widgets.class_table import ClassCountTableWidget
 from .widgets.live_plot import LivePlotWidget
@@ -97,6 +99,17 @@ def _format_duration(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+CHECKPOINT_EVERY = 30.0
+"""Seconds between the checkpoints the app keeps of a running training (and at each stage end),
+so that a crash or a power cut costs at most this much work."""
+
+
+def checkpoint_path() -> Path:
+    """Where the app keeps the checkpoint of the latest training until its model is saved or
+    discarded; the Train page offers to resume it after the app was closed unexpectedly."""
+    return default_cache_dir() / "checkpoints" / "last-training.ckpt"
 
 
 def _format_params(count: int) -> str:
@@ -174,6 +187,7 @@ class TrainPage(QWidget):
         # whether to save a trained model that the new one would replace).
         self.confirm_start: Callable[[], bool] | None = None
         self._weights_dialog: QProgressDialog | None = None
+        self._resume_after_scan: CheckpointSummary | None = None
         self._weights_worker: CallWorker | None = None
         self._scan_worker: ScanWorker | None = None
         self._pending_scan: Path | None = None
@@ -219,6 +233,7 @@ class TrainPage(QWidget):
         self._on_backbone_changed()
         self._on_strategy_changed()
         self._set_training_ui(False)
+        self.offer_interrupted_training()
 
     # =========================================================================================
     # UI construction
@@ -242,6 +257,7 @@ class TrainPage(QWidget):
         form_host = QWidget()
         form_layout = QVBoxLayout(form_host)
         form_layout.setContentsMargins(0, 0, 6, 0)
+        form_layout.addWidget(self._build_resume_banner())
         form_layout.addWidget(self._build_dataset_group())
         form_layout.addWidget(self._build_model_group())
         form_layout.addWidget(self._build_training_group())
@@ -319,6 +335,32 @@ class TrainPage(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([470, 800])
+
+    def _build_resume_banner(self) -> QFrame:
+        self.resume_banner = QFrame()
+        self.resume_banner.setObjectName("resumeBanner")
+        self.resume_banner.setStyleSheet(
+            "#resumeBanner { background: #e8f0fe; border: 1px solid #aecbfa; border-radius: 4px; }"
+        )
+        layout = QVBoxLayout(self.resume_banner)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.resume_label = QLabel("")
+        self.resume_label.setWordWrap(True)
+        self.resume_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.resume_label)
+        buttons = QHBoxLayout()
+        self.resume_button = QPushButton("Resume training")
+        self.resume_button.setToolTip("Scan the same folder again and continue where it stopped")
+        self.resume_button.clicked.connect(self._on_resume_button_clicked)
+        self.discard_checkpoint_button = QPushButton("Discard")
+        self.discard_checkpoint_button.setToolTip("Delete the unfinished training")
+        self.discard_checkpoint_button.clicked.connect(self._on_discard_checkpoint_button_clicked)
+        buttons.addWidget(self.resume_button)
+        buttons.addWidget(self.discard_checkpoint_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.resume_banner.hide()
+        return self.resume_banner
 
     def _build_dataset_group(self) -> QGroupBox:
         group = QGroupBox("Dataset")
@@ -684,8 +726,9 @@ class TrainPage(QWidget):
         known = {f.name for f in fields(TrainConfig)}
         return TrainConfig(**{k: v for k, v in values.items() if k in known})
 
-    def start_training(self) -> bool:
-        """Start training with the current inputs; False (and a reason shown) if it cannot."""
+    def start_training(self, resume: CheckpointSummary | None = None) -> bool:
+        """Start training with the current inputs (or continue the checkpointed training
+        `resume`, with its own settings); False (and a reason shown) if it cannot."""
         if self.is_training():
             return False
         if self._scan_result is None:
@@ -694,14 +737,24 @@ class TrainPage(QWidget):
         if self.confirm_start is not None and not self.confirm_start():
             return False
         try:
-            config = self.training_config()
+            config = resume.config if resume is not None else self.training_config()
+            config = replace(config, checkpoint=str(checkpoint_path()), checkpoint_every=CHECKPOINT_EVERY)
         except Exception as exc:  # noqa: BLE001 - a bad combination of inputs
             self._show_error(f"These settings cannot be used: {exc}")
             return False
-        self._save_settings()
+        if resume is None:
+            self.forget_checkpoint()  # a new training replaces the unfinished one
+            self._save_settings()
+        try:
+            checkpoint_path().parent.mkdir(parents=True, exist_ok=True)
+        except OSError:  # no cache folder: the Trainer's checkpoint write names the problem
+            pass
+        self.resume_banner.hide()
         self._clear_run_display()
-        self._log(f"Training {config.backbone} on {self._scan_result.index.root}")
-        worker = TrainWorker(config, self._scan_result.index, cache=self._cache)
+        verb = "Resuming" if resume is not None else "Training"
+        self._log(f"{verb} {config.backbone} on {self._scan_result.index.root}")
+        worker = TrainWorker(config, self._scan_result.index, cache=self._cache,
+                             resume=resume.path if resume is not None else None)  # fmt: skip
         worker.eventEmitted.connect(self._on_train_event_emitted)
         worker.fitted.connect(self._on_train_fitted)
         worker.failed.connect(self._on_train_failed)
@@ -875,6 +928,9 @@ class TrainPage(QWidget):
         self.error_label.hide()
         self.scanFinished.emit(result)
         self._schedule_plan()
+        resume, self._resume_after_scan = self._resume_after_scan, None
+        if resume is not None:
+            self.start_training(resume)
 
     def _update_tab_titles(self) -> None:
         problems = self.problems_table.rowCount()
@@ -886,6 +942,9 @@ class TrainPage(QWidget):
     def _on_scan_failed(self, message: str) -> None:
         if self._pending_scan is not None:
             return
+        if self._resume_after_scan is not None:
+            self._resume_after_scan = None
+            self.offer_interrupted_training()
         self.dataset_summary.setText(message)
         if message != "Scan cancelled.":
             self._show_error(message)
@@ -1287,12 +1346,83 @@ class TrainPage(QWidget):
         self._set_training_ui(False)
         self.flush_log()
         result = self.last_result
+        if result is None or result.outcome == "failed":
+            self.forget_checkpoint()  # resuming would meet the same failure
         if (
             result is not None
             and getattr(result, "model", None) is not None
             and result.outcome in ("finished", "cancelled")
         ):
             self.trainingFinished.emit(result)
+
+    # =========================================================================================
+    # An interrupted training
+    # =========================================================================================
+
+    def interrupted_training(self) -> CheckpointSummary | None:
+        """The training whose checkpoint the app still keeps (its model was never saved)."""
+        path = checkpoint_path()
+        if not path.is_file():
+            return None
+        try:
+            return read_checkpoint_summary(path)
+        except ResumeError as exc:
+            self._log(f"warning: {exc}")
+            return None
+
+    def offer_interrupted_training(self) -> None:
+        """Show the banner offering to resume the kept training, if there is one."""
+        summary = None if self.is_training() else self.interrupted_training()
+        if summary is None:
+            self.resume_banner.hide()
+            return
+        spec = backbones.get_spec(summary.config.backbone)
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.saved_at)) if summary.saved_at else "earlier"
+        best = (f", best validation accuracy {100 * summary.best_accuracy:.1f}%"
+                if summary.best_accuracy is not None else "")  # fmt: skip
+        self.resume_label.setText(
+            f"A training did not finish: {spec.display_name} on {summary.data_root}, "
+            f"{summary.epoch} of {summary.total_epochs} epochs done{best} ({when}). Resume it "
+            "from there, or discard it; a new training replaces it."
+        )
+        self.resume_button.setEnabled(True)
+        self.discard_checkpoint_button.setEnabled(True)
+        self.resume_banner.show()
+
+    def resume_interrupted_training(self) -> bool:
+        """Scan the interrupted training's folder again, then continue it; False if it cannot."""
+        summary = self.interrupted_training()
+        if summary is None or self.is_training():
+            self.resume_banner.hide()
+            return False
+        root = Path(summary.data_root)
+        if not root.is_dir():
+            self._show_error(
+                f"The folder this training used, {root}, is not there any more. Put it back to "
+                "resume, or discard the unfinished training."
+            )
+            return False
+        self._resume_after_scan = summary
+        self.resume_button.setEnabled(False)
+        self.discard_checkpoint_button.setEnabled(False)
+        self.scan(root)
+        return True
+
+    def forget_checkpoint(self) -> None:
+        """Delete the kept checkpoint (its model was saved or discarded, or it is replaced)."""
+        try:
+            checkpoint_path().unlink(missing_ok=True)
+        except OSError as exc:
+            self._log(f"warning: could not delete {checkpoint_path()}: {exc.strerror or exc}")
+        self.resume_banner.hide()
+
+    @Slot()
+    def _on_resume_button_clicked(self) -> None:
+        self.resume_interrupted_training()
+
+    @Slot()
+    def _on_discard_checkpoint_button_clicked(self) -> None:
+        self.forget_checkpoint()
 
     # =========================================================================================
     # Closing

@@ -236,11 +236,13 @@ class TrainWorker(QObject):
 
     def __init__(self, config: Any, index: Any, cache: Any = None,
                  batch_events_per_second: float = 20.0,
-                 trainer_factory: Callable[..., Any] | None = None):  # fmt: skip
+                 trainer_factory: Callable[..., Any] | None = None,
+                 resume: str | Path | None = None):  # fmt: skip
         super().__init__()
         self.config = config
         self.index = index
         self.cache = cache
+        self.resume = resume  # a checkpoint to continue from
         self.cancel_token = CancelToken()
         self._batch_throttle = Throttle(batch_events_per_second)
         self._trainer_factory = trainer_factory
@@ -265,7 +267,10 @@ class TrainWorker(QObject):
             if factory is None:
                 from core.training import Trainer as factory
             trainer = factory(self.config, self.index, callbacks=(self._on_event,), cache=self.cache)
-            result = trainer.fit(cancel=self.cancel_token)
+            if self.resume is None:
+                result = trainer.fit(cancel=self.cancel_token)
+            else:
+                result = trainer.fit(cancel=self.cancel_token, resume=self.resume)
         except BackboneStudioError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - reported, never raised into Qt

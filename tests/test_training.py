@@ -411,6 +411,40 @@ def test_class_names_that_are_not_utf8_become_displayable():
         name.encode("utf-8")
 
 
+def test_checkpoint_every_spaces_the_writes_but_keeps_each_stage_end(shapes32, resnet18_weights,
+                                                                   tmp_path, monkeypatch):  # fmt: skip
+    import core.training as training
+    from core.training import read_checkpoint_summary
+
+    written: list[int] = []
+    real_save = training._atomic_torch_save
+
+    def counted(state, path):
+        written.append(state["epoch"])
+        real_save(state, path)
+
+    monkeypatch.setattr(training, "_atomic_torch_save", counted)
+    checkpoint = tmp_path / "run.ckpt"
+    every_epoch = Trainer(head_config(checkpoint=str(checkpoint)), shapes32).fit()
+    assert every_epoch.outcome == "finished" and written == list(range(1, 13))
+
+    written.clear()
+    spaced = head_config(checkpoint=str(checkpoint), checkpoint_every=3600.0)
+    assert Trainer(spaced, shapes32).fit().outcome == "finished"
+    assert written == [1, 12]  # the first epoch, then only the stage's (here the fit's) end
+
+    summary = read_checkpoint_summary(checkpoint)
+    assert (summary.epoch, summary.total_epochs) == (12, 12)
+    assert summary.data_root == str(shapes32.root)
+    assert summary.class_names == tuple(shapes32.class_names)
+    assert summary.config.checkpoint_every == 3600.0 and summary.saved_at is not None
+    with pytest.raises(BackboneStudioError, match="checkpoint_every"):
+        head_config(checkpoint_every=-1.0)
+    (tmp_path / "junk.ckpt").write_bytes(b"junk")
+    with pytest.raises(ResumeError, match="junk.ckpt"):
+        read_checkpoint_summary(tmp_path / "junk.ckpt")
+
+
 def test_damaged_checkpoint_settings_are_refused_naming_the_file(shapes32, tmp_path):
     from core.training import CHECKPOINT_VERSION
 

@@ -277,14 +277,22 @@ def test_closing_with_an_unsaved_model_offers_to_save_it(window, tiny_model_file
 
 def test_a_saved_or_discarded_model_lets_the_window_close(window, tiny_model_file, tmp_path,
                                                           monkeypatch):  # fmt: skip
+    from gui.train_page import checkpoint_path
+
+    checkpoint = checkpoint_path()  # kept for resuming until the model is saved or discarded
+    checkpoint.parent.mkdir(parents=True, exist_ok=True)
     asked: list[str] = []
     _answer_questions_with(monkeypatch, QMessageBox.StandardButton.Discard, asked)
     _show_trained_model(window, tiny_model_file)
+    checkpoint.write_bytes(b"stands in for the training's checkpoint")
     window.results_page.save_model(tmp_path / "saved.safetensors")
+    assert not checkpoint.exists()
     assert window.close() and asked == []  # saved: nothing to ask
     window.show()
     _show_trained_model(window, tiny_model_file)
+    checkpoint.write_bytes(b"stands in for the training's checkpoint")
     assert window.close() and len(asked) == 1  # asked once, discarded
+    assert not checkpoint.exists()
     assert sorted(p.name for p in tmp_path.glob("*.safetensors")) == ["saved.safetensors"]
 
 

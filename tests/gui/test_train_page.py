@@ -254,3 +254,86 @@ def test_import_weights_enables_pretrained_and_bad_files_are_explained(
     assert page.pretrained_check.isChecked()
     assert "cached here" in page.backbone_info.text()
     assert len(shown) == 1
+
+
+def _interrupted_training(root, epochs: int, stop_after: int):
+    """What a crash leaves behind: a checkpoint, where the app keeps it, of a training of the
+    tiny model on `root` that stopped after `stop_after` of `epochs` epochs."""
+    from core.dataset import scan_folder
+    from core.events import CancelToken
+    from core.training import TrainConfig, Trainer
+    from gui.train_page import checkpoint_path
+
+    path = checkpoint_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cancel = CancelToken()
+
+    def stop(event):
+        if isinstance(event, EpochEnded) and event.epoch >= stop_after:
+            cancel.cancel()  # the checkpoint of this epoch is still written
+
+    config = TrainConfig(backbone=TINY, strategy="full", pretrained=False, epochs=epochs,
+                         image_size=32, device="cpu", checkpoint=str(path))  # fmt: skip
+    result = Trainer(config, scan_folder(root).index, callbacks=[stop]).fit(cancel=cancel)
+    assert result.outcome == "cancelled" and path.is_file()
+    return path
+
+
+def _opened_page(qtbot, settings) -> TrainPage:
+    """A Train page as the app opens it (the banner is decided when the page is made)."""
+    page = TrainPage(settings.qsettings)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    return page
+
+
+def test_an_interrupted_training_is_offered_and_resumes_where_it_stopped(
+    qtbot, settings, dataset, one_torch_thread
+):
+    from core.backbones import get_spec
+
+    path = _interrupted_training(dataset, epochs=3, stop_after=1)
+    page = _opened_page(qtbot, settings)
+    assert page.resume_banner.isVisible()
+    text = page.resume_label.text()
+    assert get_spec(TINY).display_name in text and str(dataset) in text
+    assert "1 of 3 epochs done" in text
+    with qtbot.waitSignal(page.trainingFinished, timeout=90000) as finished:
+        qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
+    result = finished.args[0]
+    assert result.outcome == "finished"
+    assert [e.epoch for e in result.history] == [1, 2, 3]  # epoch 1 from before, then 2 and 3
+    assert "Resuming after epoch 1 of 3" in page.log_view.toPlainText()
+    assert page.scan_result is not None and str(page.scan_result.index.root) == str(dataset)
+    assert not page.resume_banner.isVisible()
+    assert path.is_file()  # kept until the model is saved or discarded
+    assert page.cancel_and_wait(15000)
+
+
+def test_an_interrupted_training_can_be_discarded_and_bad_ones_are_not_offered(
+    qtbot, settings, dataset, tmp_path, one_torch_thread
+):
+    import shutil
+
+    path = _interrupted_training(dataset, epochs=2, stop_after=1)
+    page = _opened_page(qtbot, settings)
+    assert page.resume_banner.isVisible()
+    qtbot.mouseClick(page.discard_checkpoint_button, Qt.MouseButton.LeftButton)
+    assert not path.exists() and not page.resume_banner.isVisible()
+
+    moved = tmp_path / "moved-away"
+    shutil.copytree(dataset, moved)
+    _interrupted_training(moved, epochs=2, stop_after=1)
+    shutil.rmtree(moved)  # the folder it trained on is gone
+    page = _opened_page(qtbot, settings)
+    assert page.resume_banner.isVisible()
+    qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
+    assert "is not there any more" in page.error_label.text() and str(moved) in page.error_label.text()
+    assert not page.is_scanning() and not page.is_training()
+
+    path.write_bytes(b"not a checkpoint: damaged, or from something else")
+    page = _opened_page(qtbot, settings)
+    assert not page.resume_banner.isVisible()
+    page.flush_log()
+    assert "cannot be used" in page.log_view.toPlainText()  # said in the log, not in a dialog
