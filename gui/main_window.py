@@ -471,6 +471,8 @@ class MainWindow(QMainWindow):
         elif not self.keep_or_discard_unsaved_model("quitting", "Otherwise it is lost."):
             event.ignore()
             return
+        elif self.results_page.has_unsaved_model():  # discarded: not offered for resuming either
+            self._forget_checkpoint()
         if not self.shutdown():
             self._show_status("Still waiting for a background job to stop…")
         self.settings.save_window(self.saveGeometry(), self.saveState())
@@ -496,10 +498,7 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             self.show_page(PAGE_RESULTS)
             return self.results_page.save_model() is not None  # cancelled dialog: stay
-        if answer == QMessageBox.StandardButton.Discard:
-            self._forget_checkpoint()
-            return True
-        return False
+        return answer == QMessageBox.StandardButton.Discard
 
     def _forget_checkpoint(self) -> None:
         """The latest training's model is saved or discarded: its checkpoint is not needed."""

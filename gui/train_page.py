@@ -112,6 +112,13 @@ def checkpoint_path() -> Path:
     return default_cache_dir() / "checkpoints" / "last-training.ckpt"
 
 
+def _same_folder(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return str(a) == str(b)
+
+
 def _format_params(count: int) -> str:
     return f"{count / 1e6:.1f} M" if count >= 1e6 else f"{count / 1e3:.0f} k"
 
@@ -738,10 +745,13 @@ class TrainPage(QWidget):
             return False
         try:
             config = resume.config if resume is not None else self.training_config()
-            config = replace(config, checkpoint=str(checkpoint_path()), checkpoint_every=CHECKPOINT_EVERY)
+            config = replace(
+                config, checkpoint=str(checkpoint_path()), checkpoint_every=CHECKPOINT_EVERY
+            )
         except Exception as exc:  # noqa: BLE001 - a bad combination of inputs
             self._show_error(f"These settings cannot be used: {exc}")
             return False
+        self._resume_after_scan = None
         if resume is None:
             self.forget_checkpoint()  # a new training replaces the unfinished one
             self._save_settings()
@@ -930,7 +940,10 @@ class TrainPage(QWidget):
         self._schedule_plan()
         resume, self._resume_after_scan = self._resume_after_scan, None
         if resume is not None:
-            self.start_training(resume)
+            if _same_folder(resume.data_root, index.root):
+                self.start_training(resume)
+            else:  # another folder was scanned meanwhile: offer it again
+                self.offer_interrupted_training()
 
     def _update_tab_titles(self) -> None:
         problems = self.problems_table.rowCount()
@@ -1377,7 +1390,9 @@ class TrainPage(QWidget):
             self.resume_banner.hide()
             return
         spec = backbones.get_spec(summary.config.backbone)
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.saved_at)) if summary.saved_at else "earlier"
+        when = "earlier"
+        if summary.saved_at is not None:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.saved_at))
         best = (f", best validation accuracy {100 * summary.best_accuracy:.1f}%"
                 if summary.best_accuracy is not None else "")  # fmt: skip
         self.resume_label.setText(
@@ -1409,7 +1424,10 @@ class TrainPage(QWidget):
         return True
 
     def forget_checkpoint(self) -> None:
-        """Delete the kept checkpoint (its model was saved or discarded, or it is replaced)."""
+        """Delete the kept checkpoint (its model was saved or discarded, or it is replaced).
+        Not while a training runs or is about to resume: the checkpoint is that training's."""
+        if self.is_training() or self._resume_after_scan is not None:
+            return
         try:
             checkpoint_path().unlink(missing_ok=True)
         except OSError as exc:

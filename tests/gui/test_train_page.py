@@ -337,3 +337,33 @@ def test_an_interrupted_training_can_be_discarded_and_bad_ones_are_not_offered(
     assert not page.resume_banner.isVisible()
     page.flush_log()
     assert "cannot be used" in page.log_view.toPlainText()  # said in the log, not in a dialog
+
+
+def test_resume_is_dropped_when_another_folder_is_scanned_meanwhile(qtbot, settings, dataset,
+                                                                     tmp_path, one_torch_thread):  # fmt: skip
+    path = _interrupted_training(dataset, epochs=2, stop_after=1)
+    other = make_demo_dataset(tmp_path / "other", classes=2, per_class=4, size=32)
+    page = _opened_page(qtbot, settings)
+    assert page.resume_interrupted_training()
+    page.scan(other)  # the person drops another folder before the rescan is done
+    qtbot.waitUntil(lambda: not page.is_scanning() and page.scan_result is not None, timeout=20000)
+    qtbot.wait(100)
+    assert str(page.scan_result.index.root) == str(other)
+    assert not page.is_training()  # never resumed on the wrong folder
+    assert page.resume_banner.isVisible() and path.is_file()  # still on offer
+
+
+def test_the_running_trainings_checkpoint_is_not_deleted_under_it(qtbot, page, dataset,
+                                                                  one_torch_thread):  # fmt: skip
+    from gui.train_page import checkpoint_path
+
+    scan(qtbot, page, dataset)
+    tiny_settings(page, epochs=200)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(checkpoint_path().is_file, timeout=60000)  # written after the first epoch
+    page.forget_checkpoint()  # e.g. an older model was saved from the Results page meanwhile
+    assert checkpoint_path().is_file()
+    with qtbot.waitSignal(page.trainingFinished, timeout=10000) as finished:
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].outcome == "cancelled"
+    assert checkpoint_path().is_file()  # kept: the cancelled model is not saved yet
