@@ -148,3 +148,4 @@ def wait_for(qtbot):
         return calls[0]
 
     return wait
+

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.classify_page import ClassifyPage
 from gui.widgets.prediction_view import COL_IMAGE, COL_LABEL
+from tests.gui.ui_stall import UiStallMeter
 
 TINY_CLASSES = ("circle", "square", "triangle")  # the tiny_model_file fixture's classes
 
@@ -210,27 +210,16 @@ def test_a_thousand_files_keep_the_window_responsive(qtbot, page, tmp_path, imag
     folder = tmp_path / "many"
     for i in range(1000):
         image_factory(folder / f"{i // 100:02d}" / f"img{i:04d}.png", i, size=24)
-    stalls = []
-    last = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        stalls.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
-    drop_urls(page.drop_zone, [folder])
-    # Scrolling while results arrive asks for thumbnails of the visible rows only.
-    scroll = QTimer()
-    scroll.setInterval(50)
-    scroll.timeout.connect(lambda: page.results_view.scrollToBottom())
-    scroll.start()
-    wait_done(qtbot, page, timeout=40000)
-    timer.stop()
-    scroll.stop()
+    with UiStallMeter() as meter:
+        drop_urls(page.drop_zone, [folder])
+        # Scrolling while results arrive asks for thumbnails of the visible rows only.
+        scroll = QTimer()
+        scroll.setInterval(50)
+        scroll.timeout.connect(lambda: page.results_view.scrollToBottom())
+        scroll.start()
+        wait_done(qtbot, page, timeout=40000)
+        scroll.stop()
+    stalls = meter.gaps
     assert page.results_model.rowCount() == 1000
     assert page.results_model.error_count() == 0
     # Thumbnails are made lazily: far fewer than 1,000 were requested.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from core.demo import make_demo_dataset
@@ -19,6 +19,7 @@ from core.events import BatchEnded, EpochEnded
 from gui.train_page import LearningRateSpinBox, TrainPage
 from gui.widgets.live_plot import LivePlotWidget, _nice_ceiling, ema
 from gui.workers import thread_running
+from tests.gui.ui_stall import UiStallMeter
 
 pytestmark = pytest.mark.gui
 
@@ -112,23 +113,11 @@ def test_training_from_the_page_plots_and_finishes_without_stalling_the_ui(
     scan(qtbot, page, dataset)
     tiny_settings(page, epochs=3)
 
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
-    with qtbot.waitSignal(page.trainingFinished, timeout=90000) as finished:
+    with UiStallMeter() as meter, qtbot.waitSignal(page.trainingFinished, timeout=90000) as finished:
         qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
         assert page.is_training()
         assert not page.backbone_combo.isEnabled() and page.cancel_button.isEnabled()
-    timer.stop()
+    gaps = meter.gaps
 
     result = finished.args[0]
     assert result.outcome == "finished"
