@@ -148,4 +148,3 @@ def wait_for(qtbot):
         return calls[0]
 
     return wait
-
