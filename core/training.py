@@ -404,7 +404,9 @@ class _FeatureBatches:
             )
 
 
-def _unpack(batch, problems: list | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
+def _unpack(
+    batch, problems: list | None = None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
     """(images, labels, indices) from collate_skip_missing; None when a whole batch was missing.
     The batch's problems (files that could not be read) are appended to `problems`."""
     if batch is None:

@@ -755,10 +755,6 @@ class TrainPage(QWidget):
         if resume is None:
             self.forget_checkpoint()  # a new training replaces the unfinished one
             self._save_settings()
-        try:
-            checkpoint_path().parent.mkdir(parents=True, exist_ok=True)
-        except OSError:  # no cache folder: the Trainer's checkpoint write names the problem
-            pass
         self.resume_banner.hide()
         self._clear_run_display()
         verb = "Resuming" if resume is not None else "Training"
