@@ -18,8 +18,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m gui
 
-test: $(STAMP)
-	$(BIN)/lint-imports
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(STAMP)

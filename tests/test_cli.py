@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from core import backbones, cli
+from core import backbones
 from core.cli import main
+from core.cli import train as cli_train
 from core.demo import make_demo_dataset
 from core.events import CancelToken
 from core.modelfile import load_model, new_metadata, save_model
@@ -199,13 +200,13 @@ def test_ctrl_c_cancels_training_cleanly(capsys, demo, tmp_path, monkeypatch):
     pytest.importorskip("core.training")
     from core.events import EpochEnded
 
-    class InterruptAfterFirstEpoch(cli._TrainReporter):
+    class InterruptAfterFirstEpoch(cli_train.TrainReporter):
         def __call__(self, event):
             super().__call__(event)
             if isinstance(event, EpochEnded) and event.epoch == 1:
                 os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C
 
-    monkeypatch.setattr(cli, "_TrainReporter", InterruptAfterFirstEpoch)
+    monkeypatch.setattr(cli_train, "TrainReporter", InterruptAfterFirstEpoch)
     # What SIGINT did before: Python's default handler in a terminal, SIG_IGN when the tests were
     # started in the background (`cmd &` in a script, nohup), as some CI runners do.
     handler_before = signal.getsignal(signal.SIGINT)
@@ -224,7 +225,7 @@ def test_ctrl_c_cancels_training_cleanly(capsys, demo, tmp_path, monkeypatch):
 
 def test_second_ctrl_c_aborts():
     token = CancelToken()
-    with pytest.raises(KeyboardInterrupt), cli._cancel_on_interrupt(token):
+    with pytest.raises(KeyboardInterrupt), cli_train.cancel_on_interrupt(token):
         os.kill(os.getpid(), signal.SIGINT)
         assert token.cancelled
         os.kill(os.getpid(), signal.SIGINT)

@@ -363,15 +363,15 @@ def test_killed_training_resumes_from_its_checkpoint(tmp_path, capsys):
 # (and a 50 ms pause per step) so the parent can SIGKILL it provably in the middle of an epoch.
 _COUNTING_CLI = """
 import pathlib, sys, time
-from core import training
-marker, real, calls = pathlib.Path(sys.argv[1]), training.Trainer._train_step, [0]
+from core.training import TrainStep
+marker, real, calls = pathlib.Path(sys.argv[1]), TrainStep.__call__, [0]
 def counted(self, *args, **kwargs):
     out = real(self, *args, **kwargs)
     calls[0] += 1
     marker.write_text(str(calls[0]))
     time.sleep(0.05)
     return out
-training.Trainer._train_step = counted
+TrainStep.__call__ = counted
 from core.cli import main
 sys.exit(main(sys.argv[2:]))
 """
@@ -470,21 +470,21 @@ def test_gui_cancel_or_close_during_training_leaves_no_thread(how, qtbot, tmp_pa
     from PySide6.QtWidgets import QMessageBox
 
     import gui.main_window as main_window
-    from core import training
+    from core.training import TrainStep
     from gui.main_window import MainWindow
 
     manifest = bf.make_bad_tree(tmp_path / "photos", per_class=6)
     before = bf.snapshot(manifest.root)
 
     stepping = threading.Event()
-    real_step = training.Trainer._train_step
+    real_step = TrainStep.__call__
 
     def slow_step(self, *args, **kwargs):  # keep the fit busy so the cancel lands mid-epoch
         stepping.set()
         time.sleep(0.05)
         return real_step(self, *args, **kwargs)
 
-    monkeypatch.setattr(training.Trainer, "_train_step", slow_step)
+    monkeypatch.setattr(TrainStep, "__call__", slow_step)
 
     window = MainWindow(gui_settings)
     qtbot.addWidget(window)

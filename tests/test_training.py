@@ -30,7 +30,7 @@ from core.events import (
     StageStarted,
 )
 from core.modelfile import load_model
-from core.training import TrainConfig, Trainer, displayable_names
+from core.training import Seams, TrainConfig, Trainer, TrainStep, displayable_names
 
 
 @pytest.fixture(autouse=True)
@@ -104,13 +104,19 @@ def test_config_json_round_trip_and_validation():
         TrainConfig.from_json('{"epochs": 2, "turbo": true}')
 
 
-def test_plan_resolves_defaults_from_the_data(tmp_path, shapes32, resnet18_weights):
+@pytest.mark.parametrize("native_bf16", ["0", "1"])
+def test_plan_resolves_defaults_from_the_data(tmp_path, shapes32, resnet18_weights, monkeypatch,
+                                              native_bf16):  # fmt: skip
+    # the CPU's precision is pinned: CI runs on CPUs with and without native bf16
+    monkeypatch.setenv("BACKBONE_STUDIO_CPU_BF16", native_bf16)
     tiny = scan_folder(make_demo_dataset(tmp_path / "tiny", classes=2, per_class=10, size=28)).index
-    plan = Trainer(TrainConfig(pretrained=False), tiny).plan()
+    plan = Trainer(TrainConfig(pretrained=False, device="cpu"), tiny).plan()
     assert plan.strategy == "full" and plan.stages == ("full",)
     assert plan.image_size == 32  # a 28 px dataset stays small (resnet18's minimum is 32)
     assert plan.small_input  # ResNet from scratch on < 96 px: the small-image stem
-    assert plan.precision == "fp32" or plan.device != "cpu"
+    expected = "bf16" if native_bf16 == "1" else "fp32"
+    assert plan.precision == expected
+    assert any(note.startswith(f"Precision {expected}") for note in plan.notes)
     assert any("28 px" in note for note in plan.notes)
 
     plan = Trainer(TrainConfig(), shapes32).plan()
@@ -215,10 +221,14 @@ def test_partial_learns_with_a_frozen_trunk(shapes32, resnet18_weights):
     assert not torch.equal(trained["layer4.1.bn2.running_mean"], fresh["layer4.1.bn2.running_mean"])
 
 
-def test_two_stage_learns_head_then_everything(shapes32, resnet18_weights):
+@pytest.mark.parametrize("native_bf16", ["0", "1"])
+def test_two_stage_learns_head_then_everything(shapes32, resnet18_weights, monkeypatch,
+                                               native_bf16):  # fmt: skip
+    monkeypatch.setenv("BACKBONE_STUDIO_CPU_BF16", native_bf16)  # both precisions, on any CPU
     recorder = Recorder()
     result = Trainer(head_config(strategy="two_stage", epochs=2), shapes32, [recorder]).fit()
     assert result.outcome == "finished", result.message
+    assert recorder.of(FitStarted)[0].plan.precision == ("bf16" if native_bf16 == "1" else "fp32")
     assert [e.stage for e in recorder.of(StageStarted)] == ["features", "head", "full"]
     stages = [e.stage for e in result.history]
     assert stages[-2:] == ["full", "full"] and set(stages[:-2]) == {"head"}
@@ -227,7 +237,9 @@ def test_two_stage_learns_head_then_everything(shapes32, resnet18_weights):
     assert result.history[-1].val_accuracy >= 0.9
 
 
-def test_full_learns_from_scratch(shapes32):
+@pytest.mark.parametrize("native_bf16", ["0", "1"])
+def test_full_learns_from_scratch(shapes32, monkeypatch, native_bf16):
+    monkeypatch.setenv("BACKBONE_STUDIO_CPU_BF16", native_bf16)  # both precisions, on any CPU
     config = TrainConfig(
         backbone="mobilenet_v3_small", strategy="full", pretrained=False, epochs=10, batch_size=16
     )
@@ -296,20 +308,17 @@ def test_cancel_stops_within_a_batch_and_resume_continues(shapes32, resnet18_wei
 # ----------------------------------------------------------------- NaN, out of memory, bugs
 
 
-def test_non_finite_loss_stops_with_the_message_and_keeps_good_weights(
-    shapes32, resnet18_weights, monkeypatch
-):
+def test_non_finite_loss_stops_with_the_message_and_keeps_good_weights(shapes32, resnet18_weights):
     calls = {"n": 0}
-    original = Trainer._loss
 
-    def loss_goes_nan_in_epoch_2(self, logits, targets):
-        calls["n"] += 1
-        loss = original(self, logits, targets)
-        return loss * float("nan") if calls["n"] == 5 else loss  # 4 batches per epoch
+    class LossGoesNanInEpoch2(TrainStep):
+        def loss(self, logits, targets):
+            calls["n"] += 1
+            loss = super().loss(logits, targets)
+            return loss * float("nan") if calls["n"] == 5 else loss  # 4 batches per epoch
 
-    monkeypatch.setattr(Trainer, "_loss", loss_goes_nan_in_epoch_2)
     recorder = Recorder()
-    result = Trainer(head_config(), shapes32, [recorder]).fit()
+    result = Trainer(head_config(), shapes32, [recorder], seams=Seams(step=LossGoesNanInEpoch2)).fit()
     assert result.outcome == "failed"
     assert "loss became NaN/inf at epoch 2, batch 1" in result.message
     assert "lower the learning rate (currently 0.002)" in result.message
@@ -318,17 +327,15 @@ def test_non_finite_loss_stops_with_the_message_and_keeps_good_weights(
     assert isinstance(recorder.events[-1], FitEnded) and recorder.events[-1].outcome == "failed"
 
 
-def test_out_of_memory_halves_the_batch_and_finishes(shapes32, resnet18_weights, monkeypatch):
-    original = Trainer._train_step
+def test_out_of_memory_halves_the_batch_and_finishes(shapes32, resnet18_weights):
+    class SmallGpu(TrainStep):
+        def __call__(self, module, inputs, targets):
+            if inputs.shape[0] > 8:
+                raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB")
+            return super().__call__(module, inputs, targets)
 
-    def small_gpu(self, module, inputs, targets):
-        if inputs.shape[0] > 8:
-            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB")
-        return original(self, module, inputs, targets)
-
-    monkeypatch.setattr(Trainer, "_train_step", small_gpu)
     recorder = Recorder()
-    result = Trainer(head_config(epochs=3), shapes32, [recorder]).fit()
+    result = Trainer(head_config(epochs=3), shapes32, [recorder], seams=Seams(step=SmallGpu)).fit()
     assert result.outcome == "finished", result.message
     warnings = [e.message for e in recorder.of(Logged) if e.level == "warning"]
     assert any("batch size 32" in w and "batch size 16" in w for w in warnings)
@@ -337,25 +344,23 @@ def test_out_of_memory_halves_the_batch_and_finishes(shapes32, resnet18_weights,
     assert [e.epoch for e in result.history] == [1, 2, 3]
 
 
-def test_out_of_memory_at_batch_size_one_fails_clearly(shapes32, resnet18_weights, monkeypatch):
-    def no_memory(self, module, inputs, targets):
-        raise RuntimeError("CUDA error: out of memory")
+def test_out_of_memory_at_batch_size_one_fails_clearly(shapes32, resnet18_weights):
+    class NoMemory(TrainStep):
+        def __call__(self, module, inputs, targets):
+            raise RuntimeError("CUDA error: out of memory")
 
-    monkeypatch.setattr(Trainer, "_train_step", no_memory)
-    result = Trainer(head_config(epochs=1, batch_size=4), shapes32).fit()
+    result = Trainer(head_config(epochs=1, batch_size=4), shapes32, seams=Seams(step=NoMemory)).fit()
     assert result.outcome == "failed"
     assert "even at batch size 1" in result.message
 
 
-def test_a_bug_becomes_failed_with_the_traceback_in_the_log(
-    shapes32, resnet18_weights, monkeypatch
-):
-    def broken(self, module, inputs, targets):
-        return 1 / 0
+def test_a_bug_becomes_failed_with_the_traceback_in_the_log(shapes32, resnet18_weights):
+    class Broken(TrainStep):
+        def __call__(self, module, inputs, targets):
+            return 1 / 0
 
-    monkeypatch.setattr(Trainer, "_train_step", broken)
     recorder = Recorder()
-    result = Trainer(head_config(epochs=1), shapes32, [recorder]).fit()
+    result = Trainer(head_config(epochs=1), shapes32, [recorder], seams=Seams(step=Broken)).fit()
     assert result.outcome == "failed" and "unexpectedly" in result.message
     errors = [e.message for e in recorder.of(Logged) if e.level == "error"]
     assert any("Traceback" in m and "ZeroDivisionError" in m for m in errors)
@@ -412,25 +417,27 @@ def test_class_names_that_are_not_utf8_become_displayable():
 
 
 def test_checkpoint_every_spaces_the_writes_but_keeps_each_stage_end(shapes32, resnet18_weights,
-                                                                   tmp_path, monkeypatch):  # fmt: skip
-    import core.training as training
-    from core.training import read_checkpoint_summary
+                                                                   tmp_path):  # fmt: skip
+    from core.training import CheckpointStore, read_checkpoint_summary
+    from core.training.checkpoint import save_atomically
 
     written: list[int] = []
-    real_save = training._atomic_torch_save
 
     def counted(state, path):
         written.append(state["epoch"])
-        real_save(state, path)
+        save_atomically(state, path)
 
-    monkeypatch.setattr(training, "_atomic_torch_save", counted)
+    def store(config):
+        return CheckpointStore(config.checkpoint, config.checkpoint_every, write=counted)
+
     checkpoint = tmp_path / "run.ckpt"
-    every_epoch = Trainer(head_config(checkpoint=str(checkpoint)), shapes32).fit()
+    every_epoch = Trainer(head_config(checkpoint=str(checkpoint)), shapes32,
+                          seams=Seams(store=store)).fit()  # fmt: skip
     assert every_epoch.outcome == "finished" and written == list(range(1, 13))
 
     written.clear()
     spaced = head_config(checkpoint=str(checkpoint), checkpoint_every=3600.0)
-    assert Trainer(spaced, shapes32).fit().outcome == "finished"
+    assert Trainer(spaced, shapes32, seams=Seams(store=store)).fit().outcome == "finished"
     assert written == [1, 12]  # the first epoch, then only the stage's (here the fit's) end
 
     summary = read_checkpoint_summary(checkpoint)
@@ -467,9 +474,9 @@ def test_early_stopping_ends_a_run_that_stopped_improving(shapes32, resnet18_wei
 
 @pytest.mark.parametrize("kind", ["onecycle", "cosine"])
 def test_schedules_warm_up_then_anneal(kind):
-    from core.training import _Schedule
+    from core.training import Schedule
 
-    schedule = _Schedule(kind, epochs=10)
+    schedule = Schedule(kind, epochs=10)
     factors = [schedule.factor(i / 100) for i in range(101)]
     peak = factors.index(max(factors))
     assert factors[0] < 0.05 and max(factors) == pytest.approx(1.0, abs=0.01)

@@ -1,0 +1,148 @@
+"""`backbone-studio-cli`: everything the app does, without a window.
+
+    backbone-studio-cli backbones | devices
+    backbone-studio-cli scan DIR
+    backbone-studio-cli train DIR --backbone resnet18 --out model.safetensors [--epochs N] ...
+    backbone-studio-cli predict MODEL PATH... [--top-k K] [--csv OUT]     (MODEL may be imagenet:NAME)
+    backbone-studio-cli evaluate MODEL DIR
+    backbone-studio-cli demo-data DIR
+    backbone-studio-cli weights list | download NAME | import NAME FILE
+    backbone-studio-cli self-test
+
+Exit status: 0 success, 1 training failed (or nothing could be classified), 2 a usage or user
+error (message on stderr, no traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from contextlib import suppress
+
+from .. import __version__
+from ..errors import BackboneStudioError, TrainingError
+from .commands import (
+    cmd_backbones,
+    cmd_demo_data,
+    cmd_devices,
+    cmd_evaluate,
+    cmd_predict,
+    cmd_scan,
+    cmd_weights,
+)
+from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Failed, _err
+from .train import cmd_train
+
+# ---------------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backbone-studio-cli",
+        description="Classify images and fine-tune CNN backbones on your own folders.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("backbones", help="list the backbones you can train")
+    p.set_defaults(func=cmd_backbones)
+
+    p = sub.add_parser("devices", help="list the devices training can run on")
+    p.set_defaults(func=cmd_devices)
+
+    p = sub.add_parser("scan", help="check a class-per-folder dataset")
+    p.add_argument("dir", help="folder with one subfolder per class")
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("train", help="train a classifier on a class-per-folder dataset")
+    p.add_argument("dir", help="folder with one subfolder per class")
+    p.add_argument("--backbone", required=True, help="see `backbones` (e.g. resnet18)")
+    p.add_argument("--strategy", default="auto",
+                   choices=("auto", "head", "partial", "full", "two_stage"),
+                   help="what trains: auto = two_stage with pretrained weights, else full")  # fmt: skip
+    p.add_argument("--epochs", type=int, help="default: automatic")
+    p.add_argument("--batch-size", type=int, help="default: automatic")
+    p.add_argument("--lr", type=float, help="peak learning rate (default: automatic)")
+    p.add_argument("--image-size", type=int, help="default: from the data")
+    p.add_argument("--device", default="auto", help="auto, cpu, mps or cuda:N (default: auto)")
+    p.add_argument("--pretrained", action=argparse.BooleanOptionalAction, default=None,
+                   help="start from ImageNet weights (default: if cached, else from scratch)")  # fmt: skip
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True, help="model file to write (.safetensors)")
+    p.add_argument("--resume", help="continue from this checkpoint")
+    p.add_argument("--checkpoint", help="per-epoch checkpoint file (default: next to --out)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("predict", help="classify images")
+    p.add_argument("model", help="a .safetensors model, or imagenet:NAME for cached ImageNet weights")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders (recursive)")
+    p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--csv", help="also write one row per file to this CSV file")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--batch-size", type=int)
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("evaluate", help="accuracy, per-class metrics and confusion matrix on a folder")
+    p.add_argument("model", help="a .safetensors model, or imagenet:NAME")
+    p.add_argument("dir", help="folder with one subfolder per class")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--batch-size", type=int)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("demo-data", help="write a small generated dataset to try things with")
+    p.add_argument("dir", help="a new or empty folder")
+    p.add_argument("--classes", type=int, default=4)
+    p.add_argument("--per-class", type=int, default=40)
+    p.add_argument("--size", type=int, default=64)
+    p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("weights", help="pretrained ImageNet weights: list, download, import")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="which weights are cached")
+    a = actions.add_parser("download", help="download a backbone's ImageNet weights")
+    a.add_argument("name")
+    a = actions.add_parser("import", help="import a weights file (.pth or .safetensors)")
+    a.add_argument("name")
+    a.add_argument("file")
+    p.set_defaults(func=cmd_weights)
+
+    # listed for --help only: main() hands `self-test ...` to core.selftest before parsing
+    sub.add_parser("self-test", help="check that this installation works end to end "
+                   "(demo data, train, save, reload, classify; `self-test --help`)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["self-test"]:  # its options (and --help) belong to core.selftest
+        from ..selftest import main as self_test_main
+
+        return self_test_main(argv[1:])
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors: argparse printed the message
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return int(args.func(args) or EXIT_OK)
+    except Failed:
+        return EXIT_FAILED
+    except TrainingError as exc:
+        _err(f"error: {exc}")
+        return EXIT_FAILED
+    except BackboneStudioError as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `... | head`: the reader went away; nothing more to say
+        with suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the exit-time flush
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

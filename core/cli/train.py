@@ -1,0 +1,236 @@
+"""`backbone-studio-cli train`: settings from the command line, a progress bar per epoch and a
+line per epoch, Ctrl-C to cancel cleanly, and the model and checkpoint written at the end."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import backbones
+from .. import events as ev
+from ..errors import BackboneStudioError, TrainingError, WeightsUnavailable
+from ..events import CancelToken
+from ..resume import check_resume_file, cli_checkpoint_path
+from .commands import _scan
+from .output import EXIT_INTERRUPTED, EXIT_OK, Failed, _err, _out, _percent, _tqdm
+
+
+class TrainReporter:
+    """Turns Trainer events into a tqdm bar per epoch and one line per epoch."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._bar_key: tuple | None = None
+        self._handlers = {
+            ev.FitStarted: self._fit_started,
+            ev.StageStarted: self._stage_started,
+            ev.FeaturePassProgressed: self._feature_pass,
+            ev.BatchEnded: self._batch_ended,
+            ev.EpochEnded: self._epoch_ended,
+            ev.Logged: self._logged,
+            ev.FitEnded: lambda _event: self.close(),
+        }
+
+    def __call__(self, event) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    def _fit_started(self, event: ev.FitStarted) -> None:
+        plan = event.plan
+        stages = f" {' -> '.join(plan.stages)}" if len(plan.stages) > 1 else ""
+        _out(
+            f"training {plan.backbone} ({plan.strategy}{stages}, "
+            f"{'pretrained' if plan.pretrained else 'from scratch'}"
+            f"{', small-image stem' if plan.small_input else ''}) on {plan.device_name} "
+            f"[{plan.precision}]"
+        )
+        _out(
+            f"  {plan.num_train} train / {plan.num_val} val images, {len(plan.class_names)} "
+            f"classes, {plan.image_size} px, batch {plan.batch_size}, "
+            f"{plan.epochs} epoch{'s' if plan.epochs != 1 else ''}, "
+            f"lr {plan.learning_rate:g}"
+        )
+
+    def _stage_started(self, event: ev.StageStarted) -> None:
+        self.close()
+        _out(f"stage {event.stage}: {event.message or f'{event.epochs} epochs'}")
+
+    def _feature_pass(self, event: ev.FeaturePassProgressed) -> None:
+        key = ("features",)
+        if self._bar_key != key:
+            self._open(key, desc="features", total=event.total, unit="img")
+        self._bar.update(event.done - self._bar.n)
+        if event.done >= event.total:
+            self.close()
+
+    def _batch_ended(self, event: ev.BatchEnded) -> None:
+        key = ("epoch", event.epoch)
+        if self._bar_key != key:
+            self._open(key, desc=f"epoch {event.epoch}", total=event.batches, unit="batch")
+        self._bar.update(event.batch - self._bar.n)
+        self._bar.set_postfix(
+            loss=f"{event.loss:.4f}", img_s=f"{event.images_per_second:.0f}", refresh=False
+        )
+
+    def _epoch_ended(self, event: ev.EpochEnded) -> None:
+        self.close()
+        _out(
+            f"epoch {event.epoch:>3}/{event.epochs} [{event.stage}] "
+            f"train loss {event.train_loss:.4f} acc {_percent(event.train_accuracy)} | "
+            f"val loss {event.val_loss:.4f} acc {_percent(event.val_accuracy)} | "
+            f"{event.seconds:.1f} s, {event.images_per_second:.0f} img/s"
+            f"{'  * best' if event.is_best else ''}"
+        )
+
+    def _logged(self, event: ev.Logged) -> None:
+        # Errors end the fit: cmd_train reports the outcome once (the details of an
+        # unexpected failure go to the log, not to the terminal as a traceback).
+        if event.level == "error":
+            logging.getLogger("backbone_studio.train").error(event.message)
+            return
+        self.close()
+        if event.level == "warning":
+            _err(f"warning: {event.message}")
+        else:
+            _out(f"note: {event.message}")
+
+    def _open(self, key, **kwargs) -> None:
+        self.close()
+        self._bar = _tqdm(**kwargs)
+        self._bar_key = key
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._bar, self._bar_key = None, None
+
+
+@contextmanager
+def cancel_on_interrupt(token):
+    """First Ctrl-C cancels the fit cleanly (at the next batch); a second one aborts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum, frame):
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        _err("\ncancelling after this batch (press Ctrl-C again to abort at once)...")
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _check_out(out: Path) -> None:
+    if out.suffix.lower() != ".safetensors":
+        raise BackboneStudioError(f"--out must be a .safetensors file name (got {out}).")
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        raise BackboneStudioError(f"The folder for --out ({out.parent}) does not exist.")
+
+
+def _pretrained(spec, wanted: bool | None) -> bool:
+    """--pretrained / --no-pretrained, or by default: when the weights are cached."""
+    if wanted is None:
+        cached = spec.weights is not None and backbones.weights_cached(spec)
+        if not cached:
+            why = ("it has no pretrained weights" if spec.weights is None
+                   else f"its ImageNet weights are not cached (get them with "
+                        f"`backbone-studio-cli weights download {spec.name}`)")  # fmt: skip
+            _out(f"note: training {spec.name} from scratch: {why}.")
+        return cached
+    if wanted and not backbones.weights_cached(spec):
+        if spec.weights is None:
+            raise WeightsUnavailable(f"{spec.name} has no pretrained weights; use --no-pretrained.")
+        raise WeightsUnavailable(
+            f"The ImageNet weights for {spec.name} are not cached. Run "
+            f"`backbone-studio-cli weights download {spec.name}` (or `weights import`), "
+            "or train from scratch with --no-pretrained."
+        )
+    return wanted
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..training import TrainConfig, Trainer
+
+    spec = backbones.get_spec(args.backbone)
+    out = Path(args.out)
+    _check_out(out)
+    if args.resume:
+        check_resume_file(args.resume)
+    checkpoint = cli_checkpoint_path(out, args.checkpoint)
+    config = TrainConfig(
+        backbone=spec.name,
+        strategy=args.strategy,
+        pretrained=_pretrained(spec, args.pretrained),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.lr,
+        image_size=args.image_size,
+        seed=args.seed,
+        device=args.device,
+        checkpoint=str(checkpoint),
+    )
+    scan = _scan(args.dir)
+    if scan.problems:
+        _err(f"note: {len(scan.problems)} file(s) in {args.dir} cannot be read and are skipped "
+             "(see `backbone-studio-cli scan`).")  # fmt: skip
+    for warning in scan.warnings:
+        _err(f"warning: {warning}")
+
+    token = CancelToken()
+    reporter = TrainReporter()
+    trainer = Trainer(config, scan.index, callbacks=[reporter])
+    with cancel_on_interrupt(token):
+        try:
+            result = trainer.fit(token, resume=args.resume)
+        finally:
+            reporter.close()
+    return _report_outcome(result, out, checkpoint)
+
+
+def _report_outcome(result, out: Path, checkpoint: Path) -> int:
+    """Save what the fit kept and say how it ended; the exit status."""
+    from ..modelfile import save_model
+
+    if (
+        result.outcome == "failed"
+        and not result.history
+        and isinstance(result.error, BackboneStudioError)
+        and not isinstance(result.error, TrainingError)
+    ):
+        raise result.error  # refused before training began (bad resume file, settings): exit 2
+    saved = None
+    if result.model is not None and result.metadata is not None:
+        saved = save_model(out, result.model, result.metadata)
+    written = result.checkpoint or (checkpoint if checkpoint.exists() else None)
+    if result.outcome == "finished" and saved is None:
+        _err(f"training finished without a model to save: {result.message}")
+        raise Failed
+    if result.outcome == "finished":
+        summary = (f" (best validation accuracy {_percent(result.metadata.metrics.get('val_accuracy'))}"
+                   f" at epoch {result.best_epoch})") if saved and result.best_epoch else ""  # fmt: skip
+        _out(f"saved the model to {saved}{summary}")
+        return EXIT_OK
+    if result.outcome == "cancelled":
+        _err(f"training cancelled: {result.message}")
+        _err(f"the best model so far was saved to {saved}" if saved
+             else "no epoch finished, so no model was saved")  # fmt: skip
+        if written:
+            _err(f"checkpoint: {written} (continue with --resume {written})")
+        return EXIT_INTERRUPTED
+    _err(f"training failed: {result.message}")
+    if saved:
+        _err(f"the best model before the failure was saved to {saved}")
+    if written:
+        _err(f"checkpoint: {written}")
+    raise Failed

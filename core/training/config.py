@@ -1,0 +1,170 @@
+"""`TrainConfig`: everything a user can choose about a fit, validated; and the one place where
+an "auto" strategy is resolved."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+
+from .. import backbones
+from ..errors import BackboneStudioError
+
+STRATEGIES = ("auto", "head", "partial", "full", "two_stage")
+SCHEDULES = ("onecycle", "cosine")
+CLASS_WEIGHTING = ("auto", "on", "off")
+
+
+def resolve_strategy(strategy: str, pretrained: bool) -> str:
+    """What "auto" means: two_stage with pretrained weights, else full. Others are themselves."""
+    if strategy == "auto":
+        return "two_stage" if pretrained else "full"
+    return strategy
+
+
+# (name, lowest allowed, whether empty means automatic)
+_WHOLE_NUMBERS = (
+    ("epochs", 1, True),
+    ("batch_size", 1, True),
+    ("image_size", 16, True),
+    ("feature_views", 1, False),
+    ("early_stopping", 1, True),
+    ("num_workers", 0, True),
+    ("seed", 0, False),
+)
+# (name, low, high, optional, low bound excluded)
+_NUMBERS = (
+    ("learning_rate", 0.0, 1e9, True, True),
+    ("val_fraction", 0.0, 0.9, False, True),
+    ("label_smoothing", 0.0, 0.5, False, False),
+    ("grad_clip", 0.0, 1e9, True, True),
+    ("weight_decay", 0.0, 10.0, False, False),
+    ("checkpoint_every", 0.0, 1e9, False, False),
+)
+# (name, allowed values)
+_CHOICES = (
+    ("strategy", STRATEGIES),
+    ("schedule", SCHEDULES),
+    ("class_weighting", CLASS_WEIGHTING),
+    ("pretrained", (True, False)),
+    ("augment", (True, False)),
+)
+
+
+def _is_number(value: object) -> bool:
+    return (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    )
+
+
+@dataclass
+class TrainConfig:
+    """Everything a user can choose about a fit; None means "choose automatically"."""
+
+    backbone: str = "resnet18"
+    strategy: str = "auto"
+    pretrained: bool = True
+    epochs: int | None = None
+    batch_size: int | None = None
+    learning_rate: float | None = None
+    image_size: int | None = None
+    val_fraction: float = 0.2
+    seed: int = 0
+    device: str = "auto"
+    augment: bool = True
+    feature_views: int = 1
+    label_smoothing: float = 0.1
+    class_weighting: str = "auto"
+    grad_clip: float | None = 1.0
+    schedule: str = "onecycle"
+    weight_decay: float = 0.05
+    early_stopping: int | None = None
+    num_workers: int | None = None
+    checkpoint: str | None = None
+    # Seconds between checkpoints (0: after every epoch). The last epoch of each stage and an
+    # early stop are always written. The app uses it so that millisecond head epochs do not
+    # each write the whole network.
+    checkpoint_every: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    @property
+    def resolved_strategy(self) -> str:
+        return resolve_strategy(self.strategy, self.pretrained)
+
+    def _bad(self, name: str, allowed: str) -> BackboneStudioError:
+        return BackboneStudioError(
+            f"Training setting '{name}' is {getattr(self, name)!r}; it must be {allowed}."
+        )
+
+    def validate(self) -> None:
+        """Raise BackboneStudioError naming the first bad value and what is allowed."""
+        if not isinstance(self.backbone, str) or not self.backbone:
+            raise self._bad("backbone", "a backbone name")
+        spec = backbones.get_spec(self.backbone)  # unknown names list the valid ones
+        self._validate_choices()
+        self._validate_numbers()
+        if not isinstance(self.device, str):
+            raise self._bad("device", "auto, cpu, mps or cuda:N")
+        if self.checkpoint is not None and not isinstance(self.checkpoint, str):
+            raise self._bad("checkpoint", "a file path or empty")
+        if self.pretrained and not spec.has_pretrained:
+            raise BackboneStudioError(
+                f"{spec.display_name} has no pretrained weights; set pretrained to false "
+                "(train from scratch) or choose another backbone."
+            )
+        if self.image_size is not None and self.image_size < spec.min_size:
+            raise BackboneStudioError(
+                f"Image size {self.image_size} px is too small for {spec.display_name}; "
+                f"use at least {spec.min_size} px."
+            )
+
+    def _validate_choices(self) -> None:
+        for name, allowed in _CHOICES:
+            value = getattr(self, name)
+            # `True in (1, ...)` holds in Python: the type must match too
+            if not any(value is a or (type(value) is type(a) and value == a) for a in allowed):
+                words = "true or false" if allowed == (True, False) else " / ".join(allowed)
+                raise self._bad(name, words)
+
+    def _validate_numbers(self) -> None:
+        for name, low, optional in _WHOLE_NUMBERS:
+            value = getattr(self, name)
+            if value is None and optional:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                auto = " or empty (automatic)" if optional else ""
+                raise self._bad(name, f"a whole number >= {low}{auto}")
+        for name, low, high, optional, low_open in _NUMBERS:
+            value = getattr(self, name)
+            if value is None and optional:
+                continue
+            ok = _is_number(value) and (value > low if low_open else value >= low)
+            if not (ok and value <= high):
+                bound = f"> {low}" if low_open else f">= {low}"
+                empty = " or empty" if optional else ""
+                raise self._bad(name, f"a number {bound} and <= {high:g}{empty}")
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> TrainConfig:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError, TypeError) as exc:
+            reason = str(exc) if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+            raise BackboneStudioError(
+                f"The training settings are not valid JSON: {reason}"
+            ) from None
+        if not isinstance(data, dict):
+            raise BackboneStudioError("The training settings must be a JSON object.")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise BackboneStudioError(
+                f"Unknown training setting(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}."
+            )
+        return cls(**data)

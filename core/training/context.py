@@ -1,0 +1,120 @@
+"""What every stage of a run shares: the model, the plan, the decoded-image cache, the shuffling
+generator, the callbacks, the files that turned out unreadable; and image batches on the device."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from ..events import Logged, emit
+from .config import TrainConfig
+from .loop import autocast
+from .plan import Plan
+
+
+def unpack(batch, problems: list | None = None):
+    """(images, labels, indices) from collate_skip_missing; None when a whole batch was missing.
+    The batch's problems (files that could not be read) are appended to `problems`."""
+    if batch is None:
+        return None
+    if problems is not None and len(batch) > 3:
+        problems.extend(batch[3])
+    images, labels, indices = batch[0], batch[1], batch[2]
+    if images is None or (isinstance(images, torch.Tensor) and images.shape[0] == 0):
+        return None
+    return images, torch.as_tensor(labels), torch.as_tensor(indices)
+
+
+class ProblemLog:
+    """Files that became unreadable since the scan: each reported once, as a warning."""
+
+    def __init__(self, callbacks):
+        self.callbacks = callbacks
+        self.datasets: list = []  # ImageDatasets whose unreadable files get reported
+        self.from_batches: list = []  # the same, as batches bring them from worker processes
+        self._reported: set = set()
+
+    def report(self) -> None:
+        found = [p for dataset in self.datasets for p in dataset.problems]
+        for problem in (*found, *self.from_batches):
+            if problem.path not in self._reported:
+                self._reported.add(problem.path)
+                emit(
+                    self.callbacks,
+                    Logged(f"Skipped {problem.path}: {problem.reason}", level="warning"),
+                )
+        self.from_batches.clear()  # in place: the batch iterators hold this list
+
+
+class DeviceBatches:
+    """A DataLoader's (images, labels, indices) batches moved to the device, missing ones skipped."""
+
+    def __init__(self, loader, device: torch.device, problems: list):
+        self.loader, self.device = loader, device
+        self.non_blocking = device.type == "cuda"
+        self.problems = problems  # where the batches' unreadable files are noted
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __iter__(self):
+        for batch in self.loader:
+            unpacked = unpack(batch, self.problems)
+            if unpacked is None:
+                continue
+            x, y, _idx = unpacked
+            yield (
+                x.to(
+                    self.device, non_blocking=self.non_blocking, memory_format=torch.channels_last
+                ),
+                y.to(self.device, non_blocking=self.non_blocking),
+            )
+
+
+@dataclass
+class RunContext:
+    """The parts of a run that its stages share."""
+
+    config: TrainConfig
+    plan: Plan
+    model: nn.Module
+    cache: object  # core.dataset.DecodedImageCache
+    generator: torch.Generator
+    callbacks: list
+    problems: ProblemLog
+    num_classes: int
+    class_weights: torch.Tensor | None = field(default=None)
+
+    @property
+    def device(self) -> torch.device:
+        return self.plan.device
+
+    def amp(self):
+        return autocast(self.plan.device, self.plan.amp_dtype)
+
+    def log(self, message: str, level: str = "info") -> None:
+        emit(self.callbacks, Logged(message, level))
+
+    def loader(self, samples, transform, batch_size: int, shuffle: bool = False):
+        """A DataLoader over `samples` through the shared decoded-image cache."""
+        from ..dataset import ImageDataset, collate_skip_missing
+
+        dataset = ImageDataset(samples, transform, cache=self.cache)
+        self.problems.datasets.append(dataset)
+        workers = self.plan.num_workers
+        return torch.utils.data.DataLoader(
+            dataset,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            generator=self.generator if shuffle else None,
+            collate_fn=collate_skip_missing,
+            num_workers=workers,
+            pin_memory=self.device.type == "cuda",
+            persistent_workers=shuffle and workers > 0,
+            drop_last=shuffle and len(dataset) % batch_size == 1 and len(dataset) > batch_size,
+        )
+
+    def device_batches(self, loader) -> DeviceBatches:
+        return DeviceBatches(loader, self.device, self.problems.from_batches)

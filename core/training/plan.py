@@ -1,0 +1,398 @@
+"""`make_plan`: a fit with every automatic choice resolved, and a note saying why for each.
+
+Planning trains nothing and changes nothing: it reads the config, the dataset index (and a few
+image headers to choose the image size) and what the device can do. A strategy is a row in
+`RECIPES`, a function giving its stages, so nothing else branches on strategy names.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import statistics
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .. import backbones
+from ..devices import autocast_dtype, device_info, resolve_device
+from ..errors import BackboneStudioError, WeightsUnavailable
+from ..events import FitPlan
+from .config import TrainConfig
+
+SMALL_INPUT_BELOW = 96  # ResNets trained from scratch on smaller images use the small stem
+SIZE_SAMPLE = 48  # images looked at to choose the image size
+IMBALANCE_RATIO = 3.0  # class_weighting="auto" weights the loss above this max/min count ratio
+HEAD_LR = 2e-3
+PARTIAL_LR = 1e-3
+FULL_LR_PRETRAINED = 1e-3
+FULL_LR_SCRATCH = 2e-3
+LR_SPREAD = 100.0  # pretrained full fine-tuning: the first layers get lr / LR_SPREAD
+
+
+@dataclass
+class StageSpec:
+    """One stage of a strategy: which kind ("head", "partial", "full"), how long, how fast."""
+
+    name: str
+    epochs: int
+    peak_lrs: list[float]  # top (head) learning rate last; one per optimizer group
+    lr_note: str = ""
+
+    def to_list(self) -> list:
+        return [self.name, self.epochs, list(self.peak_lrs), self.lr_note]
+
+    @classmethod
+    def from_list(cls, row) -> StageSpec:
+        name, epochs, lrs, note = row
+        return cls(str(name), int(epochs), [float(x) for x in lrs], str(note))
+
+
+@dataclass
+class Plan:
+    """Every automatic choice, resolved."""
+
+    spec: Any  # backbones.BackboneSpec
+    strategy: str
+    device: torch.device
+    device_name: str
+    precision: str
+    image_size: int
+    small_input: bool
+    batch_size: int
+    stages: list[StageSpec]
+    train_samples: list
+    val_samples: list
+    class_weights: list[float] | None
+    num_workers: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def amp_dtype(self) -> torch.dtype | None:
+        return {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision)
+
+    @property
+    def learning_rate(self) -> float:
+        return self.stages[0].peak_lrs[-1]
+
+    @property
+    def total_epochs(self) -> int:
+        return sum(s.epochs for s in self.stages)
+
+    def resolved(self) -> dict:
+        """The JSON-able part, stored in checkpoints and in the model file."""
+        return {
+            "strategy": self.strategy,
+            "image_size": self.image_size,
+            "small_input": self.small_input,
+            "batch_size": self.batch_size,
+            "learning_rate": self.learning_rate,
+            "stages": [s.to_list() for s in self.stages],
+            "class_weights": self.class_weights,
+            "precision": self.precision,
+            "device": str(self.device),
+        }
+
+    def apply_resolved(self, resolved: dict) -> None:
+        """Continue with the choices a checkpointed run made, not fresh automatic ones."""
+        self.image_size = int(resolved["image_size"])
+        self.small_input = bool(resolved["small_input"])
+        self.batch_size = int(resolved["batch_size"])
+        self.class_weights = resolved["class_weights"]
+        self.stages = [StageSpec.from_list(row) for row in resolved["stages"]]
+        if not self.stages:
+            raise ValueError("no stages")
+        self.notes.append(
+            "Resuming: image size, batch size, epochs and learning rates as in the checkpoint."
+        )
+
+    def describe(self, config: TrainConfig, class_names) -> FitPlan:
+        """The plan as the FitPlan event the CLI and the GUI show."""
+        return FitPlan(
+            backbone=self.spec.name,
+            strategy=self.strategy,
+            pretrained=config.pretrained,
+            small_input=self.small_input,
+            device=str(self.device),
+            device_name=self.device_name,
+            precision=self.precision,
+            image_size=self.image_size,
+            batch_size=self.batch_size,
+            epochs=self.total_epochs,
+            learning_rate=self.learning_rate,
+            num_train=len(self.train_samples),
+            num_val=len(self.val_samples),
+            class_names=tuple(class_names),
+            stages=tuple(s.name for s in self.stages),
+            notes=tuple(self.notes),
+        )
+
+
+def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
+    """The fit with every automatic default resolved; trains nothing.
+
+    Raises user errors (unknown device, missing pretrained weights, a dataset too small).
+    """
+    from ..dataset import split_index
+
+    config.validate()
+    spec = backbones.get_spec(config.backbone)
+    notes: list[str] = []
+    if len(index.class_names) < 2:
+        raise BackboneStudioError(
+            f"Training needs at least two classes; {index.root} has {len(index.class_names)}."
+        )
+    if check_weights and config.pretrained and not backbones.weights_cached(spec.name):
+        raise WeightsUnavailable(
+            f"The ImageNet weights for {spec.display_name} are not on this computer. Download "
+            "them (Weights > Download, or `backbone-studio-cli weights download "
+            f"{spec.name}`), import a weights file, or train from scratch (pretrained off)."
+        )
+    device = resolve_device(config.device)
+    info = device_info(device)
+    precision = _precision(device, info.name, notes)
+    train, val = split_index(index, config.val_fraction, config.seed)
+    if not train or not val:
+        raise BackboneStudioError(
+            f"{index.root} has too few images to train and validate "
+            f"({len(train)} for training, {len(val)} for validation); add more images."
+        )
+    strategy = _strategy(config, notes)
+    image_size = _image_size(config, train, spec, notes)
+    small_input = bool(
+        spec.supports_small_input and not config.pretrained and image_size < SMALL_INPUT_BELOW
+    )
+    if small_input:
+        notes.append(
+            f"Small-image stem (3x3 stride-1 first convolution, no max-pool): training "
+            f"{spec.display_name} from scratch on {image_size} px images (< {SMALL_INPUT_BELOW} px)."
+        )
+    batch_size = config.batch_size
+    if batch_size is None:
+        batch_size = auto_batch_size(spec, device, info, image_size, len(train), notes)
+    stages = RECIPES[strategy](config, len(train), notes)
+    class_weights = _class_weights(config, train, len(index.class_names), notes)
+    if config.label_smoothing:
+        notes.append(f"Label smoothing {config.label_smoothing:g}.")
+    return Plan(
+        spec=spec,
+        strategy=strategy,
+        device=device,
+        device_name=info.name,
+        precision=precision,
+        image_size=image_size,
+        small_input=small_input,
+        batch_size=batch_size,
+        stages=stages,
+        train_samples=list(train),
+        val_samples=list(val),
+        class_weights=class_weights,
+        num_workers=_num_workers(config, device, notes),
+        notes=notes,
+    )
+
+
+def _precision(device: torch.device, name: str, notes: list[str]) -> str:
+    amp_dtype = autocast_dtype(device)
+    precision = {torch.bfloat16: "bf16", torch.float16: "fp16"}.get(amp_dtype, "fp32")
+    if device.type != "cpu":
+        notes.append(f"Precision {precision} (automatic mixed precision on {name}).")
+    elif precision == "bf16":
+        notes.append(f"Precision {precision}: this CPU computes bf16 natively.")
+    else:
+        notes.append(
+            f"Precision {precision}: this CPU has no native bf16, and emulated bf16 is several "
+            "times slower."
+        )
+    return precision
+
+
+def _strategy(config: TrainConfig, notes: list[str]) -> str:
+    strategy = config.resolved_strategy
+    if config.strategy == "auto":
+        notes.append(
+            "Strategy two_stage: with pretrained weights, first train the head on cached "
+            "features, then fine-tune every layer."
+            if config.pretrained
+            else "Strategy full: from random initialisation every layer has to learn."
+        )
+    if strategy in FROZEN_STRATEGIES and not config.pretrained:
+        notes.append(
+            f"Note: '{strategy}' freezes randomly initialised layers; it learns from random "
+            "features only. Pretrained weights usually do much better."
+        )
+    return strategy
+
+
+def _image_size(config: TrainConfig, samples, spec, notes: list[str]) -> int:
+    if config.image_size is not None:
+        return config.image_size
+    rng = random.Random(config.seed)
+    chosen = samples if len(samples) <= SIZE_SAMPLE else rng.sample(list(samples), SIZE_SAMPLE)
+    sides = []
+    for sample in chosen:
+        try:
+            with Image.open(sample.path) as image:  # reads the header only
+                sides.append(min(image.size))
+        except (OSError, ValueError, Image.DecompressionBombError):
+            continue
+    if not sides:
+        notes.append(f"Image size {spec.default_size} px (the backbone's default).")
+        return spec.default_size
+    median = int(statistics.median(sides))
+    size = int(min(max(median, spec.min_size), spec.default_size))
+    notes.append(
+        f"Image size {size} px: the median short side of {len(sides)} sampled images is "
+        f"{median} px (kept within {spec.min_size}-{spec.default_size} px for "
+        f"{spec.display_name}; small images are not blown up)."
+    )
+    return size
+
+
+def _pow2_floor(x: float) -> int:
+    return 2 ** int(math.floor(math.log2(max(x, 1))))
+
+
+def auto_batch_size(spec, device, info, image_size: int, n_train: int, notes: list[str]) -> int:
+    """A batch size that suits the hardware and leaves enough steps per epoch."""
+    if device.type == "cuda":
+        gib = (info.memory_bytes or 8 * 2**30) / 2**30
+        base = 128 if gib >= 16 else 64 if gib >= 8 else 32
+        scale = (224 / image_size) ** 2 * min(1.0, 4.0 / max(spec.gmacs, 0.5))
+        batch = int(min(512, max(16, _pow2_floor(base * scale))))
+        why = f"{gib:.0f} GiB GPU, {image_size} px, {spec.gmacs:.1f} GMACs at 224 px"
+    elif device.type == "mps":
+        batch, why = 32, "Apple GPU"
+    else:
+        batch = 32 if image_size >= 128 else 64
+        why = f"CPU, {image_size} px"
+    cap = max(8, _pow2_floor(n_train / 4))
+    if batch > cap:
+        notes.append(
+            f"Batch size {cap}: {batch} would suit the hardware ({why}), but with "
+            f"{n_train} training images that leaves too few steps per epoch."
+        )
+        return cap
+    notes.append(f"Batch size {batch} ({why}).")
+    return batch
+
+
+def _class_weights(config: TrainConfig, train, num_classes: int, notes) -> list[float] | None:
+    counts = np.bincount([s.label for s in train], minlength=num_classes).astype(np.float64)
+    ratio = counts.max() / max(counts.min(), 1.0)
+    wanted = config.class_weighting == "on" or (
+        config.class_weighting == "auto" and ratio > IMBALANCE_RATIO
+    )
+    if not wanted:
+        return None
+    notes.append(
+        f"Class-weighted loss: the largest class has {ratio:.1f}x the training images of "
+        "the smallest."
+        if config.class_weighting == "auto"
+        else "Class-weighted loss (on)."
+    )
+    weights = counts.sum() / (num_classes * np.maximum(counts, 1.0))
+    return [float(w) for w in weights]
+
+
+def _num_workers(config: TrainConfig, device: torch.device, notes: list[str]) -> int:
+    if config.num_workers is not None:
+        return config.num_workers
+    if getattr(sys, "frozen", False):
+        notes.append("Loader workers: 0 (packaged app).")
+        return 0
+    if device.type == "cpu":
+        notes.append(
+            "Loader workers: 0 (on the CPU the network's compute dominates; decoded images "
+            "are cached in memory after the first epoch)."
+        )
+        return 0
+    workers = max(1, min(8, (os.cpu_count() or 2) - 1))
+    notes.append(f"Loader workers: {workers} (persistent, pinned memory).")
+    return workers
+
+
+# --------------------------------------------------------------------------- strategy recipes
+
+
+def spread(top: float, groups: int) -> list[float]:
+    """Geometric learning rates from top / LR_SPREAD (first group) to top (head)."""
+    if groups == 1:
+        return [top]
+    return [top / LR_SPREAD ** ((groups - 1 - i) / (groups - 1)) for i in range(groups)]
+
+
+def _by_size(n_train: int, small: int, medium: int, large: int) -> int:
+    return small if n_train <= 2000 else medium if n_train <= 20000 else large
+
+
+def _head_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[StageSpec]:
+    epochs = config.epochs or _by_size(n_train, 30, 20, 10)
+    lr = config.learning_rate or HEAD_LR
+    notes.append(
+        f"{epochs} epochs of the head on cached features (after one feature pass, each "
+        f"epoch takes a tiny fraction of a full-network epoch); learning rate {lr:g}."
+    )
+    return [StageSpec("head", epochs, [lr])]
+
+
+def _partial_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[StageSpec]:
+    epochs = config.epochs or _by_size(n_train, 15, 10, 6)
+    lr = config.learning_rate or PARTIAL_LR
+    notes.append(
+        f"{epochs} epochs of the last stage and the head on cached fp16 outputs of the "
+        f"frozen earlier layers; learning rate {lr:g}."
+    )
+    return [StageSpec("partial", epochs, [lr])]
+
+
+def _full_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[StageSpec]:
+    if config.pretrained:
+        epochs = config.epochs or _by_size(n_train, 10, 8, 5)
+        top = config.learning_rate or FULL_LR_PRETRAINED
+        notes.append(
+            f"{epochs} epochs of every layer; learning rate {top:g} for the head down to "
+            f"{top / LR_SPREAD:g} for the first layers (pretrained layers change slowly)."
+        )
+        return [StageSpec("full", epochs, spread(top, 3), "discriminative")]
+    epochs = config.epochs or _by_size(n_train, 40, 30, 20)
+    top = config.learning_rate or FULL_LR_SCRATCH
+    notes.append(
+        f"{epochs} epochs of every layer from random initialisation, learning rate "
+        f"{top:g} for all layers (nothing pretrained to preserve)."
+    )
+    return [StageSpec("full", epochs, [top] * 3)]
+
+
+def _two_stage_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[StageSpec]:
+    head_epochs = _by_size(n_train, 30, 20, 10)
+    head_lr = config.learning_rate or HEAD_LR
+    full_epochs = config.epochs or _by_size(n_train, 8, 6, 4)
+    top = head_lr / 2
+    notes.append(
+        f"Stage 1: {head_epochs} head epochs on cached features (learning rate "
+        f"{head_lr:g}, milliseconds each). Stage 2: {full_epochs} epochs of every layer, "
+        f"learning rate {top:g} for the head down to {top / LR_SPREAD:g} for the first "
+        "layers (fastai's fine_tune), with BatchNorm statistics kept from stage 1."
+    )
+    return [
+        StageSpec("head", head_epochs, [head_lr]),
+        StageSpec("full", full_epochs, spread(top, 3), "discriminative"),
+    ]
+
+
+RECIPES: dict[str, Callable[[TrainConfig, int, list[str]], list[StageSpec]]] = {
+    "head": _head_recipe,
+    "partial": _partial_recipe,
+    "full": _full_recipe,
+    "two_stage": _two_stage_recipe,
+}
+"""Each strategy as the stages it runs (fastai's freeze -> fit -> unfreeze -> fit)."""
+
+FROZEN_STRATEGIES = frozenset({"head", "partial"})  # strategies that never train the backbone

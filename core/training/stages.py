@@ -1,0 +1,145 @@
+"""Stage objects. A strategy is a list of stages (plan.RECIPES), like fastai's
+freeze -> fit -> unfreeze -> fit; each stage kind says what trains, on which batches, and how it
+is validated. Nothing else branches on a stage's name: `STAGES` maps a name to its object.
+
+- `FrozenFeatureStage` ("head", "partial"): the frozen part runs once over the images
+  (features.FeaturePass) and only the trainable part learns, on the cached outputs.
+- `FullStage` ("full"): every layer trains on images; after a frozen stage, BatchNorm keeps the
+  statistics the head was trained on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .. import backbones
+from .context import RunContext
+from .features import FeatureBatches, FeaturePass
+from .loop import evaluate
+
+
+def state_names(model: nn.Module, part: nn.Module) -> set[str]:
+    """The model's state-dict names of `part`'s parameters and buffers."""
+    ids = {id(t) for t in (*part.parameters(), *part.buffers())}
+    return {name for name, t in (*model.named_parameters(), *model.named_buffers()) if id(t) in ids}
+
+
+@dataclass
+class PreparedStage:
+    """A stage ready to run its epochs."""
+
+    trainable: nn.Module
+    groups: list[list[nn.Parameter]]  # optimizer parameter groups, earliest layers first
+    batches: Callable[[int], Iterable]  # batch size -> training batches (rebuilt after an OOM)
+    validate: Callable[[], tuple]  # () -> (loss, accuracy, confusion)
+    set_modes: Callable[[], None]  # train/eval modes before each epoch
+    changing: set[str] | None  # state-dict names that change in this stage; None: all
+
+
+@dataclass(frozen=True)
+class FrozenFeatureStage:
+    """Train the part after `split` on cached outputs of the frozen part before it."""
+
+    name: str
+    split: Callable  # (model, spec) -> (frozen, trainable)
+    title: str
+    cached: str  # what is cached, in words: "features" or "trunk outputs"
+    store_half: bool  # big outputs (feature maps) stay on the host in fp16
+    one_cpu_thread: bool  # tiny ops (a Linear head): thread hand-offs cost more than the maths
+
+    def cpu_threads(self, ctx: RunContext) -> int | None:
+        return 1 if self.one_cpu_thread and ctx.device.type == "cpu" else None
+
+    def prepare(self, ctx: RunContext, after_frozen: bool, stop) -> PreparedStage:
+        model = ctx.model
+        frozen, trainable = self.split(model, ctx.plan.spec)
+        for p in model.parameters():
+            p.requires_grad_(False)
+        for p in trainable.parameters():
+            p.requires_grad_(True)
+        model.eval()  # frozen BatchNorm keeps its running statistics
+        cancel, epoch = stop
+        cached = FeaturePass(ctx, frozen, self.cached, self.store_half).run(cancel, epoch)
+        chunk = max(ctx.plan.batch_size, 256)
+
+        def val_batches():
+            for start in range(0, cached.val_y.shape[0], chunk):
+                x = cached.val_x[0, start : start + chunk].to(ctx.device, dtype=torch.float32)
+                yield x, cached.val_y[start : start + chunk].to(ctx.device)
+
+        def set_modes():
+            model.eval()
+            trainable.train()
+
+        return PreparedStage(
+            trainable=trainable,
+            groups=[list(trainable.parameters())],
+            batches=lambda size: FeatureBatches(cached.train_x, cached.train_y, size, ctx),
+            validate=lambda: evaluate(trainable, val_batches(), ctx.num_classes, ctx.amp()),
+            set_modes=set_modes,
+            changing=state_names(model, trainable),
+        )
+
+
+class FullStage:
+    """Train every layer on images."""
+
+    name = "full"
+    title = "Training every layer"
+
+    def cpu_threads(self, ctx: RunContext) -> int | None:
+        return None
+
+    def prepare(self, ctx: RunContext, after_frozen: bool, stop) -> PreparedStage:
+        from ..dataset import eval_transform, train_transform
+
+        model, plan = ctx.model, ctx.plan
+        spec = plan.spec
+        for p in model.parameters():
+            p.requires_grad_(True)
+        groups = [g for g in backbones.parameter_groups(model, spec) if g]
+        train_tf = train_transform(plan.image_size, spec.mean, spec.std, augment=ctx.config.augment)
+        eval_tf = eval_transform(plan.image_size, spec.mean, spec.std)
+        val_loader = ctx.loader(plan.val_samples, eval_tf, max(plan.batch_size, 32))
+
+        def batches(size: int):
+            return ctx.device_batches(ctx.loader(plan.train_samples, train_tf, size, shuffle=True))
+
+        def set_modes():
+            model.train()
+            if after_frozen:
+                # Keras' fine-tuning rule: BatchNorm stays in inference mode (its scale and
+                # shift still train), so unfreezing does not swap the statistics the head
+                # was trained on for noisy per-batch ones.
+                for module in model.modules():
+                    if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                        module.eval()
+
+        return PreparedStage(
+            trainable=model,
+            groups=groups,
+            batches=batches,
+            validate=lambda: evaluate(
+                model, ctx.device_batches(val_loader), ctx.num_classes, ctx.amp()
+            ),
+            set_modes=set_modes,
+            changing=None,
+        )
+
+
+STAGES = {
+    "head": FrozenFeatureStage(
+        "head", backbones.split_features, "Training the head on cached features",
+        cached="features", store_half=False, one_cpu_thread=True,
+    ),
+    "partial": FrozenFeatureStage(
+        "partial", backbones.split_partial,
+        "Training the last stage and the head on cached trunk outputs",
+        cached="trunk outputs", store_half=True, one_cpu_thread=False,
+    ),
+    "full": FullStage(),
+}  # fmt: skip

@@ -1,0 +1,437 @@
+"""`Trainer`: orchestration only. It plans (plan.make_plan), runs the plan's stages
+(stages.STAGES) epoch by epoch (loop.train_epoch), keeps the best weights (state.RunState),
+checkpoints (checkpoint.CheckpointStore) and reports typed events to callbacks. It knows nothing
+about threads or Qt.
+
+`fit()` always ends with exactly one FitEnded event and a FitResult whose outcome is
+``finished``, ``cancelled`` or ``failed``; user errors and bugs alike become ``failed`` with a
+message a person can act on (a bug's traceback goes to the log). Its collaborators (the training
+step, the checkpoint store, the clock) come in through `Seams`, so tests inject faults there.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .. import backbones
+from ..errors import BackboneStudioError, ResumeError, TrainingError
+from ..events import CancelToken, EpochEnded, FitEnded, FitPlan, FitStarted, StageStarted, emit
+from ..metrics import per_class_metrics
+from .checkpoint import Checkpoint, CheckpointStore
+from .config import TrainConfig
+from .context import ProblemLog, RunContext
+from .loop import (
+    BatchReporter,
+    Cancelled,
+    EpochTask,
+    NonFinite,
+    OutOfMemory,
+    StepSettings,
+    TrainStep,
+    cpu_threads,
+    free_memory,
+    halve_batch,
+    is_out_of_memory,
+    make_optimizer,
+    train_epoch,
+)
+from .plan import Plan, make_plan, spread
+from .result import FitResult, model_metadata
+from .schedule import Schedule
+from .stages import STAGES, PreparedStage
+from .state import RunState, rng_state, seed_everything, set_rng_state
+
+log = logging.getLogger(__name__)
+
+
+def _default_store(config: TrainConfig) -> CheckpointStore:
+    return CheckpointStore(config.checkpoint, config.checkpoint_every)
+
+
+@dataclass
+class Seams:
+    """The Trainer's collaborators. Tests replace them to inject faults."""
+
+    step: Callable[..., TrainStep] = TrainStep  # (optimizer, params, StepSettings) -> step
+    store: Callable[[TrainConfig], CheckpointStore] = _default_store
+    clock: Callable[[], float] = time.monotonic
+
+
+def copy_state(module: nn.Module, base: dict | None = None, changing: set | None = None) -> dict:
+    """A CPU copy of the state dict. With `base` and `changing`, only the `changing` entries are
+    copied and the rest are shared with `base` (frozen layers do not change while the head
+    trains, so an epoch's snapshot costs kilobytes rather than the whole network)."""
+    state = module.state_dict()
+    if base is None or changing is None:
+        return {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
+    return {
+        k: (v.detach().to("cpu", copy=True) if k in changing else base[k]) for k, v in state.items()
+    }
+
+
+def quicken_batchnorm(model: nn.Module) -> int:
+    """From scratch, BatchNorm running statistics must follow the training quickly.
+
+    Some architectures (MobileNetV3: momentum 0.01) average them over ~100 steps, tuned for
+    long ImageNet schedules; a short run on a small dataset would then validate with
+    statistics that are mostly the initial ones (chance-level accuracy in eval mode).
+    Returns how many layers changed.
+    """
+    changed = 0
+    for module in model.modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            if module.momentum is not None and module.momentum < 0.1:
+                module.momentum = 0.1
+                changed += 1
+    return changed
+
+
+@dataclass
+class _StageRun:
+    """One stage while its epochs run."""
+
+    index: int
+    epochs: int
+    name: str
+    offset: int  # epochs of the stages before it
+    prepared: PreparedStage
+    step: TrainStep
+    schedule: Schedule
+    batch_size: int
+    batches: Iterable = field(default=())
+    base: dict | None = None  # the snapshot that frozen layers share
+
+
+class Trainer:
+    """Train one classifier: `plan()` says what it will do, `fit()` does it."""
+
+    def __init__(self, config: TrainConfig, index, callbacks: Iterable[Callable] = (),
+                 cache=None, seams: Seams | None = None):  # fmt: skip
+        self.config = config
+        self.index = index
+        self.callbacks = list(callbacks)
+        self.cache = cache
+        self.seams = seams or Seams()
+        self.run = RunState()
+        self._plan: Plan | None = None
+        self._ctx: RunContext | None = None
+        self._store = self.seams.store(config)
+        self._last_good: dict | None = None
+        self._learning_rate = 0.0
+
+    def plan(self) -> FitPlan:
+        """The fit with every automatic default resolved; trains nothing.
+
+        Raises user errors (unknown device, missing pretrained weights, a dataset too small).
+        """
+        return make_plan(self.config, self.index).describe(self.config, self.index.class_names)
+
+    # ---------------------------------------------------------------------------------- fit
+
+    def fit(self, cancel: CancelToken | None = None, resume: str | Path | None = None) -> FitResult:
+        """Train; always returns (never raises for user errors) and emits FitEnded exactly once."""
+        started = self.seams.clock()
+        self.run, self._plan, self._ctx = RunState(), None, None
+        self._store = self.seams.store(self.config)
+        cancel = cancel if cancel is not None else CancelToken()
+        try:
+            checkpoint = self._load_checkpoint(Path(resume)) if resume is not None else None
+            self._plan = make_plan(self.config, self.index, check_weights=checkpoint is None)
+            if checkpoint is not None:
+                self._continue_plan(checkpoint, Path(resume))
+        except BackboneStudioError as exc:
+            return self._finish("failed", str(exc), started, error=exc)
+        except Exception as exc:  # a bug: log it, fail cleanly
+            return self._finish("failed", self._bug_message(exc), started)
+        plan = self._plan
+        emit(self.callbacks, FitStarted(plan.describe(self.config, self.index.class_names)))
+        for note in plan.notes:
+            self._log(note)
+        try:
+            self._execute(cancel, checkpoint, resume)
+        except Cancelled as stop:
+            kept = self.run.kept_description(self._store.last_written)
+            where = (
+                f"Cancelled at epoch {stop.epoch}, batch {stop.batch}."
+                if stop.batch
+                else "Cancelled during the feature pass."
+            )
+            return self._finish("cancelled", f"{where} {kept}", started)
+        except BackboneStudioError as exc:
+            return self._finish("failed", str(exc), started, error=exc)
+        except Exception as exc:
+            return self._finish("failed", self._bug_message(exc), started)
+        except KeyboardInterrupt:
+            self._finish("cancelled", "Interrupted.", started)
+            raise
+        best = self.run.best
+        message = (
+            f"Finished {self.run.epochs_done} epochs; best validation accuracy "
+            f"{best.accuracy:.1%} at epoch {best.epoch}."
+            if best
+            else "Finished."
+        )
+        return self._finish("finished", message, started)
+
+    def _log(self, message: str, level: str = "info") -> None:
+        from ..events import Logged
+
+        emit(self.callbacks, Logged(message, level))
+
+    def _bug_message(self, exc: BaseException) -> str:
+        details = traceback.format_exc()
+        log.error("training failed unexpectedly:\n%s", details)
+        self._log(details, level="error")
+        return (
+            f"Training failed unexpectedly ({type(exc).__name__}: {exc}). This is a bug in "
+            "Backbone Studio; the details are in the log — please report them."
+        )
+
+    def _finish(self, outcome: str, message: str, started: float, error=None) -> FitResult:
+        model, metadata, best = None, None, self.run.best
+        try:
+            if best is not None and self._ctx is not None:
+                model = self._ctx.model
+                model.load_state_dict(best.state)
+                model.to("cpu").eval()
+                model = model.to(memory_format=torch.contiguous_format)
+                metadata = model_metadata(self.config, self._plan, self.run, self.index.class_names)
+        except Exception:  # never let result building mask the outcome
+            log.exception("could not assemble the trained model")
+            model, metadata = None, None
+        if outcome == "failed":
+            self._log(message, level="error")
+        emit(
+            self.callbacks,
+            FitEnded(
+                outcome=outcome,
+                message=message,
+                best_epoch=best.epoch if best else None,
+                best_val_accuracy=best.accuracy if best else None,
+                epochs_completed=self.run.epochs_done,
+                seconds=self.seams.clock() - started,
+            ),
+        )
+        return FitResult(
+            outcome=outcome,
+            message=message,
+            model=model,
+            metadata=metadata,
+            history=list(self.run.history),
+            best_epoch=best.epoch if best else None,
+            checkpoint=self._store.last_written,
+            error=error,
+        )
+
+    # ------------------------------------------------------------------------------ resuming
+
+    def _load_checkpoint(self, path: Path) -> Checkpoint:
+        record = CheckpointStore.load(path)
+        record.check_matches(self.config, self.index, path)
+        return record
+
+    def _continue_plan(self, record: Checkpoint, path: Path) -> None:
+        """Continue with the choices the checkpointed run made, not fresh automatic ones."""
+        try:
+            self._plan.apply_resolved(record.resolved)
+            if not 0 <= int(record.run["stage"]) < len(self._plan.stages):
+                raise ValueError("stage out of range")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ResumeError(
+                f"The checkpoint {path} holds damaged settings "
+                f"({type(exc).__name__}: {str(exc)[:120]}). Start a new training."
+            ) from None
+
+    def _restore(self, model: nn.Module, record: Checkpoint, path) -> None:
+        try:
+            model.load_state_dict(record.model)
+            self.run.load_state_dict(record.run)
+        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise ResumeError(
+                f"The checkpoint {path} does not fit this model or is damaged "
+                f"({type(exc).__name__}: {str(exc)[:160]}). Start a new training."
+            ) from None
+        run, stages = self.run, self._plan.stages
+        if run.stage_epoch >= stages[run.stage].epochs:
+            run.stage, run.stage_epoch, run.bad_epochs = run.stage + 1, 0, 0
+        self._log(f"Resuming after epoch {run.epochs_done} of {self._plan.total_epochs}.")
+
+    # ------------------------------------------------------------------------------ the run
+
+    def _execute(self, cancel: CancelToken, checkpoint: Checkpoint | None, resume) -> None:
+        config, plan = self.config, self._plan
+        generator = seed_everything(config.seed)
+        if plan.device.type == "cuda":
+            torch.backends.cudnn.benchmark = True
+        if self.cache is None:
+            from ..dataset import DecodedImageCache
+
+            self.cache = DecodedImageCache(short_side=math.ceil(plan.image_size * 8 / 7) + 1)
+        model = backbones.build_model(
+            plan.spec.name,
+            len(self.index.class_names),
+            pretrained=config.pretrained and checkpoint is None,
+            small_input=plan.small_input,
+        )
+        if not config.pretrained:
+            changed = quicken_batchnorm(model)
+            if changed:
+                self._log(
+                    f"BatchNorm momentum raised to 0.1 in {changed} layers so their statistics "
+                    "keep up with a from-scratch run."
+                )
+        weights = plan.class_weights
+        self._ctx = RunContext(
+            config=config, plan=plan, model=model, cache=self.cache, generator=generator,
+            callbacks=self.callbacks, problems=ProblemLog(self.callbacks),
+            num_classes=len(self.index.class_names),
+            class_weights=(
+                torch.tensor(weights, dtype=torch.float32, device=plan.device) if weights else None
+            ),
+        )  # fmt: skip
+        model.to(plan.device)
+        model.to(memory_format=torch.channels_last)
+        if checkpoint is not None:
+            self._restore(model, checkpoint, resume)
+        self._last_good = copy_state(model)
+        first = self.run.stage
+        for index in range(first, len(plan.stages)):
+            if index != first:
+                self.run.stage, self.run.stage_epoch, self.run.bad_epochs = index, 0, 0
+            self._run_stage(index, checkpoint if index == first else None, cancel)
+
+    def _run_stage(self, index: int, resuming: Checkpoint | None, cancel: CancelToken) -> None:
+        ctx, plan, run = self._ctx, self._plan, self.run
+        spec = plan.stages[index]
+        stage = STAGES[spec.name]
+        offset = sum(s.epochs for s in plan.stages[:index])
+        prepared = stage.prepare(ctx, index > 0, (cancel, offset + run.stage_epoch + 1))
+        groups = prepared.groups
+        peak = spec.peak_lrs
+        if len(peak) != len(groups):
+            peak = [peak[-1]] * len(groups) if len(peak) == 1 else spread(peak[-1], len(groups))
+        self._learning_rate = peak[-1]
+        optimizer = make_optimizer(groups, peak, self.config.weight_decay, plan.device)
+        settings = StepSettings(
+            plan.device, plan.amp_dtype, ctx.class_weights, self.config.label_smoothing,
+            self.config.grad_clip,
+        )  # fmt: skip
+        step = self.seams.step(optimizer, [p for g in groups for p in g], settings)
+        schedule = Schedule(self.config.schedule, spec.epochs)
+        if resuming is not None:
+            if run.stage_epoch > 0:  # mid-stage: the optimizer goes on where it stopped
+                optimizer.load_state_dict(resuming.optimizer)
+                schedule.load_state_dict(resuming.scheduler)
+                step.load_state_dict({"scaler": resuming.scaler})
+            set_rng_state(resuming.rng, ctx.generator)
+        emit(self.callbacks, StageStarted(spec.name, spec.epochs, stage.title))
+        current = _StageRun(
+            index, spec.epochs, spec.name, offset, prepared, step, schedule, plan.batch_size,
+            base=self._last_good if prepared.changing is not None else None,
+        )  # fmt: skip
+        current.batches = prepared.batches(plan.batch_size)
+        with cpu_threads(stage.cpu_threads(ctx)):
+            self._stage_epochs(current, cancel)
+        for p in ctx.model.parameters():
+            p.requires_grad_(True)
+
+    def _stage_epochs(self, current: _StageRun, cancel: CancelToken) -> None:
+        run, model = self.run, self._ctx.model
+        reporter = BatchReporter(self.callbacks, run.step)
+        for stage_epoch in range(run.stage_epoch, current.epochs):
+            epoch = current.offset + stage_epoch + 1
+            t0 = time.monotonic()
+            train_loss, train_acc, seen = self._train_epoch(current, stage_epoch, cancel, reporter)
+            seconds = time.monotonic() - t0
+            run.step = reporter.step
+            model.eval()
+            val_loss, val_acc, confusion = self._validate(current, epoch)
+            event = EpochEnded(
+                epoch=epoch,
+                epochs=self._plan.total_epochs,
+                stage=current.name,
+                train_loss=train_loss,
+                train_accuracy=train_acc,
+                val_loss=val_loss,
+                val_accuracy=val_acc,
+                per_class=per_class_metrics(confusion, self.index.class_names),
+                confusion=tuple(tuple(int(v) for v in row) for row in confusion),
+                seconds=seconds,
+                images_per_second=seen / seconds if seconds > 0 else 0.0,
+                is_best=run.would_be_best(val_acc, val_loss),
+            )
+            self._last_good = copy_state(model, current.base, current.prepared.changing)
+            run.record(event, self._last_good)
+            emit(self.callbacks, event)
+            self._ctx.problems.report()
+            early = self.config.early_stopping
+            stop_early = early is not None and run.bad_epochs >= early
+            run.stage_epoch = current.epochs if stop_early else stage_epoch + 1
+            if self._store.due(force=stop_early or run.stage_epoch >= current.epochs):
+                self._store.save(self._checkpoint(current))
+            if stop_early:
+                self._log(
+                    f"Early stopping in stage '{current.name}' after epoch {epoch}: no better "
+                    f"validation accuracy for {run.bad_epochs} epochs."
+                )
+                break
+
+    def _train_epoch(self, current: _StageRun, stage_epoch: int, cancel, reporter):
+        """One epoch; after an out-of-memory error, again at half the batch size."""
+        epoch = current.offset + stage_epoch + 1
+        while True:
+            current.prepared.set_modes()
+            task = EpochTask(
+                current.prepared.trainable, current.batches, current.schedule, stage_epoch,
+                current.epochs, epoch,
+            )  # fmt: skip
+            try:
+                return train_epoch(current.step, task, cancel, reporter)
+            except OutOfMemory:
+                current.step.optimizer.zero_grad(set_to_none=True)
+                current.batch_size = halve_batch(current.batch_size, self._plan.device, self.callbacks)
+                current.batches = current.prepared.batches(current.batch_size)
+            except NonFinite as bad:
+                self._ctx.model.load_state_dict(self._last_good)
+                kept = self.run.kept_description(self._store.last_written)
+                raise TrainingError(
+                    f"The {bad.what} became NaN/inf at epoch {bad.epoch}, batch {bad.batch} — "
+                    f"lower the learning rate (currently {self._learning_rate:g}). {kept}"
+                ) from None
+
+    def _validate(self, current: _StageRun, epoch: int):
+        device = self._plan.device
+        try:
+            return current.prepared.validate()
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+            free_memory(device)
+            raise TrainingError(
+                f"Out of memory on {device} while validating epoch {epoch}. Set a smaller "
+                "batch size or image size, or close other programs using the GPU."
+            ) from None
+
+    def _checkpoint(self, current: _StageRun) -> Checkpoint:
+        return Checkpoint(
+            model=self._last_good,
+            optimizer=current.step.optimizer.state_dict(),
+            scheduler=current.schedule.state_dict(),
+            run=self.run.state_dict(),
+            rng=rng_state(self._ctx.generator),
+            config=self.config.to_json(),
+            resolved=self._plan.resolved(),
+            class_names=list(self.index.class_names),
+            fingerprint=self.index.fingerprint(),
+            data_root=str(self.index.root),
+            scaler=current.step.state_dict()["scaler"],
+        )
