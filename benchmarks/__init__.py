@@ -33,7 +33,7 @@ def _lazy(module: str, function: str = "run") -> Callable[[RunContext], Scenario
 
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("peak", "fp32 matmul GFLOP/s: the hardware limit", _lazy("peak")),
+    Scenario("peak", "fp32 and bf16 matmul GFLOP/s: the hardware limits", _lazy("peak")),
     Scenario("decode", "12 MP JPEG to tensor vs plain PIL (target >= 3x)", _lazy("decode")),
     Scenario("predict-latency", "one dropped 12 MP photo to a result (target <= 150 ms)",
              _lazy("predict", "run_latency")),

@@ -90,9 +90,8 @@ def _run(args: argparse.Namespace, names: list[str]) -> int:
         result.seconds = round(time.perf_counter() - t0, 2)
         results.append(result)
 
-    report = build_report(results, machine_info(), quick=args.quick, started=started,
-                          load_before=load_before, load_after=load_average(),
-                          argv=args.argv)
+    machine = {**machine_info(), "load_before": load_before, "load_after": load_average()}
+    report = build_report(results, machine, quick=args.quick, started=started, argv=args.argv)
     path = write_report(report, args.out)
     print()
     print(format_table(report))

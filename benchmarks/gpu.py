@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import statistics
 import time
+from dataclasses import dataclass
 
 import torch
 import torchvision
@@ -24,20 +25,30 @@ from .peak import measure_matmul_gflops
 ARCH = "resnet50"
 
 
+@dataclass(frozen=True)
+class Workload:
+    """What one timing trains: `steps` steps (after `warmup`) of `arch` on a batch of `batch`
+    synthetic `size` x `size` images."""
+
+    batch: int
+    size: int
+    steps: int
+    warmup: int = 3
+    arch: str = ARCH
+
+
 def train_throughput(
     device: torch.device,
+    work: Workload,
     *,
     amp_dtype: torch.dtype | None,
     channels_last: bool,
-    batch: int,
-    size: int,
-    steps: int,
-    warmup: int = 3,
-    arch: str = ARCH,
 ) -> float:
-    """Seconds for `steps` training steps of `arch` on one synthetic batch (after `warmup`)."""
+    """Seconds for `work.steps` training steps of `work.arch` on one synthetic batch (after
+    `work.warmup` untimed ones)."""
     torch.manual_seed(0)
-    model = getattr(torchvision.models, arch)(weights=None).to(device)
+    batch, size = work.batch, work.size
+    model = getattr(torchvision.models, work.arch)(weights=None).to(device)
     memory_format = torch.channels_last if channels_last else torch.contiguous_format
     model = model.to(memory_format=memory_format)
     x = torch.randn(batch, 3, size, size, device=device).contiguous(memory_format=memory_format)
@@ -62,11 +73,11 @@ def train_throughput(
 
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     model.train()
-    for _ in range(warmup):
+    for _ in range(work.warmup):
         step()
     sync()
     start = time.perf_counter()
-    for _ in range(steps):
+    for _ in range(work.steps):
         step()
     sync()
     return time.perf_counter() - start
@@ -85,12 +96,12 @@ def run(ctx: RunContext) -> ScenarioResult:
     batch, size, steps = (8, 64, 2) if ctx.quick else (64, 224, 20)
     images = batch * steps
 
+    work = Workload(batch=batch, size=size, steps=steps)
     times = alternate(
         {
-            "ours": lambda: train_throughput(device, amp_dtype=amp_dtype, channels_last=True,
-                                             batch=batch, size=size, steps=steps),
-            "plain fp32": lambda: train_throughput(device, amp_dtype=None, channels_last=False,
-                                                   batch=batch, size=size, steps=steps),
+            "ours": lambda: train_throughput(device, work, amp_dtype=amp_dtype, channels_last=True),
+            "plain fp32": lambda: train_throughput(device, work, amp_dtype=None,
+                                                   channels_last=False),
         },
         ctx.repeats_or(3),
         ctx.log,

@@ -66,6 +66,15 @@ class Check:
         return {**asdict(self), "met": self.met}
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a figure must reach: `op` ('>=' or '<=') `value`, in `unit`."""
+
+    op: str
+    value: float
+    unit: str
+
+
 @dataclass
 class ScenarioResult:
     name: str
@@ -86,14 +95,13 @@ class ScenarioResult:
         key: str,
         label: str,
         value: float,
-        op: str,
-        target: float,
-        unit: str,
+        target: Target,
         values: list[float] | None = None,
     ) -> Check:
-        if op not in (">=", "<="):
-            raise ValueError(f"op must be '>=' or '<=', not {op!r}")
-        check = Check(key, label, float(value), op, float(target), unit, [float(v) for v in values or []])
+        if target.op not in (">=", "<="):
+            raise ValueError(f"op must be '>=' or '<=', not {target.op!r}")
+        check = Check(key, label, float(value), target.op, float(target.value), target.unit,
+                      [float(v) for v in values or []])  # fmt: skip
         self.checks.append(check)
         return check
 
@@ -111,7 +119,7 @@ class ScenarioResult:
         if target is None:
             self.figures.append(Figure(key, label, value, "x"))
         else:
-            self.check(key, label, value, ">=", target, "x", ratios)
+            self.check(key, label, value, Target(">=", target, "x"), ratios)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,23 +155,25 @@ class RunContext:
     repeats: int | None = None  # None: each scenario's own default
     threads: int = field(default_factory=torch.get_num_threads)
     log: Callable[[str], None] = print
-    _peak_gflops: float | None = None
+    _peaks: dict[str, float] = field(default_factory=dict)  # precision -> matmul GFLOP/s
 
     def repeats_or(self, default: int) -> int:
         if self.repeats is not None:
             return max(1, self.repeats)
         return 1 if self.quick else default
 
-    def peak_gflops(self) -> float:
-        """fp32 matmul GFLOP/s at this thread count; measured once per run and shared."""
-        if self._peak_gflops is None:
-            from .peak import measure_matmul_gflops
+    def peak_gflops(self, precision: str = "fp32") -> float:
+        """Matmul GFLOP/s in `precision` ("fp32", "bf16" or "fp16") at this thread count on the
+        CPU; measured once per run and precision, and shared."""
+        if precision not in self._peaks:
+            from .peak import PRECISION_DTYPES, measure_matmul_gflops
 
-            self._peak_gflops = measure_matmul_gflops(quick=self.quick)["best"]
-        return self._peak_gflops
+            dtype = PRECISION_DTYPES[precision]
+            self._peaks[precision] = measure_matmul_gflops(quick=self.quick, dtype=dtype)["best"]
+        return self._peaks[precision]
 
-    def set_peak(self, gflops: float) -> None:
-        self._peak_gflops = gflops
+    def set_peak(self, gflops: float, precision: str = "fp32") -> None:
+        self._peaks[precision] = gflops
 
     @contextlib.contextmanager
     def scratch_dir(self, prefix: str) -> Iterator[Path]:
@@ -281,15 +291,16 @@ def _memory_gib() -> float | None:
 
 def build_report(
     results: list[ScenarioResult], machine: dict[str, Any], *, quick: bool, started: float,
-    load_before: list[float] | None, load_after: list[float] | None, argv: list[str],
+    argv: list[str],
 ) -> dict[str, Any]:
+    """The JSON report; `machine` is `machine_info()` plus the load averages before and after."""
     return {
         "schema": SCHEMA_VERSION,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m benchmarks " + " ".join(argv),
         "quick": quick,
         "seconds": round(time.perf_counter() - started, 2),
-        "machine": {**machine, "load_before": load_before, "load_after": load_after},
+        "machine": machine,
         "scenarios": {r.name: r.to_dict() for r in results},
     }
 

@@ -81,6 +81,15 @@ class NaiveTrainRun:
         return self.setup_seconds + measured[0] + (epochs - 1) * sum(later) / len(later)
 
 
+@dataclass(frozen=True)
+class BlogRecipe:
+    """The blog loop's fixed settings: batch size, Adam's learning rate, the seed."""
+
+    batch_size: int = 32
+    lr: float = 1e-3
+    seed: int = 0
+
+
 def naive_train(
     root: Path,
     *,
@@ -88,23 +97,21 @@ def naive_train(
     freeze_backbone: bool,
     arch: str = "resnet18",
     image_size: int = 224,
-    batch_size: int = 32,
-    lr: float = 1e-3,
-    seed: int = 0,
+    recipe: BlogRecipe = BlogRecipe(),
 ) -> NaiveTrainRun:
     """The blog loop over `root/train` and `root/val` (ImageFolder trees); times each epoch."""
-    torch.manual_seed(seed)
+    torch.manual_seed(recipe.seed)
     start = time.perf_counter()
     transform = blog_transform(image_size)
     train_set = datasets.ImageFolder(str(root / "train"), transform=transform)
     val_set = datasets.ImageFolder(str(root / "val"), transform=transform)
-    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, num_workers=0)
-    val_loader = DataLoader(val_set, batch_size=batch_size, shuffle=False, num_workers=0)
+    train_loader = DataLoader(train_set, batch_size=recipe.batch_size, shuffle=True, num_workers=0)
+    val_loader = DataLoader(val_set, batch_size=recipe.batch_size, shuffle=False, num_workers=0)
 
     model = blog_model(arch, len(train_set.classes), freeze_backbone)
     criterion = nn.CrossEntropyLoss()
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.Adam(params, lr=lr)
+    optimizer = torch.optim.Adam(params, lr=recipe.lr)
     run = NaiveTrainRun(time.perf_counter() - start, train_images=len(train_set),
                         val_images=len(val_set))
 

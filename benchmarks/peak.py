@@ -1,9 +1,12 @@
-"""`peak`: measured fp32 matrix-multiply GFLOP/s, the denominator of every limit fraction.
+"""`peak`: measured matrix-multiply GFLOP/s, the denominator of every limit fraction.
 
-Square fp32 matmuls through torch (MKL / oneDNN on the CPU) at the thread count the other
-scenarios use, the best of several timed repeats after a warm-up: the highest rate this machine
-sustained for dense fp32 arithmetic in this run. Convolution training cannot beat it, so
-`achieved / peak` says how close a scenario came to the hardware.
+Square matmuls through torch (MKL / oneDNN on the CPU) at the thread count the other scenarios
+use, the best of several timed repeats after a warm-up: the highest rate this machine sustained
+for dense arithmetic in this run, in fp32 and in bf16. Convolution training cannot beat the peak
+of the precision it computes in, so `achieved / peak` says how close a scenario came to the
+hardware. Training on the CPU autocasts to bf16 where `core.devices` finds native bf16
+(AVX512-BF16 or AMX; `BACKBONE_STUDIO_CPU_BF16=0/1` overrides), so its fraction is taken of the
+bf16 peak there and of the fp32 peak elsewhere (`cpu_training_precision`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,20 @@ import time
 import torch
 
 from .harness import RunContext, ScenarioResult
+
+PRECISION_DTYPES: dict[str, torch.dtype] = {
+    "fp32": torch.float32,
+    "bf16": torch.bfloat16,
+    "fp16": torch.float16,
+}
+
+
+def cpu_training_precision() -> str:
+    """What the Trainer computes in on the CPU: "bf16" (autocast) where the CPU has native bf16
+    according to `core.devices` (`BACKBONE_STUDIO_CPU_BF16=0/1` overrides), else "fp32"."""
+    from core.devices import cpu_has_native_bf16
+
+    return "bf16" if cpu_has_native_bf16() else "fp32"
 
 
 def measure_matmul_gflops(
@@ -41,15 +58,22 @@ def measure_matmul_gflops(
 
 
 def run(ctx: RunContext) -> ScenarioResult:
-    result = ScenarioResult("peak", "fp32 matrix multiply, the hardware limit used below")
-    measured = measure_matmul_gflops(quick=ctx.quick)
-    ctx.set_peak(float(measured["best"]))
-    result.params = {"n": measured["n"], "threads": ctx.threads, "dtype": "float32"}
-    result.figure("gflops", f"fp32 matmul {measured['n']}^3, best of repeats", measured["best"],
-                  "GFLOP/s")
-    result.figure("gflops_median", "fp32 matmul, median of repeats", measured["median"], "GFLOP/s")
+    training = cpu_training_precision()
+    result = ScenarioResult("peak", "fp32 and bf16 matrix multiply, the hardware limits used below")
+    fp32 = measure_matmul_gflops(quick=ctx.quick, dtype=torch.float32)
+    bf16 = measure_matmul_gflops(quick=ctx.quick, dtype=torch.bfloat16)
+    ctx.set_peak(float(fp32["best"]), "fp32")
+    ctx.set_peak(float(bf16["best"]), "bf16")
+    result.params = {"n": fp32["n"], "threads": ctx.threads, "dtypes": ["float32", "bfloat16"],
+                     "cpu_training_precision": training}  # fmt: skip
+    n = fp32["n"]
+    result.figure("gflops", f"fp32 matmul {n}^3, best of repeats", fp32["best"], "GFLOP/s")
+    result.figure("gflops_median", "fp32 matmul, median of repeats", fp32["median"], "GFLOP/s")
+    result.figure("bf16_gflops", f"bf16 matmul {n}^3, best of repeats", bf16["best"], "GFLOP/s")
+    result.figure("bf16_gflops_median", "bf16 matmul, median of repeats", bf16["median"], "GFLOP/s")
     result.notes.append(
-        f"peak = best of {len(measured['rates'])} timed repeats with {ctx.threads} torch threads; "
-        "the denominator of every '% of peak' figure"
+        f"peak = best of {len(fp32['rates'])} timed repeats with {ctx.threads} torch threads; "
+        f"CPU training computes in {training} here, so its '% of peak' is of the {training} peak "
+        "(prediction and the naive loops run in fp32: theirs is of the fp32 peak)"
     )
     return result

@@ -24,6 +24,7 @@ Files are recognised by their content, never by their extension.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import logging
@@ -328,67 +329,22 @@ def load_image(path: str | os.PathLike, target_size: int | None = None) -> Image
     decompression bombs, unsupported modes.
     """
     path = Path(path)
-    try:
+    with _reading(path):
         if path.is_dir():
             raise ImageLoadError(path, "is a folder, not an image")
         size = path.stat().st_size
-    except FileNotFoundError:
-        raise ImageLoadError(path, "file vanished (moved or deleted?)") from None
-    except PermissionError:
-        raise ImageLoadError(path, "permission denied — check the file's permissions") from None
-    except OSError as exc:
-        raise ImageLoadError(path, f"cannot read the file: {exc.strerror or exc}") from None
     if size == 0:
         raise ImageLoadError(path, "empty file (0 bytes)")
+    with _reading(path), open(path, "rb") as f:
+        image = _open(f, path)
+        return _decode(image, path, target_size)
 
+
+@contextlib.contextmanager
+def _reading(path: Path):
+    """Turn what reading ``path`` may raise into one :class:`ImageLoadError` naming it."""
     try:
-        with open(path, "rb") as f:
-            try:
-                image = Image.open(f, formats=_open_formats())
-            except UnidentifiedImageError:
-                f.seek(0)
-                raise ImageLoadError(path, _describe_non_image(f.read(512))) from None
-            except Image.DecompressionBombError as exc:
-                match = _BOMB_PIXELS.search(str(exc))
-                pixels = f"{int(match.group(1)):,} pixels" if match else "too many pixels"
-                raise ImageLoadError(
-                    path, f"image is too large ({pixels}) — looks like a decompression bomb"
-                ) from None
-            except (FileNotFoundError, PermissionError, IsADirectoryError):
-                raise
-            except MemoryError:
-                raise ImageLoadError(path, "not enough memory to open this image") from None
-            except Exception as exc:  # noqa: BLE001 - plugins raise many types for bad headers
-                f.seek(0)
-                fmt = _magic_format(f.read(16)) or "image"
-                raise ImageLoadError(path, _decode_failure(fmt, exc)) from None
-            fmt = image.format or "image"
-            width, height = image.size
-            limit = Image.MAX_IMAGE_PIXELS
-            if limit is not None and width * height > limit:
-                # Pillow only warns between 1x and 2x the limit; a loader for untrusted folders
-                # treats both the same
-                raise ImageLoadError(
-                    path,
-                    f"image is too large ({width * height:,} pixels) — looks like a decompression bomb",
-                )
-            # Image.open leaves animations (GIF, APNG, WebP, MPO) on their first frame
-            if target_size and fmt in _JPEG_FORMATS:
-                image.draft("RGB", (int(target_size), int(target_size)))
-            try:
-                image.load()  # full decode here, so truncated files fail here, not mid-epoch
-            except ImageLoadError:
-                raise
-            except MemoryError:
-                raise ImageLoadError(path, "not enough memory to decode this image") from None
-            except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
-                raise ImageLoadError(path, _decode_failure(fmt, exc)) from None
-            try:
-                return to_rgb(image, name=str(path))
-            except ImageLoadError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - conversion of damaged data
-                raise ImageLoadError(path, _decode_failure(fmt, exc)) from None
+        yield
     except FileNotFoundError:
         raise ImageLoadError(path, "file vanished (moved or deleted?)") from None
     except PermissionError:
@@ -401,3 +357,57 @@ def load_image(path: str | os.PathLike, target_size: int | None = None) -> Image
         raise
     except OSError as exc:
         raise ImageLoadError(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _open(f: io.BufferedReader, path: Path) -> Image.Image:
+    """``Image.open`` on the open file ``f``; ImageLoadError with the reason when it fails."""
+    try:
+        return Image.open(f, formats=_open_formats())
+    except UnidentifiedImageError:
+        f.seek(0)
+        raise ImageLoadError(path, _describe_non_image(f.read(512))) from None
+    except Image.DecompressionBombError as exc:
+        match = _BOMB_PIXELS.search(str(exc))
+        pixels = f"{int(match.group(1)):,} pixels" if match else "too many pixels"
+        raise ImageLoadError(
+            path, f"image is too large ({pixels}) — looks like a decompression bomb"
+        ) from None
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except MemoryError:
+        raise ImageLoadError(path, "not enough memory to open this image") from None
+    except Exception as exc:  # noqa: BLE001 - plugins raise many types for bad headers
+        f.seek(0)
+        fmt = _magic_format(f.read(16)) or "image"
+        raise ImageLoadError(path, _decode_failure(fmt, exc)) from None
+
+
+def _decode(image: Image.Image, path: Path, target_size: int | None) -> Image.Image:
+    """Fully decode an opened image (draft-decoding large JPEGs) and convert it to RGB."""
+    fmt = image.format or "image"
+    width, height = image.size
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit is not None and width * height > limit:
+        # Pillow only warns between 1x and 2x the limit; a loader for untrusted folders treats
+        # both the same
+        raise ImageLoadError(
+            path,
+            f"image is too large ({width * height:,} pixels) — looks like a decompression bomb",
+        )
+    # Image.open leaves animations (GIF, APNG, WebP, MPO) on their first frame
+    if target_size and fmt in _JPEG_FORMATS:
+        image.draft("RGB", (int(target_size), int(target_size)))
+    try:
+        image.load()  # full decode here, so truncated files fail here, not mid-epoch
+    except ImageLoadError:
+        raise
+    except MemoryError:
+        raise ImageLoadError(path, "not enough memory to decode this image") from None
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
+        raise ImageLoadError(path, _decode_failure(fmt, exc)) from None
+    try:
+        return to_rgb(image, name=str(path))
+    except ImageLoadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - conversion of damaged data
+        raise ImageLoadError(path, _decode_failure(fmt, exc)) from None

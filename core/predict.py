@@ -14,7 +14,7 @@ import contextlib
 import math
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from torch import nn
 
 from .errors import BackboneStudioError, ImageLoadError, ModelFileError
 from .events import CancelToken, ProgressCallback
+from .files import expand_paths
 from .modelfile import ModelMetadata, load_model
 
 IMAGENET_TITLE = "ImageNet (1000 classes)"
@@ -52,83 +53,43 @@ class _Prepared:
     error: str | None
 
 
-def _is_junk(name: str) -> bool:
-    """Hidden entries and OS droppings (__MACOSX, Thumbs.db, ...): the same list as the scan."""
-    from .dataset import JUNK_NAMES
+@dataclass(frozen=True)
+class ClassifierInfo:
+    """What a `Classifier` knows about its model besides the weights."""
 
-    return name.startswith(".") or name.lower() in JUNK_NAMES
+    name: str  # shown to a person: the model file's stem, or the ImageNet title
+    backbone: str
+    class_names: tuple[str, ...]  # in the order of the model's outputs
+    input_size: int
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+    metadata: ModelMetadata | None = None  # when the model came from a model file or training
 
-
-def _looks_like_image(path: Path) -> bool:
-    from . import images
-
-    suffixes = {s.lower() for s in getattr(images, "IMAGE_SUFFIXES", ())}
-    if path.suffix.lower() in suffixes:
-        return True  # by name: a broken .jpg still gets its error row
-    try:
-        return images.sniff_format(path) is not None  # by content: no or odd suffix
-    except OSError:
-        return False
-
-
-def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
-    """Files to classify: folders recurse (sorted, hidden and junk entries skipped).
-
-    Files named explicitly are always kept, in the order given, so that a file that cannot be
-    read still gets its error result. Inside folders, a file counts as an image by its suffix or,
-    failing that, by its content. Duplicates are dropped.
-    """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    result: list[Path] = []
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        key = Path(os.path.abspath(path))
-        if key not in seen:
-            seen.add(key)
-            result.append(path)
-
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if not path.is_dir():
-            add(path)
-            continue
-        for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not _is_junk(d))
-            for name in sorted(files):
-                if _is_junk(name):
-                    continue
-                candidate = Path(folder) / name
-                if candidate.is_file() and _looks_like_image(candidate):
-                    add(candidate)
-    return result
+    @classmethod
+    def from_metadata(cls, metadata: ModelMetadata, name: str) -> ClassifierInfo:
+        return cls(
+            name=name,
+            backbone=metadata.backbone,
+            class_names=tuple(metadata.class_names),
+            input_size=metadata.input_size,
+            mean=tuple(metadata.mean),
+            std=tuple(metadata.std),
+            metadata=metadata,
+        )
 
 
 class Classifier:
     """A model plus its class names and preprocessing, ready to classify images."""
 
-    def __init__(
-        self,
-        model: nn.Module,
-        class_names: Iterable[str],
-        *,
-        input_size: int,
-        mean: tuple[float, ...],
-        std: tuple[float, ...],
-        device: torch.device,
-        name: str,
-        backbone: str,
-        metadata: ModelMetadata | None = None,
-    ) -> None:
-        self.class_names = list(class_names)
-        self.input_size = int(input_size)
-        self.mean = tuple(mean)
-        self.std = tuple(std)
+    def __init__(self, model: nn.Module, info: ClassifierInfo, *, device: torch.device) -> None:
+        self.class_names = list(info.class_names)
+        self.input_size = int(info.input_size)
+        self.mean = tuple(info.mean)
+        self.std = tuple(info.std)
         self.device = device
-        self.name = name
-        self.backbone = backbone
-        self.metadata = metadata
+        self.name = info.name
+        self.backbone = info.backbone
+        self.metadata = info.metadata
         self._channels_last = device.type in ("cpu", "cuda")
         model = model.eval().to(device)
         if self._channels_last:
@@ -156,17 +117,14 @@ class Classifier:
 
         target = resolve_device(device)
         model, metadata = load_model(path, device="cpu")
-        return cls(
-            model,
-            metadata.class_names,
-            input_size=metadata.input_size,
-            mean=metadata.mean,
-            std=metadata.std,
-            device=target,
-            name=Path(path).stem,
-            backbone=metadata.backbone,
-            metadata=metadata,
-        )
+        return cls.from_metadata(model, metadata, device=target, name=Path(path).stem)
+
+    @classmethod
+    def from_metadata(
+        cls, model: nn.Module, metadata: ModelMetadata, *, device: torch.device, name: str
+    ) -> Classifier:
+        """A classifier for a model trained here (or loaded), preprocessing from its metadata."""
+        return cls(model, ClassifierInfo.from_metadata(metadata, name), device=device)
 
     @classmethod
     def imagenet(cls, backbone: str = "resnet18", device: str | torch.device = "auto") -> Classifier:
@@ -190,16 +148,15 @@ class Classifier:
                 f"{spec.display_name} ({str(exc).splitlines()[0]}). Delete the file and download "
                 "or import the weights again."
             ) from None
-        return cls(
-            model,
-            categories,
-            input_size=spec.default_size,
-            mean=spec.mean,
-            std=spec.std,
-            device=resolve_device(device),
+        info = ClassifierInfo(
             name=f"{IMAGENET_TITLE} — {spec.display_name}",
             backbone=spec.name,
+            class_names=tuple(categories),
+            input_size=spec.default_size,
+            mean=tuple(spec.mean),
+            std=tuple(spec.std),
         )
+        return cls(model, info, device=resolve_device(device))
 
     @staticmethod
     def imagenet_available(backbone: str | None = None) -> list[str]:

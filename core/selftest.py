@@ -30,7 +30,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -45,7 +45,8 @@ CONFIDENCE_TOLERANCE = 1e-4
 
 @dataclass(frozen=True)
 class SelfTestPlan:
-    """How big the self-test is. `quick` trades a little margin for speed (used by the tests)."""
+    """How big the self-test is and the accuracy it requires. `quick` trades a little margin for
+    speed (used by the tests)."""
 
     backbone: str = "resnet18"
     classes: int = 4
@@ -55,6 +56,7 @@ class SelfTestPlan:
     epochs: int = 25  # of the head, on cached features: cheap next to the one feature pass
     learning_rate: float = 0.05  # random features are small; the head needs a large step
     batch_size: int = 32
+    min_accuracy: float = DEFAULT_MIN_ACCURACY  # held-out accuracy required to pass
 
     @classmethod
     def for_mode(cls, quick: bool) -> SelfTestPlan:
@@ -175,7 +177,6 @@ def run_self_test(
     device: str = "auto",
     quick: bool = False,
     *,
-    min_accuracy: float = DEFAULT_MIN_ACCURACY,
     progress: Callable[[str], None] | None = None,
     plan: SelfTestPlan | None = None,
     extra_versions: Mapping[str, str] | None = None,
@@ -185,11 +186,12 @@ def run_self_test(
     `workdir`: where the demo data and model file go. None = a temporary folder that is deleted
     afterwards; a given folder gets a new `self-test-*` subfolder that is kept for inspection.
     `progress(text)` is called at the start of each stage. `plan` overrides the sizes chosen by
-    `quick` (the tests use a tiny one).
+    `quick` (the tests use a tiny one) and holds the accuracy required to pass.
     """
+    plan = plan or SelfTestPlan.for_mode(quick)
+    min_accuracy = plan.min_accuracy
     if not 0.0 < min_accuracy <= 1.0:
         raise BackboneStudioError(f"The required accuracy must be in (0, 1]; got {min_accuracy}.")
-    plan = plan or SelfTestPlan.for_mode(quick)
     report = SelfTestReport(
         plan=plan, quick=quick, frozen=bool(getattr(sys, "frozen", False)), min_accuracy=min_accuracy
     )
@@ -295,17 +297,8 @@ def _run(report: SelfTestReport, folder: Path, device: str, progress) -> None:
     holdout = sorted(p for p in holdout_root.rglob("*") if p.is_file())
     with _timed(report, "classify before save"):
         _say(progress, "classifying the held-out images with the trained model")
-        metadata = result.metadata
-        in_memory = Classifier(
-            result.model,
-            metadata.class_names,
-            input_size=metadata.input_size,
-            mean=metadata.mean,
-            std=metadata.std,
-            device=target,
-            name="in memory",
-            backbone=metadata.backbone,
-            metadata=metadata,
+        in_memory = Classifier.from_metadata(
+            result.model, result.metadata, device=target, name="in memory"
         )
         before = in_memory.predict(holdout, top_k=1)
 
@@ -455,9 +448,10 @@ def main(argv: Sequence[str] | None = None, extra_versions: Mapping[str, str] | 
 
     progress = None if args.quiet else (lambda text: _print(f"... {text}"))
     try:
+        plan = replace(SelfTestPlan.for_mode(args.quick), min_accuracy=args.min_accuracy)
         report = run_self_test(
-            args.workdir, device=args.device, quick=args.quick, min_accuracy=args.min_accuracy,
-            progress=progress, extra_versions=extra_versions,
+            args.workdir, device=args.device, quick=args.quick, progress=progress, plan=plan,
+            extra_versions=extra_versions,
         )  # fmt: skip
     except KeyboardInterrupt:
         _print("self-test interrupted", sys.stderr)

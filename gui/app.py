@@ -260,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application([sys.argv[0] if sys.argv else "backbone-studio", *qt_args])
     splash = _splash(app)
 
-    from .main_window import MainWindow, versions_text  # imports torch: seconds on a cold start
+    from .about import versions_text
+    from .main_window import MainWindow  # imports torch: seconds on a cold start
 
     window = MainWindow()
     install_excepthook(lambda: window)

@@ -11,8 +11,6 @@ Closing the window while training asks first, then cancels and waits for every w
 
 from __future__ import annotations
 
-import logging
-import platform
 import shutil
 from pathlib import Path
 
@@ -31,55 +29,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .classify_page import MODEL_FILTER, ClassifyPage, describe_classifier
+from .about import APP_NAME, about_html, device_text, imagenet_available
+from .classify import MODEL_FILTER, ClassifyPage, describe_classifier
+from .pages import ClassifyPageProtocol, Page, ResultsPageProtocol, TrainPageProtocol
+from .results import ResultsPage
 from .settings import Settings, log_file
 from .style import app_icon, page_icon
+from .train import TrainPage
 
-APP_NAME = "Backbone Studio"
+__all__ = ["APP_NAME", "PAGE_CLASSIFY", "PAGE_RESULTS", "PAGE_TRAIN", "MainWindow"]
+
 PAGE_CLASSIFY, PAGE_TRAIN, PAGE_RESULTS = range(3)
-
-
-def _device_text(device=None) -> str:
-    """One line for the status bar: what prediction runs on."""
-    try:
-        from core.devices import device_info, resolve_device
-
-        info = device_info(device if device is not None else resolve_device("auto"))
-        return f"Device: {_device_kind(info)} · {info.label}"
-    except Exception:  # noqa: BLE001 - a status line never breaks the window
-        return "Device: unknown"
-
-
-def _device_kind(info) -> str:
-    return {"cpu": "CPU", "cuda": f"GPU {info.id}", "mps": "Apple GPU (MPS)"}.get(
-        info.kind, info.id
-    )
-
-
-def versions_text() -> str:
-    """App, Python, torch, torchvision and Qt versions plus the devices (for About and logs)."""
-    import PySide6
-    import torch
-    import torchvision
-    from PySide6.QtCore import qVersion
-
-    from core import __version__
-
-    lines = [
-        f"{APP_NAME} {__version__}",
-        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}",
-        f"PyTorch {torch.__version__} · torchvision {torchvision.__version__}",
-        f"Qt {qVersion()} · PySide6 {PySide6.__version__}",
-    ]
-    try:
-        from core.devices import list_devices
-
-        devices = list_devices()
-        lines.append("Devices:")
-        lines += [f"  • {_device_kind(d)}: {d.label}" for d in devices]
-    except Exception as exc:  # noqa: BLE001
-        lines.append(f"Devices: unknown ({exc})")
-    return "\n".join(lines)
+PAGE_ENTRIES = (  # sidebar text, icon, shortcut: in the order of the PAGE_ numbers
+    ("Classify", "classify", "Ctrl+1"),
+    ("Train", "train", "Ctrl+2"),
+    ("Results", "results", "Ctrl+3"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -94,9 +59,9 @@ class MainWindow(QMainWindow):
         self.last_result = None  # the latest training result (FitResult)
         self._save_target = None  # "result" or "file": what Save model as… writes
 
-        self.classify_page = ClassifyPage(self.settings, self)
-        self.train_page = self._make_train_page()
-        self.results_page = self._make_results_page()
+        self.classify_page: ClassifyPageProtocol = ClassifyPage(self.settings, self)
+        self.train_page: TrainPageProtocol = TrainPage(self.settings, self)
+        self.results_page: ResultsPageProtocol = ResultsPage(self)
 
         self.stack = QStackedWidget(self)
         self.sidebar = QListWidget(self)
@@ -104,11 +69,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(28, 28))
         self.sidebar.setFixedWidth(156)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for name, icon, page, shortcut in (
-            ("Classify", "classify", self.classify_page, "Ctrl+1"),
-            ("Train", "train", self.train_page, "Ctrl+2"),
-            ("Results", "results", self.results_page, "Ctrl+3"),
-        ):
+        for (name, icon, shortcut), page in zip(PAGE_ENTRIES, self.pages(), strict=True):
             item = QListWidgetItem(page_icon(icon), name)
             item.setToolTip(f"{name} ({shortcut})")
             item.setSizeHint(QSize(140, 48))
@@ -125,7 +86,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.model_status = QLabel(describe_classifier(None), self)
-        self.device_status = QLabel(_device_text(), self)
+        self.device_status = QLabel(device_text(), self)
         self.statusBar().addPermanentWidget(self.model_status)
         self.statusBar().addPermanentWidget(self.device_status)
 
@@ -135,39 +96,21 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # ------------------------------------------------------------------------------ pages
-    def _make_train_page(self) -> QWidget:
-        try:
-            from .train_page import TrainPage
-        except ModuleNotFoundError as exc:
-            if exc.name != "gui.train_page":
-                raise
-            return _missing_page("Train", "gui/train_page.py")
-        return TrainPage(self.settings, self)
-
-    def _make_results_page(self) -> QWidget:
-        try:
-            from .results_page import ResultsPage
-        except ModuleNotFoundError as exc:
-            if exc.name != "gui.results_page":
-                raise
-            return _missing_page("Results", "gui/results_page.py")
-        return ResultsPage(self)
+    def pages(self) -> tuple[Page, ...]:
+        """The pages, in the order of the PAGE_ numbers."""
+        return (self.classify_page, self.train_page, self.results_page)
 
     def _connect_pages(self) -> None:
         cp = self.classify_page
         cp.classifierChanged.connect(self._on_classifier_changed)
         cp.statusMessage.connect(self._show_status)
         cp.trainRequested.connect(lambda: self.show_page(PAGE_TRAIN))
-        if hasattr(self.train_page, "trainingFinished"):
-            self.train_page.trainingFinished.connect(self._on_training_finished)
-            self.train_page.confirm_start = lambda: self.keep_or_discard_unsaved_model(
-                "training a new one", "The new training replaces it on the Results page."
-            )
-        rp = self.results_page
-        if hasattr(rp, "useForClassificationRequested"):
-            rp.useForClassificationRequested.connect(self._on_use_for_classification)
-        if hasattr(rp, "modelSaved"):
-            rp.modelSaved.connect(self._on_model_saved)
+        self.train_page.trainingFinished.connect(self._on_training_finished)
+        self.train_page.confirm_start = lambda: self.keep_or_discard_unsaved_model(
+            "training a new one", "The new training replaces it on the Results page."
+        )
+        self.results_page.useForClassificationRequested.connect(self._on_use_for_classification)
+        self.results_page.modelSaved.connect(self._on_model_saved)
 
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -216,10 +159,8 @@ class MainWindow(QMainWindow):
             "Classify an image or image files from the clipboard",
         )  # fmt: skip
         self.page_actions = []
-        for index, name in enumerate(("&Classify", "&Train", "&Results")):
-            action = self._action(
-                name, lambda _=False, i=index: self.show_page(i), f"Ctrl+{index + 1}"
-            )
+        for index, (name, _icon, shortcut) in enumerate(PAGE_ENTRIES):
+            action = self._action(f"&{name}", lambda _=False, i=index: self.show_page(i), shortcut)
             self.page_actions.append(action)
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -284,8 +225,8 @@ class MainWindow(QMainWindow):
         cp = self.classify_page
         has_result = self.last_result is not None and getattr(self.last_result, "model", None)
         self.save_model_action.setEnabled(bool(has_result) or bool(cp.model_path))
-        self.export_action.setEnabled(cp.results_model.rowCount() > 0 and not cp.is_predicting())
-        self.imagenet_action.setEnabled(bool(_imagenet_available()))
+        self.export_action.setEnabled(cp.result_count() > 0 and not cp.is_predicting())
+        self.imagenet_action.setEnabled(bool(imagenet_available()))
 
     # ------------------------------------------------------------------------------ commands
     def _open_images(self) -> None:
@@ -379,14 +320,7 @@ class MainWindow(QMainWindow):
         return written
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            "<p><b>Backbone Studio</b> classifies your photos and fine-tunes CNN backbones "
-            "(AlexNet, VGG, ResNet, MobileNet, EfficientNet, ConvNeXt) on your own folders.</p>"
-            "<pre>" + _html_escape(versions_text()) + "</pre>"
-            f"<p>Log file: {_html_escape(str(log_file()))}</p>",
-        )
+        QMessageBox.about(self, f"About {APP_NAME}", about_html(log_file()))
 
     def _show_log_location(self) -> None:
         QMessageBox.information(
@@ -402,7 +336,7 @@ class MainWindow(QMainWindow):
         self.model_status.setText(f"Model: {describe_classifier(classifier)}")
         self.model_status.setToolTip(self.classify_page.model_path or "")
         self.device_status.setText(
-            _device_text(classifier.device if classifier is not None else None)
+            device_text(classifier.device if classifier is not None else None)
         )
         self._save_target = "file" if self.classify_page.model_path else self._save_target
         self._update_actions()
@@ -412,8 +346,7 @@ class MainWindow(QMainWindow):
         self.last_result = result
         if getattr(result, "model", None) is not None:
             self._save_target = "result"
-        if hasattr(self.results_page, "show_result"):
-            self.results_page.show_result(result)
+        self.results_page.show_result(result)
         self.show_page(PAGE_RESULTS)
         self._update_actions()
 
@@ -450,12 +383,8 @@ class MainWindow(QMainWindow):
         page = self.settings.current_page
         self.show_page(page if 0 <= page < self.stack.count() else PAGE_CLASSIFY)
 
-    def _training_running(self) -> bool:
-        is_training = getattr(self.train_page, "is_training", None)
-        return bool(is_training()) if callable(is_training) else False
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self._training_running():
+        if self.train_page.is_training():
             answer = QMessageBox.question(
                 self,
                 "Training is running",
@@ -483,8 +412,7 @@ class MainWindow(QMainWindow):
     def keep_or_discard_unsaved_model(self, doing: str, consequence: str) -> bool:
         """When the latest trained model has not been saved, ask: Save (the usual file dialog),
         Discard or Cancel. True when it is fine to go on (saved, discarded, or nothing to lose)."""
-        has_unsaved = getattr(self.results_page, "has_unsaved_model", None)
-        if not callable(has_unsaved) or not has_unsaved():
+        if not self.results_page.has_unsaved_model():
             return True
         answer = QMessageBox.question(
             self,
@@ -502,40 +430,11 @@ class MainWindow(QMainWindow):
 
     def _forget_checkpoint(self) -> None:
         """The latest training's model is saved or discarded: its checkpoint is not needed."""
-        forget = getattr(self.train_page, "forget_checkpoint", None)
-        if callable(forget):
-            forget()
+        self.train_page.forget_checkpoint()
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Cancel every background job and wait for its thread; True if all stopped."""
         stopped = True
-        cancel_and_wait = getattr(self.train_page, "cancel_and_wait", None)
-        if callable(cancel_and_wait):
-            stopped = bool(cancel_and_wait(timeout_ms)) and stopped
-        results_cancel = getattr(self.results_page, "cancel_and_wait", None)
-        if callable(results_cancel):
-            stopped = bool(results_cancel(timeout_ms)) and stopped
-        stopped = self.classify_page.cancel_and_wait(timeout_ms) and stopped
+        for page in (self.train_page, self.results_page, self.classify_page):
+            stopped = page.cancel_and_wait(timeout_ms) and stopped
         return stopped
-
-
-def _missing_page(name: str, module: str) -> QWidget:
-    """Stands in for a page whose module is not part of this build (partial checkouts)."""
-    logging.getLogger(__name__).warning("%s page unavailable: %s is missing", name, module)
-    label = QLabel(f"The {name} page is not part of this build ({module} is missing).")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setObjectName("muted")
-    return label
-
-
-def _imagenet_available() -> list[str]:
-    try:
-        from core.predict import Classifier
-
-        return Classifier.imagenet_available()
-    except Exception:  # noqa: BLE001
-        return []
-
-
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -190,10 +190,9 @@ def _run(args, sizes, out: Path, work: Path) -> int:
     window.show_page(PAGE_TRAIN)
     train.scan(demo)
     _wait(app, lambda: bool(scanned) and not train.is_scanning(), 120, "the dataset scan")
-    if hasattr(train, "set_backbone"):
-        train.set_backbone(args.backbone)
-    train.epochs_spin.setValue(args.epochs)
-    train.size_spin.setValue(args.size)
+    train.set_backbone(args.backbone)
+    train.settings_form.epochs_spin.setValue(args.epochs)
+    train.settings_form.size_spin.setValue(args.size)
     finished = []
     window.train_page.trainingFinished.connect(lambda result: finished.append(result))
     if not train.start_training():
@@ -203,7 +202,7 @@ def _run(args, sizes, out: Path, work: Path) -> int:
         lambda: bool(finished) or not train.is_training(),
         args.timeout,
         "training",
-        status=lambda: train.status_label.text() if hasattr(train, "status_label") else "",
+        status=lambda: train.run_monitor.status_label.text(),
     )
     _wait(app, lambda: not train.is_training(), 30, "the training thread to end")
     if not finished:
@@ -225,7 +224,7 @@ def _run(args, sizes, out: Path, work: Path) -> int:
         [str(p) for p in samples[:3]] + [str(unreadable[0])] + [str(p) for p in samples[3:12]]
     )
     page.classify_paths([str(p) for p in samples[12:]] + [str(unreadable[1])])
-    _wait(app, lambda: not page.is_predicting() and not page._queue, 120, "predictions")
+    _wait(app, lambda: not page.is_predicting() and not page.controller.waiting, 120, "predictions")
 
     # 4. Every page at every size.
     for size in sizes:

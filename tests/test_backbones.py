@@ -27,6 +27,7 @@ from core.backbones import (
     weights_cached,
     weights_file,
 )
+from core.backbones import weights as weights_module
 from core.errors import BackboneStudioError, WeightsUnavailable
 from tests.weights_helpers import fake_pretrained, fake_state_dict
 
@@ -198,7 +199,7 @@ def test_download_offline_gives_a_clear_error_and_no_partial_file(hub, monkeypat
     def offline(*args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(backbones.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(weights_module.urllib.request, "urlopen", offline)
     with pytest.raises(WeightsUnavailable) as info:
         backbones.download_weights("resnet18")
     message = str(info.value)
@@ -211,15 +212,15 @@ def test_download_reports_progress_and_checks_the_hash(hub, monkeypatch):
     buffer = io.BytesIO()
     torch.save(fake_state_dict("mobilenet_v3_small"), buffer)
     payload = buffer.getvalue()
-    monkeypatch.setattr(backbones.urllib.request, "urlopen", lambda *a, **k: _FakeResponse(payload))
+    monkeypatch.setattr(weights_module.urllib.request, "urlopen", lambda *a, **k: _FakeResponse(payload))
 
-    monkeypatch.setattr(backbones, "_hash_prefix", lambda url: "deadbeef")
+    monkeypatch.setattr(weights_module, "_hash_prefix", lambda url: "deadbeef")
     with pytest.raises(WeightsUnavailable, match="checksum"):
         backbones.download_weights("mobilenet_v3_small")
     assert not any(hub.iterdir())
 
     digest = hashlib.sha256(payload).hexdigest()[:8]
-    monkeypatch.setattr(backbones, "_hash_prefix", lambda url: digest)
+    monkeypatch.setattr(weights_module, "_hash_prefix", lambda url: digest)
     seen: list[tuple[int, int]] = []
     path = backbones.download_weights("mobilenet_v3_small", progress=lambda d, t: seen.append((d, t)))
     assert path.read_bytes() == payload and weights_cached("mobilenet_v3_small")
@@ -232,7 +233,7 @@ def test_download_can_be_cancelled(hub, monkeypatch):
 
     token = CancelToken()
     token.cancel()
-    monkeypatch.setattr(backbones.urllib.request, "urlopen", lambda *a, **k: _FakeResponse(b"x" * 10))
+    monkeypatch.setattr(weights_module.urllib.request, "urlopen", lambda *a, **k: _FakeResponse(b"x" * 10))
     with pytest.raises(WeightsUnavailable, match="cancelled"):
         backbones.download_weights("resnet18", cancel=token)
     assert not any(hub.iterdir())

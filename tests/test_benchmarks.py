@@ -100,6 +100,50 @@ def test_ratio_scenarios_compare_against_a_baseline(quick_report):
     assert scenarios["peak"]["figures"][0]["unit"] == "GFLOP/s"
 
 
+@pytest.mark.parametrize(("flag", "precision"), [("0", "fp32"), ("1", "bf16")])
+def test_fraction_of_peak_uses_the_peak_of_the_training_precision(
+    monkeypatch, tmp_path, flag, precision
+):
+    """bf16 training FLOP/s over the fp32 peak read "281 % of peak": the peak a fraction is taken
+    of is measured in the precision training computes in. The CPU's answer is pinned with
+    BACKBONE_STUDIO_CPU_BF16 and the measurement is a stand-in, so this holds on every CPU."""
+    from benchmarks import peak as peak_module
+    from benchmarks.harness import RunContext
+    from benchmarks.train import peak_for_training
+
+    monkeypatch.setenv("BACKBONE_STUDIO_CPU_BF16", flag)
+    rates = {torch.float32: 200.0, torch.bfloat16: 900.0}
+    measured: list[torch.dtype] = []
+
+    def fake_measure(quick=False, device="cpu", dtype=torch.float32):
+        measured.append(dtype)
+        return {"best": rates[dtype], "median": rates[dtype], "n": 8, "rates": [rates[dtype]]}
+
+    monkeypatch.setattr(peak_module, "measure_matmul_gflops", fake_measure)
+    dtype = peak_module.PRECISION_DTYPES[precision]
+    assert peak_module.cpu_training_precision() == precision
+
+    ctx = RunContext(quick=True, cache_dir=tmp_path, log=lambda _: None)
+    assert peak_for_training(ctx) == (precision, rates[dtype])
+    assert peak_for_training(ctx) == (precision, rates[dtype])
+    assert measured == [dtype]  # measured once per run and precision
+    assert ctx.peak_gflops("fp32") == rates[torch.float32]  # the naive loop's denominator
+
+    class Plan:  # what the Trainer's plan says it trains in wins over the guess
+        precision = "fp32"
+
+    assert peak_for_training(ctx, Plan()) == ("fp32", rates[torch.float32])
+
+    # the `peak` scenario measures and reports both, and says which one training uses
+    ctx = RunContext(quick=True, cache_dir=tmp_path, log=lambda _: None)
+    result = peak_module.run(ctx)
+    figures = {f.key: f.value for f in result.figures}
+    assert figures["gflops"] == rates[torch.float32] and figures["bf16_gflops"] == rates[torch.bfloat16]
+    assert result.params["cpu_training_precision"] == precision
+    measured.clear()
+    assert peak_for_training(ctx) == (precision, rates[dtype]) and not measured  # shared
+
+
 def test_table_names_every_scenario_and_target(quick_report):
     _, report, printed, _, _ = quick_report
     table = format_table(report)

@@ -28,7 +28,6 @@ from badfiles import (
 )
 from PIL import Image
 
-import core.dataset as dataset_module
 from core.dataset import (
     DatasetIndex,
     DecodedImageCache,
@@ -43,6 +42,9 @@ from core.dataset import (
     split_index,
     train_transform,
 )
+from core.dataset import cache as cache_module
+from core.dataset import scan as scan_module
+from core.dataset import torchdata as torchdata_module
 from core.errors import DatasetError, ImageLoadError
 from core.events import CancelToken
 
@@ -53,7 +55,8 @@ def _no_decoding(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("decoded again although the image was cached")
 
-    monkeypatch.setattr(dataset_module, "load_image", refuse)
+    for module in (scan_module, cache_module, torchdata_module):  # everywhere images are decoded
+        monkeypatch.setattr(module, "load_image", refuse)
 
 
 # ---------------------------------------------------------------------------- scanning
@@ -197,14 +200,14 @@ def test_cancel_raises_promptly(tmp_path, monkeypatch):
     make_good_tree(tmp_path, ("a", "b"), per_class=20)
     token = CancelToken()
     decoded = []
-    real_load_image = dataset_module.load_image
+    real_load_image = scan_module.load_image
 
     def counting_load_image(path, target_size=None):
         decoded.append(path)
         time.sleep(0.02)  # a slow disk: uncancelled, the 40 files take 0.8 s
         return real_load_image(path, target_size=target_size)
 
-    monkeypatch.setattr(dataset_module, "load_image", counting_load_image)
+    monkeypatch.setattr(scan_module, "load_image", counting_load_image)
 
     def progress(done, total):
         if done >= 1:
@@ -303,7 +306,7 @@ def test_cache_spills_over_budget_and_reloads_without_decoding(tmp_path, monkeyp
     assert fresh.get(paths[0]).size == (150, 100)  # another instance (or run) reuses the spill
     other_size = DecodedImageCache(short_side=50, spill_dir=spill)
     assert paths[0] not in other_size  # the short side is part of the key
-    monkeypatch.setattr(dataset_module, "LOADER_VERSION", dataset_module.LOADER_VERSION + 1)
+    monkeypatch.setattr(cache_module, "LOADER_VERSION", cache_module.LOADER_VERSION + 1)
     newer = DecodedImageCache(short_side=100, memory_budget=2 * one_image, spill_dir=spill)
     assert paths[0] not in newer  # so is the loader's version: its pixels may differ
 
@@ -338,7 +341,7 @@ def test_spill_folder_keeps_to_its_budget_pruning_the_least_recently_used(tmp_pa
     assert len(list(spill.rglob("*.npy"))) == 4  # this run's four images
 
     extra = _photo(tmp_path / "extra.png", colour=(0, 99, 0))
-    with caplog.at_level("WARNING", logger="core.dataset"):
+    with caplog.at_level("WARNING", logger="core.dataset.cache"):
         assert cache.get(extra).getpixel((0, 0)) == (0, 99, 0)  # served, just not spilled
         assert cache.get(extra).getpixel((0, 0)) == (0, 99, 0)  # decoded again, said once
     assert extra not in cache
@@ -365,7 +368,7 @@ def test_nothing_is_spilled_when_the_disk_is_nearly_full(tmp_path, caplog):
     cache = DecodedImageCache(short_side=100, memory_budget=1, spill_dir=spill,
                               min_free_disk=2**62)  # fmt: skip  (more than any disk has)
     paths = [_photo(tmp_path / f"{i}.png", colour=(i * 40, 0, 0)) for i in range(3)]
-    with caplog.at_level("WARNING", logger="core.dataset"):
+    with caplog.at_level("WARNING", logger="core.dataset.cache"):
         for i, p in enumerate(paths):
             assert cache.get(p).getpixel((0, 0)) == (i * 40, 0, 0)
     assert not list(spill.rglob("*.npy"))

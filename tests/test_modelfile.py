@@ -16,7 +16,16 @@ from torch import nn
 
 from core import backbones, modelfile
 from core.errors import ModelFileError
-from core.modelfile import ModelMetadata, load_model, new_metadata, read_metadata, save_model
+from core.modelfile import (
+    ModelMetadata,
+    TrainingRecord,
+    load_model,
+    new_metadata,
+    read_metadata,
+    save_model,
+)
+from core.modelfile import reader as modelfile_reader
+from core.modelfile import writer as modelfile_writer
 
 CLASSES = ("cat", "dog", "ferret")
 
@@ -37,9 +46,11 @@ def _metadata(backbone="resnet18", classes=CLASSES, small_input=False, size=32) 
         size,
         spec.mean,
         spec.std,
-        small_input=small_input,
-        train_config={"epochs": 3, "strategy": "full"},
-        metrics={"val_accuracy": 0.875},
+        record=TrainingRecord(
+            small_input=small_input,
+            train_config={"epochs": 3, "strategy": "full"},
+            metrics={"val_accuracy": 0.875},
+        ),
     )
 
 
@@ -129,7 +140,7 @@ def test_shared_tensors_are_stored_once_and_non_contiguous_ones_saved():
             self.b.weight = self.a.weight
             self.register_buffer("t", torch.arange(12.0).reshape(3, 4).t())  # non-contiguous
 
-    tensors, aliases = modelfile._tensors_for_save(Tied())
+    tensors, aliases = modelfile_writer._tensors_for_save(Tied())
     assert aliases == {"b.weight": "a.weight"}
     assert set(tensors) == {"a.weight", "a.bias", "b.bias", "t"}
     assert all(t.is_contiguous() for t in tensors.values())
@@ -175,7 +186,7 @@ def test_failed_rename_leaves_previous_file_and_no_temp(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(modelfile.os, "replace", broken_replace)
+    monkeypatch.setattr(modelfile_writer.os, "replace", broken_replace)
     with pytest.raises(ModelFileError, match="No space left"):
         save_model(path, _model(seed=2), _metadata())
     assert path.read_bytes() == before
@@ -231,7 +242,7 @@ def test_huge_header_length_is_refused_before_reading(tmp_path, monkeypatch):
             reads.append(n)
             return self._handle.read(n)
 
-    monkeypatch.setattr(modelfile, "open", lambda p, mode="r": Recorder(real_open(p, mode)), raising=False)
+    monkeypatch.setattr(modelfile_reader, "open", lambda p, mode="r": Recorder(real_open(p, mode)), raising=False)
     with pytest.raises(ModelFileError, match="header") as info:
         load_model(path)
     assert str(path) in str(info.value)

@@ -440,8 +440,8 @@ def gui_settings(tmp_path, monkeypatch):
 
 @pytest.fixture
 def thread_census(monkeypatch):
-    """Every QThread that gui.workers.start_worker creates, whoever asked for it."""
-    import gui.workers as workers
+    """Every QThread that gui.jobs.start_worker creates, whoever asked for it."""
+    import gui.jobs as workers
 
     started = []
 
@@ -494,13 +494,13 @@ def test_gui_cancel_or_close_during_training_leaves_no_thread(how, qtbot, tmp_pa
         page.scan(manifest.root)
     assert page.scan_result is not None and page.scan_result.problems  # the bad files
     page.set_backbone(BACKBONE)
-    page.pretrained_check.setChecked(False)
-    page.epochs_spin.setValue(50)
-    page.batch_spin.setValue(2)
-    page.size_spin.setValue(32)
-    cpu = page.device_combo.findData("cpu")
+    page.backbone_panel.pretrained_check.setChecked(False)
+    page.settings_form.epochs_spin.setValue(50)
+    page.settings_form.batch_spin.setValue(2)
+    page.settings_form.size_spin.setValue(32)
+    cpu = page.settings_form.device_combo.findData("cpu")
     if cpu >= 0:
-        page.device_combo.setCurrentIndex(cpu)
+        page.settings_form.device_combo.setCurrentIndex(cpu)
     assert page.start_training(), "training did not start"
     qtbot.waitUntil(stepping.is_set, timeout=60000)
     assert page.is_training() and _alive(thread_census)

@@ -260,51 +260,74 @@ class PredictionTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        p = self._rows[index.row()]
-        col = index.column()
         if role == PredictionRole:
-            return p
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_FILE:
-                return Path(p.source).name or p.source
-            if col == COL_LABEL:
-                return "Unreadable" if p.error else p.label
-            if col == COL_CONFIDENCE:
-                return "" if p.error else _percent(p.confidence)
-            if col == COL_TOP:
-                return p.error or ", ".join(f"{n} {_percent(s)}" for n, s in p.top_k)
+            return self._rows[index.row()]
+        answer = self._ROLES.get(int(role))
+        if answer is None:
             return None
-        if role == Qt.ItemDataRole.DecorationRole and col == COL_IMAGE:
-            pixmap = self.thumbnails.get(p.source)
-            if pixmap is None and self.thumbnails.has_failed(p.source):
-                return self._warning()
-            return pixmap
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if p.error:
-                return f"{p.source}\n{p.error}"
-            lines = [p.source] + [f"{n}: {_percent(s)}" for n, s in p.top_k]
-            return "\n".join(lines)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if p.error and col in (COL_LABEL, COL_TOP):
-                return QBrush(QColor(COLORS["error"]))
-            if col == COL_CONFIDENCE and not p.error and p.confidence < 0.5:
-                return QBrush(QColor(COLORS["muted"]))
-            return None
-        if role == Qt.ItemDataRole.FontRole and col == COL_LABEL and not p.error:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col == COL_CONFIDENCE:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == SortRole:
-            if col == COL_CONFIDENCE or col == COL_TOP:
-                return -1.0 if p.error else float(p.confidence)
-            if col == COL_LABEL:
-                return "\uffff" if p.error else (p.label or "").lower()
-            return index.row() if col == COL_IMAGE else (Path(p.source).name or p.source).lower()
+        return answer(self, self._rows[index.row()], index.column(), index.row())
+
+    # One small method per role: (prediction, column, row) -> the value for that cell.
+
+    def _display(self, p, col: int, _row: int):
+        if col == COL_FILE:
+            return Path(p.source).name or p.source
+        if col == COL_LABEL:
+            return "Unreadable" if p.error else p.label
+        if col == COL_CONFIDENCE:
+            return "" if p.error else _percent(p.confidence)
+        if col == COL_TOP:
+            return p.error or ", ".join(f"{n} {_percent(s)}" for n, s in p.top_k)
         return None
+
+    def _decoration(self, p, col: int, _row: int):
+        if col != COL_IMAGE:
+            return None
+        pixmap = self.thumbnails.get(p.source)
+        if pixmap is None and self.thumbnails.has_failed(p.source):
+            return self._warning()
+        return pixmap
+
+    def _tooltip(self, p, _col: int, _row: int) -> str:
+        if p.error:
+            return f"{p.source}\n{p.error}"
+        return "\n".join([p.source] + [f"{n}: {_percent(s)}" for n, s in p.top_k])
+
+    def _foreground(self, p, col: int, _row: int):
+        if p.error and col in (COL_LABEL, COL_TOP):
+            return QBrush(QColor(COLORS["error"]))
+        if col == COL_CONFIDENCE and not p.error and p.confidence < 0.5:
+            return QBrush(QColor(COLORS["muted"]))
+        return None
+
+    def _font(self, p, col: int, _row: int):
+        if col != COL_LABEL or p.error:
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
+
+    def _alignment(self, _p, col: int, _row: int) -> int:
+        if col == COL_CONFIDENCE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def _sort_key(self, p, col: int, row: int):
+        if col in (COL_CONFIDENCE, COL_TOP):
+            return -1.0 if p.error else float(p.confidence)
+        if col == COL_LABEL:
+            return "\uffff" if p.error else (p.label or "").lower()
+        return row if col == COL_IMAGE else (Path(p.source).name or p.source).lower()
+
+    _ROLES = {
+        int(Qt.ItemDataRole.DisplayRole): _display,
+        int(Qt.ItemDataRole.DecorationRole): _decoration,
+        int(Qt.ItemDataRole.ToolTipRole): _tooltip,
+        int(Qt.ItemDataRole.ForegroundRole): _foreground,
+        int(Qt.ItemDataRole.FontRole): _font,
+        int(Qt.ItemDataRole.TextAlignmentRole): _alignment,
+        int(SortRole): _sort_key,
+    }
 
     def _warning(self):
         if self._warning_icon is None:

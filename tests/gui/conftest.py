@@ -85,7 +85,7 @@ def _save_tiny_model(path: Path, seed: int = 0) -> Path:
     import torch
 
     from core.backbones import build_model, get_spec
-    from core.modelfile import new_metadata, save_model
+    from core.modelfile import TrainingRecord, new_metadata, save_model
 
     torch.manual_seed(seed)
     spec = get_spec(TINY_BACKBONE)
@@ -96,8 +96,10 @@ def _save_tiny_model(path: Path, seed: int = 0) -> Path:
         TINY_SIZE,
         spec.mean,
         spec.std,
-        train_config={"backbone": TINY_BACKBONE, "image_size": TINY_SIZE},
-        metrics={"val_accuracy": 0.0},
+        record=TrainingRecord(
+            train_config={"backbone": TINY_BACKBONE, "image_size": TINY_SIZE},
+            metrics={"val_accuracy": 0.0},
+        ),
     )
     return save_model(path, model, metadata)
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtWidgets import QMessageBox
 
 from gui import app as gui_app
+from gui.jobs import thread_running
 from gui.main_window import PAGE_CLASSIFY, PAGE_RESULTS, PAGE_TRAIN, MainWindow
-from gui.workers import thread_running
 
 pytestmark = pytest.mark.gui
 
@@ -91,6 +91,18 @@ def test_page_shortcuts_and_menus(qtbot, window):
     assert window.current_page() == PAGE_TRAIN
 
 
+def test_pages_satisfy_the_protocols_the_window_talks_through(window):
+    from gui.pages import ClassifyPageProtocol, Page, ResultsPageProtocol, TrainPageProtocol
+
+    assert isinstance(window.classify_page, ClassifyPageProtocol)
+    assert isinstance(window.train_page, TrainPageProtocol)
+    assert isinstance(window.results_page, ResultsPageProtocol)
+    assert all(isinstance(page, Page) for page in window.pages())
+    assert [window.stack.indexOf(page) for page in window.pages()] == [
+        PAGE_CLASSIFY, PAGE_TRAIN, PAGE_RESULTS
+    ]
+
+
 def test_about_lists_versions_and_devices(qtbot, window, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
@@ -114,7 +126,7 @@ def test_closing_while_predicting_leaves_no_running_thread(
     page.classify_paths([str(p) for p in image_files])
     qtbot.waitUntil(lambda: page.results_model.rowCount() > 0, timeout=10000)  # mid-job
     assert page.is_predicting()
-    threads = page._jobs.running()
+    threads = page.controller.jobs.running()
     assert threads
     started = time.monotonic()
     assert window.close()
@@ -250,7 +262,7 @@ def _answer_questions_with(monkeypatch, button, asked: list):
 
 
 def _save_dialog_returns(monkeypatch, path: str):
-    import gui.results_page as results_page
+    import gui.results.page as results_page
 
     monkeypatch.setattr(results_page.QFileDialog, "getSaveFileName", lambda *a, **k: (path, ""))
 
@@ -277,9 +289,9 @@ def test_closing_with_an_unsaved_model_offers_to_save_it(window, tiny_model_file
 
 def test_a_saved_or_discarded_model_lets_the_window_close(window, tiny_model_file, tmp_path,
                                                           monkeypatch):  # fmt: skip
-    from gui.train_page import checkpoint_path
+    from core.resume import app_checkpoint_path
 
-    checkpoint = checkpoint_path()  # kept for resuming until the model is saved or discarded
+    checkpoint = app_checkpoint_path()  # kept for resuming until the model is saved or discarded
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
     asked: list[str] = []
     _answer_questions_with(monkeypatch, QMessageBox.StandardButton.Discard, asked)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
-from gui.classify_page import ClassifyPage
+from gui.classify import ClassifyPage
 from gui.widgets.prediction_view import COL_IMAGE, COL_LABEL
 from tests.gui.ui_stall import UiStallMeter
 
@@ -50,7 +50,7 @@ def page(qtbot, settings, tiny_classifier):
 
 
 def wait_done(qtbot, page, timeout=20000) -> None:
-    qtbot.waitUntil(lambda: not page.is_predicting() and not page._queue, timeout=timeout)
+    qtbot.waitUntil(lambda: not page.is_predicting() and not page.controller.waiting, timeout=timeout)
 
 
 def test_dropped_files_show_predictions_and_an_error_row(qtbot, page, image_files, wait_for):
@@ -186,7 +186,7 @@ def test_dropping_a_model_file_loads_it(qtbot, settings, tiny_model_file, wait_f
         page.classifierChanged, lambda: drop_urls(page.drop_zone, [tiny_model_file]), timeout=30000
     )
     assert args[0].class_names == list(TINY_CLASSES)
-    assert page.results_model.rowCount() == 0 and not page._queue
+    assert page.results_model.rowCount() == 0 and not page.controller.waiting
     assert page.cancel_and_wait(5000)
 
 
@@ -195,7 +195,7 @@ def test_corrupt_model_file_is_reported_with_its_name(
 ):
     shown = []
     monkeypatch.setattr(
-        "gui.classify_page.QMessageBox.warning", lambda *args: shown.append(args) or 0
+        "gui.classify.page.QMessageBox.warning", lambda *args: shown.append(args) or 0
     )
     args = wait_for(
         page.modelLoadFailed, lambda: page.load_model(corrupt_model_file), timeout=20000

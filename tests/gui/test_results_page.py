@@ -12,9 +12,9 @@ from core.backbones import build_model, get_spec
 from core.demo import make_demo_dataset
 from core.events import EpochEnded
 from core.metrics import accuracy, per_class_metrics
-from core.modelfile import new_metadata, read_metadata
+from core.modelfile import TrainingRecord, new_metadata, read_metadata
 from core.training import FitResult
-from gui.results_page import ResultsPage, best_epoch
+from gui.results import ResultsPage, best_epoch
 from gui.widgets.confusion_view import ConfusionViewWidget, row_normalised
 
 pytestmark = pytest.mark.gui
@@ -45,7 +45,8 @@ def fit_result():
     ]
     metadata = new_metadata(
         spec.name, CLASSES, 32, spec.mean, spec.std,
-        train_config={"backbone": spec.name}, metrics={"val_accuracy": history[1].val_accuracy},
+        record=TrainingRecord(train_config={"backbone": spec.name},
+                              metrics={"val_accuracy": history[1].val_accuracy}),
     )  # fmt: skip
     return FitResult("finished", "Finished 3 epochs.", model, metadata, history, best_epoch=2)
 
@@ -71,15 +72,15 @@ def test_show_result_uses_the_best_epoch(page, fit_result):
     best = best_epoch(fit_result.history)
     assert best.epoch == 2
     assert page.accuracy_label.text() == f"{100 * best.val_accuracy:.1f}%"
-    assert page.confusion_view.class_names == list(CLASSES)
-    assert page.confusion_view.matrix.tolist() == [list(r) for r in best.confusion]
-    rows = page.metrics_table.row_values()
+    assert page.metrics_panel.confusion_view.class_names == list(CLASSES)
+    assert page.metrics_panel.confusion_view.matrix.tolist() == [list(r) for r in best.confusion]
+    rows = page.metrics_panel.metrics_table.row_values()
     assert [r[0] for r in rows] == list(CLASSES)
     for (_name, precision, recall, f1, support), expected in zip(rows, best.per_class, strict=True):
         assert (precision, recall, f1, support) == pytest.approx(
             (expected.precision, expected.recall, expected.f1, expected.support)
         )
-    assert page.curves.epoch_count == 3
+    assert page.metrics_panel.curves.epoch_count == 3
     assert page.save_button.isEnabled() and page.use_button.isEnabled()
 
 
@@ -118,13 +119,13 @@ def test_evaluate_a_saved_model_on_a_folder(qtbot, page, fit_result, tmp_path):
     (folder / "circle" / "broken.jpg").write_bytes(b"no image here")
     page.evaluate(model, folder, device="cpu")
     qtbot.waitUntil(
-        lambda: page.stack.currentIndex() == 1 and page._eval_worker is None, timeout=30000
+        lambda: page.stack.currentIndex() == 1 and not page.evaluator.is_running(), timeout=30000
     )
-    matrix = page.confusion_view.matrix
-    assert page.confusion_view.class_names == list(CLASSES)
+    matrix = page.metrics_panel.confusion_view.matrix
+    assert page.metrics_panel.confusion_view.class_names == list(CLASSES)
     assert matrix.sum() == 9  # 3 known classes x 3 images; the 4th class is not the model's
     assert "Skipped" in page.subtitle_label.text()
-    assert page.problems_list.count() == 1 and "broken.jpg" in page.problems_list.item(0).text()
+    assert page.metrics_panel.problems_list.count() == 1 and "broken.jpg" in page.metrics_panel.problems_list.item(0).text()
     assert not page.save_button.isEnabled() and page.use_button.isEnabled()
     with qtbot.waitSignal(page.useForClassificationRequested) as used:
         page.use_button.click()

@@ -11,14 +11,15 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from core.demo import make_demo_dataset
 from core.events import BatchEnded, EpochEnded
-from gui.train_page import LearningRateSpinBox, TrainPage
+from gui.jobs import thread_running
+from gui.train import LearningRateSpinBox, TrainPage
 from gui.widgets.live_plot import LivePlotWidget, _nice_ceiling, ema
-from gui.workers import thread_running
 from tests.gui.ui_stall import UiStallMeter
 
 pytestmark = pytest.mark.gui
@@ -59,30 +60,30 @@ def page(qtbot, settings):
 def scan(qtbot, page, root):
     page.scan(root)
     qtbot.waitUntil(lambda: not page.is_scanning(), timeout=20000)
-    assert page.scan_result is not None, page.dataset_summary.text()
+    assert page.scan_result is not None, page.dataset_panel.dataset_summary.text()
 
 
 def tiny_settings(page, epochs: int):
     page.set_backbone(TINY)
-    page.strategy_combo.setCurrentIndex(page.strategy_combo.findData("full"))
-    page.epochs_spin.setValue(epochs)
-    page.size_spin.setValue(32)
-    assert not page.pretrained_check.isEnabled()  # no weights are cached in the tests
+    page.settings_form.strategy_combo.setCurrentIndex(page.settings_form.strategy_combo.findData("full"))
+    page.settings_form.epochs_spin.setValue(epochs)
+    page.settings_form.size_spin.setValue(32)
+    assert not page.backbone_panel.pretrained_check.isEnabled()  # no weights are cached in the tests
 
 
 def test_scan_fills_class_table_problems_and_warnings(qtbot, page, dataset):
     scan(qtbot, page, dataset)
-    assert page.class_table.counts() == {"circle": 10, "rare": 2, "square": 10, "triangle": 10}
-    assert page.problems_table.rowCount() == 1
-    assert page.problems_table.item(0, 0).text().endswith("broken.jpg")
-    assert page.problems_table.item(0, 1).text()  # a reason a person can read
-    warnings = [page.warnings_list.item(i).text() for i in range(page.warnings_list.count())]
+    assert page.dataset_panel.class_table.counts() == {"circle": 10, "rare": 2, "square": 10, "triangle": 10}
+    assert page.dataset_panel.problems_table.rowCount() == 1
+    assert page.dataset_panel.problems_table.item(0, 0).text().endswith("broken.jpg")
+    assert page.dataset_panel.problems_table.item(0, 1).text()  # a reason a person can read
+    warnings = [page.dataset_panel.warnings_list.item(i).text() for i in range(page.dataset_panel.warnings_list.count())]
     assert any("rare" in w for w in warnings), warnings
-    assert page.dataset_tabs.tabText(1) == "Problems (1)"
+    assert page.dataset_panel.dataset_tabs.tabText(1) == "Problems (1)"
     assert page.start_button.isEnabled()
     # the plan's automatic values are shown in the "Auto" spin boxes
-    qtbot.waitUntil(lambda: page.epochs_spin.specialValueText() != "Auto", timeout=5000)
-    assert page.epochs_spin.specialValueText().startswith("Auto (")
+    qtbot.waitUntil(lambda: page.settings_form.epochs_spin.specialValueText() != "Auto", timeout=5000)
+    assert page.settings_form.epochs_spin.specialValueText().startswith("Auto (")
 
 
 def test_dropping_a_folder_scans_it(qtbot, page, dataset):
@@ -95,7 +96,7 @@ def test_dropping_a_folder_scans_it(qtbot, page, dataset):
     page.dropEvent(event)
     assert event.isAccepted()
     qtbot.waitUntil(lambda: page.scan_result is not None, timeout=20000)
-    assert page.folder_edit.text() == str(dataset)
+    assert page.dataset_panel.folder_edit.text() == str(dataset)
     assert len(page.scan_result.index.class_names) == 4
 
 
@@ -103,7 +104,7 @@ def test_a_missing_folder_is_explained(qtbot, page, tmp_path):
     page.scan(tmp_path / "nowhere")
     qtbot.waitUntil(lambda: not page.is_scanning(), timeout=10000)
     assert page.scan_result is None
-    assert "nowhere" in page.error_label.text()
+    assert "nowhere" in page.run_monitor.error_label.text()
     assert not page.start_button.isEnabled()
 
 
@@ -116,16 +117,16 @@ def test_training_from_the_page_plots_and_finishes_without_stalling_the_ui(
     with UiStallMeter() as meter, qtbot.waitSignal(page.trainingFinished, timeout=90000) as finished:
         qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
         assert page.is_training()
-        assert not page.backbone_combo.isEnabled() and page.cancel_button.isEnabled()
+        assert not page.backbone_panel.backbone_combo.isEnabled() and page.cancel_button.isEnabled()
     gaps = meter.gaps
 
     result = finished.args[0]
     assert result.outcome == "finished"
     assert page.outcome == "finished" and not page.is_training()
-    assert page.live_plot.step_count > 0
-    assert page.live_plot.epoch_count == 3
-    assert "epoch 3/3" in page.log_view.toPlainText()
-    assert page.backbone_combo.isEnabled() and not page.cancel_button.isEnabled()
+    assert page.run_monitor.live_plot.step_count > 0
+    assert page.run_monitor.live_plot.epoch_count == 3
+    assert "epoch 3/3" in page.run_monitor.log_view.toPlainText()
+    assert page.backbone_panel.backbone_combo.isEnabled() and not page.cancel_button.isEnabled()
     assert len(gaps) > 20
     longest = max(gaps[1:])  # the first tick can include the click itself
     assert longest < 0.100, f"the UI thread stalled for {longest * 1000:.0f} ms while training"
@@ -135,7 +136,7 @@ def test_cancel_ends_with_cancelled_within_seconds(qtbot, page, dataset, one_tor
     scan(qtbot, page, dataset)
     tiny_settings(page, epochs=200)
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.live_plot.epoch_count >= 1, timeout=60000)
+    qtbot.waitUntil(lambda: page.run_monitor.live_plot.epoch_count >= 1, timeout=60000)
     with qtbot.waitSignal(page.trainingFinished, timeout=10000) as finished:
         started = time.monotonic()
         qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
@@ -143,7 +144,7 @@ def test_cancel_ends_with_cancelled_within_seconds(qtbot, page, dataset, one_tor
     assert finished.args[0].outcome == "cancelled"
     assert finished.args[0].model is not None  # the best epoch so far is kept
     assert page.outcome == "cancelled"
-    assert "Cancelled" in page.status_label.text()
+    assert "Cancelled" in page.run_monitor.status_label.text()
     assert took < 5.0
 
 
@@ -151,8 +152,8 @@ def test_closing_mid_training_leaves_no_thread_running(qtbot, page, dataset, one
     scan(qtbot, page, dataset)
     tiny_settings(page, epochs=200)
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.live_plot.step_count >= 1, timeout=60000)
-    threads = page._jobs.running()
+    qtbot.waitUntil(lambda: page.run_monitor.live_plot.step_count >= 1, timeout=60000)
+    threads = page.controller.jobs.running()
     assert threads
     page.close()
     assert not [t for t in threads if thread_running(t)]
@@ -162,19 +163,19 @@ def test_closing_mid_training_leaves_no_thread_running(qtbot, page, dataset, one
 def test_start_without_a_dataset_says_what_to_do(qtbot, page):
     assert not page.start_button.isEnabled()
     assert page.start_training() is False
-    assert "dataset" in page.error_label.text().lower()
+    assert "dataset" in page.run_monitor.error_label.text().lower()
 
 
 def test_backbone_picker_reads_the_table_and_explains_missing_weights(page):
     from core.backbones import BACKBONES
 
-    names = [page.backbone_combo.itemData(i) for i in range(page.backbone_combo.count())]
+    names = [page.backbone_panel.backbone_combo.itemData(i) for i in range(page.backbone_panel.backbone_combo.count())]
     assert names == [spec.name for spec in BACKBONES]
     page.set_backbone("resnet18")
-    assert not page.pretrained_check.isEnabled()
-    assert "not cached" in page.pretrained_note.text()
-    assert "GMACs" in page.backbone_info.text()
-    assert page.download_button.isEnabled() and page.import_button.isEnabled()
+    assert not page.backbone_panel.pretrained_check.isEnabled()
+    assert "not cached" in page.backbone_panel.pretrained_note.text()
+    assert "GMACs" in page.backbone_panel.backbone_info.text()
+    assert page.backbone_panel.download_button.isEnabled() and page.backbone_panel.import_button.isEnabled()
 
 
 def test_live_plot_smoothing_and_ranges(qtbot):
@@ -196,6 +197,42 @@ def test_live_plot_smoothing_and_ranges(qtbot):
     plot.clear()
     assert plot.step_count == 0 and plot.epoch_count == 0
     assert [_nice_ceiling(v) for v in (0.9, 1.2, 2.6, 31)] == [1.0, 1.5, 3.0, 50.0]
+
+
+def turn_wheel(widget, notches: int) -> bool:
+    """Turn the mouse wheel over `widget` (positive: up); True when the widget took the event."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+def test_the_wheel_changes_combo_and_spin_boxes_only_once_they_have_focus(qtbot, page):
+    """Scrolling down the settings must not change the boxes the pointer passes over."""
+    strategy = page.settings_form.strategy_combo
+    epochs = page.settings_form.epochs_spin
+    strategy.setCurrentIndex(0)
+    epochs.setValue(10)
+    page.activateWindow()
+    page.dataset_panel.folder_edit.setFocus()
+    qtbot.waitUntil(page.dataset_panel.folder_edit.hasFocus, timeout=5000)
+    for box in (strategy, epochs, page.backbone_panel.backbone_combo):
+        assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus  # a wheel does not focus it
+        assert not box.hasFocus()
+        assert not turn_wheel(box, -1)  # not taken: Qt hands it on to the scroll area
+    assert strategy.currentIndex() == 0 and epochs.value() == 10
+
+    strategy.setFocus()
+    qtbot.waitUntil(strategy.hasFocus, timeout=5000)
+    assert turn_wheel(strategy, -1)
+    assert strategy.currentIndex() == 1  # down: the next strategy
+    epochs.setFocus()
+    qtbot.waitUntil(epochs.hasFocus, timeout=5000)
+    assert turn_wheel(epochs, 1)
+    assert epochs.value() == 11
 
 
 def test_learning_rate_box_steps_along_1_2_5(qtbot):
@@ -224,24 +261,24 @@ def test_import_weights_enables_pretrained_and_bad_files_are_explained(
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))  # a private weights cache
     shown: list[str] = []
     monkeypatch.setattr(
-        "gui.train_page.QMessageBox.warning", lambda parent, title, text: shown.append(text)
+        "gui.train.page.QMessageBox.warning", lambda parent, title, text: shown.append(text)
     )
     page.set_backbone(TINY)
-    assert not page.pretrained_check.isEnabled()
+    assert not page.backbone_panel.pretrained_check.isEnabled()
 
     bad = tmp_path / "not-weights.pth"
     bad.write_bytes(b"definitely not a checkpoint")
     page.import_weights_file(bad)
     qtbot.waitUntil(lambda: bool(shown), timeout=20000)
     assert "not-weights.pth" in shown[0]
-    assert not page.pretrained_check.isEnabled()
+    assert not page.backbone_panel.pretrained_check.isEnabled()
 
     good = tmp_path / "mobilenet.pth"
     torch.save(fake_state_dict(TINY), good)
     page.import_weights_file(good)
-    qtbot.waitUntil(page.pretrained_check.isEnabled, timeout=20000)
-    assert page.pretrained_check.isChecked()
-    assert "cached here" in page.backbone_info.text()
+    qtbot.waitUntil(page.backbone_panel.pretrained_check.isEnabled, timeout=20000)
+    assert page.backbone_panel.pretrained_check.isChecked()
+    assert "cached here" in page.backbone_panel.backbone_info.text()
     assert len(shown) == 1
 
 
@@ -250,10 +287,10 @@ def _interrupted_training(root, epochs: int, stop_after: int):
     tiny model on `root` that stopped after `stop_after` of `epochs` epochs."""
     from core.dataset import scan_folder
     from core.events import CancelToken
+    from core.resume import app_checkpoint_path
     from core.training import TrainConfig, Trainer
-    from gui.train_page import checkpoint_path
 
-    path = checkpoint_path()
+    path = app_checkpoint_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     cancel = CancelToken()
 
@@ -285,15 +322,15 @@ def test_an_interrupted_training_is_offered_and_resumes_where_it_stopped(
     path = _interrupted_training(dataset, epochs=3, stop_after=1)
     page = _opened_page(qtbot, settings)
     assert page.resume_banner.isVisible()
-    text = page.resume_label.text()
+    text = page.resume_banner.resume_label.text()
     assert get_spec(TINY).display_name in text and str(dataset) in text
     assert "1 of 3 epochs done" in text
     with qtbot.waitSignal(page.trainingFinished, timeout=90000) as finished:
-        qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.resume_banner.resume_button, Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert result.outcome == "finished"
     assert [e.epoch for e in result.history] == [1, 2, 3]  # epoch 1 from before, then 2 and 3
-    assert "Resuming after epoch 1 of 3" in page.log_view.toPlainText()
+    assert "Resuming after epoch 1 of 3" in page.run_monitor.log_view.toPlainText()
     assert page.scan_result is not None and str(page.scan_result.index.root) == str(dataset)
     assert not page.resume_banner.isVisible()
     assert path.is_file()  # kept until the model is saved or discarded
@@ -308,7 +345,7 @@ def test_an_interrupted_training_can_be_discarded_and_bad_ones_are_not_offered(
     path = _interrupted_training(dataset, epochs=2, stop_after=1)
     page = _opened_page(qtbot, settings)
     assert page.resume_banner.isVisible()
-    qtbot.mouseClick(page.discard_checkpoint_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.resume_banner.discard_checkpoint_button, Qt.MouseButton.LeftButton)
     assert not path.exists() and not page.resume_banner.isVisible()
 
     moved = tmp_path / "moved-away"
@@ -317,15 +354,15 @@ def test_an_interrupted_training_can_be_discarded_and_bad_ones_are_not_offered(
     shutil.rmtree(moved)  # the folder it trained on is gone
     page = _opened_page(qtbot, settings)
     assert page.resume_banner.isVisible()
-    qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
-    assert "is not there any more" in page.error_label.text() and str(moved) in page.error_label.text()
+    qtbot.mouseClick(page.resume_banner.resume_button, Qt.MouseButton.LeftButton)
+    assert "is not there any more" in page.run_monitor.error_label.text() and str(moved) in page.run_monitor.error_label.text()
     assert not page.is_scanning() and not page.is_training()
 
     path.write_bytes(b"not a checkpoint: damaged, or from something else")
     page = _opened_page(qtbot, settings)
     assert not page.resume_banner.isVisible()
     page.flush_log()
-    assert "cannot be used" in page.log_view.toPlainText()  # said in the log, not in a dialog
+    assert "cannot be used" in page.run_monitor.log_view.toPlainText()  # said in the log, not in a dialog
 
 
 def test_resume_is_dropped_when_another_folder_is_scanned_meanwhile(qtbot, settings, dataset,
@@ -344,7 +381,7 @@ def test_resume_is_dropped_when_another_folder_is_scanned_meanwhile(qtbot, setti
 
 def test_the_running_trainings_checkpoint_is_not_deleted_under_it(qtbot, page, dataset,
                                                                   one_torch_thread):  # fmt: skip
-    from gui.train_page import checkpoint_path
+    from core.resume import app_checkpoint_path as checkpoint_path
 
     scan(qtbot, page, dataset)
     tiny_settings(page, epochs=200)

@@ -7,11 +7,9 @@ hands a saved model's path to the Classify page (saving it first if needed).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -19,54 +17,59 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QStackedWidget,
-    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from core.dataset import scan_folder
-from core.evaluate import FolderEvaluation, evaluate
-from core.events import EpochEnded
-from core.predict import Classifier
+from core.evaluate import FolderEvaluation
 
-from .widgets.class_table import ClassMetricsTableWidget
-from .widgets.confusion_view import ConfusionViewWidget
-from .widgets.live_plot import LivePlotWidget
-from .workers import CallWorker, JobThreads
+from .evaluation import EvaluationController, best_epoch
+from .metrics_panel import MetricsPanelWidget
 
 MODEL_FILTER = "Backbone Studio model (*.safetensors)"
-
-
-def evaluate_folder(model_path: str | Path, folder: str | Path, device: str = "auto",
-                    progress=None, cancel=None) -> FolderEvaluation:  # fmt: skip
-    """Load a saved model, scan a class-per-folder dataset and score it (core.evaluate); runs
-    in a worker with `progress(done, total)` and `cancel` as everywhere else."""
-    classifier = Classifier.load(model_path, device=device)
-    scan = scan_folder(folder, cancel=cancel)
-    return evaluate(classifier, scan, progress=progress, cancel=cancel, model_path=str(model_path))
-
-
-def best_epoch(history: Sequence[EpochEnded]) -> EpochEnded | None:
-    """The epoch whose weights a result keeps: the last one flagged best, else the last one."""
-    flagged = [e for e in history if e.is_best]
-    if flagged:
-        return flagged[-1]
-    return history[-1] if history else None
 
 
 def _safe_file_stem(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "model"
 
 
+def _label(text: str = "", scale: float = 1.0, muted: bool = False) -> QLabel:
+    label = QLabel(text)
+    if scale != 1.0:
+        font = QFont(label.font())
+        font.setPointSizeF(font.pointSizeF() * scale)
+        font.setBold(True)
+        label.setFont(font)
+    if muted:
+        label.setObjectName("muted")
+    return label
+
+
+def _result_subtitle(result: Any, history: list, best) -> str:
+    """The line under the title, e.g. 'training finished · 3 epoch(s) · best epoch 2 · 32 px',
+    and the result's message under it."""
+    metadata = getattr(result, "metadata", None)
+    outcome = getattr(result, "outcome", "finished")
+    parts = [
+        "training finished" if outcome == "finished" else f"training {outcome}",
+        f"{len(history)} epoch(s)",
+    ]
+    if best is not None:
+        parts.append(f"best epoch {best.epoch}")
+    if metadata is not None:
+        parts.append(f"{metadata.input_size} px")
+    message = getattr(result, "message", "")
+    return " · ".join(parts) + (f"\n{message}" if message else "")
+
+
 class ResultsPage(QWidget):
-    """Shows a FitResult (`show_result`) or a FolderEvaluation (`show_evaluation`)."""
+    """Shows a FitResult (`show_result`) or a FolderEvaluation (`show_evaluation`); the
+    metrics, confusion matrix and curves are the `metrics_panel`'s."""
 
     useForClassificationRequested = Signal(str)  # path of a saved model
     modelSaved = Signal(str)
@@ -77,50 +80,40 @@ class ResultsPage(QWidget):
         self._result = None
         self._evaluation: FolderEvaluation | None = None
         self._saved_path: str | None = None
-        self._eval_worker: CallWorker | None = None
-        self._jobs = JobThreads()
+        self.evaluator = EvaluationController(self)
+        self.evaluator.started.connect(self._on_eval_started)
+        self.evaluator.progressed.connect(self._on_eval_progressed)
+        self.evaluator.evaluated.connect(self.show_evaluation)
+        self.evaluator.failed.connect(self._on_eval_failed)
+        self.evaluator.ended.connect(self._on_eval_ended)
         self._build_ui()
         self._update_buttons()
 
     # -- UI --------------------------------------------------------------------------------------
 
-    def _build_ui(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-
+    def _build_header(self) -> QHBoxLayout:
         top = QHBoxLayout()
         titles = QVBoxLayout()
-        self.title_label = QLabel("Results")
-        title_font = QFont(self.title_label.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
-        title_font.setBold(True)
-        self.title_label.setFont(title_font)
+        self.title_label = _label("Results", scale=1.4)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.subtitle_label = QLabel("")
-        self.subtitle_label.setObjectName("muted")
+        self.subtitle_label = _label(muted=True)
         self.subtitle_label.setWordWrap(True)
         self.subtitle_label.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         titles.addWidget(self.title_label)
         titles.addWidget(self.subtitle_label)
         top.addLayout(titles, 1)
-
-        self.accuracy_label = QLabel("")
-        accuracy_font = QFont(self.accuracy_label.font())
-        accuracy_font.setPointSizeF(accuracy_font.pointSizeF() * 2.2)
-        accuracy_font.setBold(True)
-        self.accuracy_label.setFont(accuracy_font)
+        self.accuracy_label = _label(scale=2.2)
         self.accuracy_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.accuracy_caption = QLabel("")
-        self.accuracy_caption.setObjectName("muted")
+        self.accuracy_caption = _label(muted=True)
         self.accuracy_caption.setAlignment(Qt.AlignmentFlag.AlignRight)
         card = QVBoxLayout()
         card.addWidget(self.accuracy_label)
         card.addWidget(self.accuracy_caption)
         top.addLayout(card)
-        layout.addLayout(top)
+        return top
 
-        buttons = QHBoxLayout()
+    def _build_buttons(self) -> QHBoxLayout:
         self.save_button = QPushButton("Save model…")
         self.save_button.setToolTip("Write the trained model to one .safetensors file (Ctrl+S)")
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -139,12 +132,12 @@ class ResultsPage(QWidget):
         self.eval_progress.hide()
         self.eval_cancel_button = QToolButton()
         self.eval_cancel_button.setText("Stop")
-        self.eval_cancel_button.clicked.connect(self._on_eval_cancel_button_clicked)
+        self.eval_cancel_button.clicked.connect(self.evaluator.cancel)
         self.eval_cancel_button.hide()
-        self.saved_label = QLabel("")
-        self.saved_label.setObjectName("muted")
+        self.saved_label = _label(muted=True)
         self.saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.use_button)
         buttons.addSpacing(12)
@@ -152,8 +145,13 @@ class ResultsPage(QWidget):
         buttons.addWidget(self.eval_progress)
         buttons.addWidget(self.eval_cancel_button)
         buttons.addWidget(self.evaluate_button)
-        layout.addLayout(buttons)
+        return buttons
 
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addLayout(self._build_header())
+        layout.addLayout(self._build_buttons())
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -168,30 +166,8 @@ class ResultsPage(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setObjectName("muted")
         self.stack.addWidget(self.empty_label)
-
-        content = QSplitter(Qt.Orientation.Vertical)
-        content.setChildrenCollapsible(False)
-        upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.setChildrenCollapsible(False)
-        left = QTabWidget()
-        self.metrics_table = ClassMetricsTableWidget()
-        self.metrics_table.setMinimumWidth(360)
-        self.problems_list = QListWidget()
-        left.addTab(self.metrics_table, "Per class")
-        left.addTab(self.problems_list, "Problems")
-        self.side_tabs = left
-        upper.addWidget(left)
-        self.confusion_view = ConfusionViewWidget()
-        upper.addWidget(self.confusion_view)
-        upper.setStretchFactor(0, 1)
-        upper.setStretchFactor(1, 1)
-        content.addWidget(upper)
-        self.curves = LivePlotWidget()
-        self.curves.setMinimumHeight(200)
-        content.addWidget(self.curves)
-        content.setStretchFactor(0, 3)
-        content.setStretchFactor(1, 2)
-        self.stack.addWidget(content)
+        self.metrics_panel = MetricsPanelWidget()
+        self.stack.addWidget(self.metrics_panel)
         layout.addWidget(self.stack, 1)
 
     # -- showing ---------------------------------------------------------------------------------
@@ -209,33 +185,21 @@ class ResultsPage(QWidget):
         )
         backbone = metadata.backbone if metadata is not None else "model"
         self.title_label.setText(f"{backbone} · {len(class_names)} classes")
-        outcome = getattr(result, "outcome", "finished")
-        parts = [
-            "training finished" if outcome == "finished" else f"training {outcome}",
-            f"{len(history)} epoch(s)",
-        ]
+        self.subtitle_label.setText(_result_subtitle(result, history, best))
         if best is not None:
-            parts.append(f"best epoch {best.epoch}")
-        if metadata is not None:
-            parts.append(f"{metadata.input_size} px")
-        message = getattr(result, "message", "")
-        self.subtitle_label.setText(" · ".join(parts) + (f"\n{message}" if message else ""))
-
-        if best is not None:
-            self._show_metrics(best.val_accuracy, "validation accuracy", best.per_class,
-                               best.confusion, class_names)  # fmt: skip
+            self._show_accuracy(best.val_accuracy, "validation accuracy")
+            self.metrics_panel.show_metrics(best.per_class, best.confusion, class_names)
         else:
             metrics = dict(getattr(metadata, "metrics", {}) or {})
-            self._show_metrics(float(metrics.get("val_accuracy", 0.0)), "validation accuracy",
-                               (), None, class_names)  # fmt: skip
-        self.curves.setVisible(bool(history))
-        self.curves.set_history(history)
-        self.problems_list.clear()
-        self.side_tabs.setTabText(1, "Problems")
+            self._show_accuracy(float(metrics.get("val_accuracy", 0.0)), "validation accuracy")
+            self.metrics_panel.show_metrics((), None, class_names)
+        self.metrics_panel.show_history(history)
+        self.metrics_panel.show_problems([])
         self.saved_label.setText("Not saved yet.")
         self.stack.setCurrentIndex(1)
         self._update_buttons()
 
+    @Slot(object)
     def show_evaluation(self, evaluation: FolderEvaluation) -> None:
         """Show how a saved model scored on a folder."""
         self._result = None
@@ -246,33 +210,18 @@ class ResultsPage(QWidget):
         if evaluation.skipped_classes:
             subtitle += f"\nSkipped (not classes of the model): {', '.join(evaluation.skipped_classes)}"
         self.subtitle_label.setText(subtitle)
-        self._show_metrics(evaluation.accuracy, "accuracy on the folder", evaluation.per_class,
-                           evaluation.confusion, evaluation.class_names)  # fmt: skip
-        self.curves.set_history([])
-        self.curves.hide()
-        self.problems_list.clear()
-        for path, reason in evaluation.problems:
-            self.problems_list.addItem(f"{path}: {reason}")
-        count = len(evaluation.problems)
-        self.side_tabs.setTabText(1, f"Problems ({count})" if count else "Problems")
+        self._show_accuracy(evaluation.accuracy, "accuracy on the folder")
+        self.metrics_panel.show_metrics(evaluation.per_class, evaluation.confusion,
+                                        evaluation.class_names)  # fmt: skip
+        self.metrics_panel.show_history([])
+        self.metrics_panel.show_problems(evaluation.problems)
         self.saved_label.setText(evaluation.model_path)
         self.stack.setCurrentIndex(1)
         self._update_buttons()
 
-    def _show_metrics(self, overall: float, caption: str, per_class, confusion, class_names) -> None:
+    def _show_accuracy(self, overall: float, caption: str) -> None:
         self.accuracy_label.setText(f"{100 * overall:.1f}%")
         self.accuracy_caption.setText(caption)
-        self.metrics_table.set_metrics(per_class)
-        if confusion is not None and len(class_names) == len(confusion):
-            matrix = np.asarray(confusion, dtype=np.int64)
-            # Hide classes that never occur in large label sets (e.g. 1000 ImageNet classes).
-            if len(class_names) > 30:
-                keep = [i for i in range(len(class_names)) if matrix[i].sum() or matrix[:, i].sum()]
-                matrix = matrix[np.ix_(keep, keep)]
-                class_names = [class_names[i] for i in keep]
-            self.confusion_view.set_matrix(matrix, class_names)
-        else:
-            self.confusion_view.clear()
 
     @property
     def saved_path(self) -> str | None:
@@ -280,15 +229,16 @@ class ResultsPage(QWidget):
 
     def has_unsaved_model(self) -> bool:
         """True while the shown training result holds a model that no file has yet."""
-        has_model = self._result is not None and getattr(self._result, "model", None) is not None
-        return has_model and self._saved_path is None
+        return self._has_model() and self._saved_path is None
+
+    def _has_model(self) -> bool:
+        return self._result is not None and getattr(self._result, "model", None) is not None
 
     def _update_buttons(self) -> None:
-        has_result = self._result is not None and getattr(self._result, "model", None) is not None
+        has_result = self._has_model()
         self.save_button.setEnabled(has_result)
         self.use_button.setEnabled(has_result or self._saved_path is not None)
-        evaluating = self._eval_worker is not None
-        self.evaluate_button.setEnabled(not evaluating)
+        self.evaluate_button.setEnabled(not self.evaluator.is_running())
 
     # -- saving and using ------------------------------------------------------------------------
 
@@ -306,7 +256,7 @@ class ResultsPage(QWidget):
 
         Returns the saved path, or None if the user cancelled or saving failed (shown in a box).
         """
-        if self._result is None or getattr(self._result, "model", None) is None:
+        if not self._has_model():
             return None
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
@@ -362,21 +312,13 @@ class ResultsPage(QWidget):
 
     def evaluate(self, model_path: str | Path, folder: str | Path, device: str = "auto") -> None:
         """Evaluate a saved model on a folder in a worker; shows the result when done."""
-        if self._eval_worker is not None:
-            return
-        worker = CallWorker(
-            evaluate_folder, str(model_path), str(folder), device=device,
-            description="Evaluating", with_progress=True,
-        )  # fmt: skip
-        worker.progressed.connect(self._on_eval_progressed)
-        worker.succeeded.connect(self._on_eval_succeeded)
-        worker.failed.connect(self._on_eval_failed)
-        worker.finished.connect(self._on_eval_finished)
-        self._eval_worker = worker
+        self.evaluator.evaluate(model_path, folder, device=device)
+
+    @Slot()
+    def _on_eval_started(self) -> None:
         self.eval_progress.setRange(0, 0)
         self.eval_progress.show()
         self.eval_cancel_button.show()
-        self._jobs.start(worker)
         self._update_buttons()
 
     @Slot(int, int)
@@ -384,27 +326,16 @@ class ResultsPage(QWidget):
         self.eval_progress.setRange(0, max(1, total))
         self.eval_progress.setValue(done)
 
-    @Slot(object)
-    def _on_eval_succeeded(self, evaluation: object) -> None:
-        self.show_evaluation(evaluation)
-
     @Slot(str)
     def _on_eval_failed(self, message: str) -> None:
         QMessageBox.warning(self, "Evaluate", message)
 
     @Slot()
-    def _on_eval_finished(self) -> None:
-        self._eval_worker = None
+    def _on_eval_ended(self) -> None:
         self.eval_progress.hide()
         self.eval_cancel_button.hide()
         self._update_buttons()
 
-    @Slot()
-    def _on_eval_cancel_button_clicked(self) -> None:
-        if self._eval_worker is not None:
-            self._eval_worker.cancel()
-
     def cancel_and_wait(self, timeout_ms: int = 10000) -> bool:
         """Stop a running evaluation and wait for its thread (used when the window closes)."""
-        self._jobs.cancel_all()
-        return self._jobs.wait(timeout_ms)
+        return self.evaluator.cancel_and_wait(timeout_ms)

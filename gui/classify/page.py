@@ -1,0 +1,393 @@
+"""The Classify page: drop images or folders, see what they are.
+
+Everything slow runs off the UI thread, through the `ClassifyController`: model loading, listing
+folders and prediction; thumbnails come from the view's own thread pool. This module lays the
+page out, turns drops, pastes and dialogs into requests, and shows what the controller reports.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.images import IMAGE_SUFFIXES
+from core.predict import Classifier
+
+from ..settings import Settings
+from ..widgets.drop_zone import DropZoneWidget, mime_contents
+from ..widgets.prediction_view import PredictionViewWidget, qimage_to_pil
+from .controller import ClassifyController, describe_classifier
+from .empty_state import EmptyStateWidget
+
+IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ");;All files (*)"
+MODEL_FILTER = "Backbone Studio models (*.safetensors);;All files (*)"
+
+
+class ClassifyPage(QWidget):
+    """Drop zone + results table + the empty state; `controller` owns the loaded `Classifier`."""
+
+    classifierChanged = Signal(object)  # Classifier | None
+    modelLoadFailed = Signal(str)
+    trainRequested = Signal()
+    busyChanged = Signal(bool)
+    statusMessage = Signal(str)
+    predictionsFinished = Signal()
+
+    def __init__(self, settings: Settings | None = None, parent=None):
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.controller = ClassifyController(self.settings, self)
+        self._pasted = 0
+        self._build()
+        self._connect_controller()
+        self._refresh_imagenet()
+        self._update_state()
+
+    # -- layout -----------------------------------------------------------------------------------
+    def _button(self, text: str, slot, tooltip: str = "") -> QPushButton:
+        button = QPushButton(text, self)
+        button.setToolTip(tooltip)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_header(self) -> QHBoxLayout:
+        title = QLabel("Classify", self)
+        title.setObjectName("pageTitle")
+        self.model_label = QLabel(describe_classifier(None), self)
+        self.model_label.setObjectName("muted")
+        self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_images_button = self._button(
+            "Open images…", self.open_images_dialog, "Choose image files to classify (Ctrl+O)"
+        )
+        self.open_folder_button = self._button(
+            "Open folder…", self.open_folder_dialog,
+            "Classify every image in a folder and its subfolders",
+        )  # fmt: skip
+        self.paste_button = self._button(
+            "Paste", self.paste, "Classify an image or files from the clipboard (Ctrl+V)"
+        )
+        self.export_button = self._button(
+            "Export CSV…", self.export_csv_dialog,
+            "Save the results as a CSV file, one row per image",
+        )  # fmt: skip
+        self.clear_button = self._button("Clear", self.clear)
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(title)
+        titles.addWidget(self.model_label)
+        header.addLayout(titles, 1)
+        for button in (self.open_images_button, self.open_folder_button, self.paste_button,
+                       self.export_button, self.clear_button):  # fmt: skip
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+        return header
+
+    def _build(self) -> None:
+        self.drop_zone = DropZoneWidget(self)
+        self.drop_zone.pathsDropped.connect(self.classify_paths)
+        self.drop_zone.imagesDropped.connect(self._on_images_dropped)
+        self.drop_zone.clicked.connect(self.open_images_dialog)
+
+        self.empty_state = EmptyStateWidget(self)
+        self.empty_state.openModelRequested.connect(self.open_model_dialog)
+        self.empty_state.trainRequested.connect(self.trainRequested)
+        self.empty_state.imagenetRequested.connect(self.use_imagenet)
+
+        self.results_view = PredictionViewWidget(parent=self)
+        self.results_model = self.results_view.source_model
+
+        # The empty state is a card of readable width, centred at the top of the page.
+        self.empty_state.setMaximumWidth(980)
+        empty_host = QWidget(self)
+        empty_layout = QHBoxLayout(empty_host)
+        empty_layout.setContentsMargins(0, 8, 0, 0)
+        empty_layout.addWidget(self.empty_state, 1, Qt.AlignmentFlag.AlignTop)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(empty_host)
+        self.stack.addWidget(self.results_view)
+        self._empty_host = empty_host
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setMinimumWidth(200)
+        self.cancel_button = self._button("Cancel", self.cancel)
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("muted")
+        footer = QHBoxLayout()
+        footer.addWidget(self.summary_label, 1)
+        footer.addWidget(self.progress_bar, 1)
+        footer.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
+        layout.addLayout(self._build_header())
+        layout.addWidget(self.drop_zone)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(footer)
+
+    def _connect_controller(self) -> None:
+        c = self.controller
+        c.loadStarted.connect(self._on_load_started)
+        c.classifierChanged.connect(self._on_classifier_changed)
+        c.loadFailed.connect(self._on_load_failed)
+        c.predictionStarted.connect(self._on_prediction_started)
+        c.progressed.connect(self._on_progressed)
+        c.predicted.connect(self._on_predicted)
+        c.predictFailed.connect(self._on_predict_failed)
+        c.predictionEnded.connect(self._on_prediction_ended)
+        c.resultsCleared.connect(self.results_model.clear)
+        c.stateChanged.connect(self._update_state)
+        c.busyChanged.connect(self.busyChanged)
+        c.statusMessage.connect(self.statusMessage)
+
+    # -- state ------------------------------------------------------------------------------------
+    @property
+    def classifier(self) -> Classifier | None:
+        return self.controller.classifier
+
+    @property
+    def model_path(self) -> str | None:
+        return self.controller.model_path
+
+    def is_busy(self) -> bool:
+        return self.controller.is_busy()
+
+    def is_predicting(self) -> bool:
+        return self.controller.is_predicting()
+
+    def result_count(self) -> int:
+        """How many rows the results table holds."""
+        return self.results_model.rowCount()
+
+    @Slot()
+    def _update_state(self) -> None:
+        c = self.controller
+        has_model = c.classifier is not None
+        has_results = self.results_model.rowCount() > 0
+        predicting = c.is_predicting()
+        loading = c.is_loading()
+        # A big drop target while there is nothing to show; a slim one above the results.
+        show_stack = not has_model or has_results or predicting
+        self.stack.setCurrentWidget(self.results_view if has_model else self._empty_host)
+        self.stack.setVisible(show_stack)
+        self.drop_zone.set_compact(show_stack)
+        self.export_button.setEnabled(has_results and not predicting)
+        self.clear_button.setEnabled(has_results or predicting or bool(c.waiting))
+        self.progress_bar.setVisible(predicting or loading)
+        self.cancel_button.setVisible(predicting)
+        self.empty_state.set_waiting(c.waiting_count())
+        self.empty_state.setEnabled(not loading)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        rows = self.results_model.rowCount()
+        if self.controller.is_loading():
+            self.summary_label.setText(f"Loading {self.controller.loading_what()}…")
+            return
+        if rows == 0:
+            self.summary_label.setText(
+                "" if self.classifier is None else "Drop images or folders above to classify them."
+            )
+            return
+        errors = self.results_model.error_count()
+        text = f"{rows:,} image{'s' if rows != 1 else ''} classified"
+        if errors:
+            text += f" · {errors:,} unreadable"
+        self.summary_label.setText(text)
+
+    def _refresh_imagenet(self) -> None:
+        try:
+            names = Classifier.imagenet_available()
+        except Exception:  # noqa: BLE001 - an odd cache never breaks the page
+            names = []
+        self.empty_state.set_imagenet_backbones(names)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Weights may have been imported on the Train page meanwhile.
+        self._refresh_imagenet()
+        super().showEvent(event)
+
+    # -- models -----------------------------------------------------------------------------------
+    def load_model(self, path: str | os.PathLike) -> None:
+        """Load a model file in the background; classifierChanged or modelLoadFailed follows."""
+        self.controller.load_model(path)
+
+    def use_imagenet(self, backbone: str | None = None) -> None:
+        """Load the ImageNet classifier from cached weights (the remembered backbone first)."""
+        if not self.controller.use_imagenet(backbone):
+            self._refresh_imagenet()
+
+    def set_classifier(self, classifier: Classifier | None, path: str | None = None) -> None:
+        """Use `classifier` from now on; what is shown is classified again with it."""
+        self.controller.set_classifier(classifier, path)
+
+    # -- input ------------------------------------------------------------------------------------
+    @Slot(list)
+    def classify_paths(self, paths: list) -> None:
+        """Classify files and folders (recursively); queued while another job runs.
+
+        A `.safetensors` file among them is loaded as the model instead.
+        """
+        self.controller.classify_paths(paths)
+
+    def classify_images(self, images: list) -> None:
+        """Classify in-memory images: (name, PIL image) pairs."""
+        self.controller.classify_images(images)
+
+    @Slot(list)
+    def _on_images_dropped(self, qimages: list) -> None:
+        self.classify_images([self._named_image(image) for image in qimages])
+
+    def _named_image(self, image: QImage):
+        self._pasted += 1
+        name = f"Pasted image {self._pasted} ({image.width()}×{image.height()})"
+        self.results_model.set_thumbnail(name, image)
+        return name, qimage_to_pil(image)
+
+    def paste(self) -> None:
+        """Classify what the clipboard holds: file URLs, image data, or pasted file paths."""
+        mime = QGuiApplication.clipboard().mimeData()
+        paths, images = mime_contents(mime)
+        if not paths and not images and mime is not None and mime.hasText():
+            candidates = [line.strip().strip('"') for line in mime.text().splitlines()]
+            paths = [c for c in candidates if c and os.path.exists(c)]
+        if paths:
+            self.classify_paths(paths)
+        elif images:
+            self.classify_images([self._named_image(image) for image in images])
+        else:
+            self.statusMessage.emit(
+                "The clipboard holds no image or file: copy an image or image files first."
+            )
+
+    def open_images_dialog(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Open images", self.settings.last_folder("images"), IMAGE_FILTER
+        )
+        if files:
+            self.classify_paths(files)
+
+    def open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Classify every image in a folder", self.settings.last_folder("images")
+        )
+        if folder:
+            self.classify_paths([folder])
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open model", self.settings.last_folder("models"), MODEL_FILTER
+        )
+        if path:
+            self.load_model(path)
+
+    # -- jobs ---------------------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop the running job and drop the queued ones (results so far stay)."""
+        self.controller.cancel()
+
+    def clear(self) -> None:
+        """Forget all results (and stop whatever is running)."""
+        self.controller.clear()
+
+    def cancel_and_wait(self, timeout_ms: int = 5000) -> bool:
+        """Cancel everything and wait for the threads and thumbnail loads; True if none is left."""
+        deadline = time.monotonic() + timeout_ms / 1000.0
+        threads_done = self.controller.cancel_and_wait(timeout_ms)
+        thumbnails_done = self.results_model.thumbnails.shutdown(
+            max(0, int((deadline - time.monotonic()) * 1000))
+        )
+        return threads_done and thumbnails_done
+
+    # -- what the controller says -------------------------------------------------------------------
+    @Slot(str)
+    def _on_load_started(self, _what: str) -> None:
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setFormat("Loading model…")
+
+    @Slot(object)
+    def _on_classifier_changed(self, classifier: object) -> None:
+        self.model_label.setText(describe_classifier(classifier))
+        self.model_label.setToolTip(self.model_path or "")
+        self.classifierChanged.emit(classifier)
+
+    @Slot(str, str)
+    def _on_load_failed(self, what: str, message: str) -> None:
+        self.modelLoadFailed.emit(message)
+        QMessageBox.warning(
+            self, "Could not load the model", f"Could not load the model {what}.\n\n{message}"
+        )
+
+    @Slot()
+    def _on_prediction_started(self) -> None:
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setFormat("Listing files…")
+
+    @Slot(int, int)
+    def _on_progressed(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.progress_bar.setRange(0, 0)
+            self.progress_bar.setFormat("Listing files…")
+            return
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(done)
+        self.progress_bar.setFormat(f"{done:,} / {total:,}")
+
+    @Slot(list)
+    def _on_predicted(self, predictions: list) -> None:
+        self.results_model.add_predictions(predictions)
+        self._update_state()
+
+    @Slot(str)
+    def _on_predict_failed(self, message: str) -> None:
+        self.statusMessage.emit(message)
+        QMessageBox.warning(self, "Classification failed", message)
+
+    @Slot(bool)
+    def _on_prediction_ended(self, cancelled: bool) -> None:
+        self.predictionsFinished.emit()
+        if self.results_model.rowCount() and not cancelled:
+            self.statusMessage.emit(self.summary_label.text())
+
+    # -- export ---------------------------------------------------------------------------------------
+    def export_csv(self, path: str | os.PathLike) -> Path:
+        written = self.results_model.write_csv(path)
+        self.settings.set_last_folder("export", written)
+        self.statusMessage.emit(f"Saved {self.results_model.rowCount():,} results to {written}")
+        return written
+
+    def export_csv_dialog(self) -> None:
+        if self.results_model.rowCount() == 0:
+            return
+        start = str(Path(self.settings.last_folder("export")) / "predictions.csv")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export results", start, "CSV files (*.csv);;All files (*)"
+        )
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".csv"
+        try:
+            self.export_csv(path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                "Could not save the results",
+                f"Could not write {path}:\n{exc.strerror or exc}",
+            )

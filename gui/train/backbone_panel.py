@@ -1,0 +1,217 @@
+"""The Train page's backbone choice: the table of backbones, whether pretrained weights are here,
+and importing or downloading them (with a progress dialog)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import backbones
+
+from ..widgets.wheel_guard import guard_wheel
+
+
+def format_params(count: int) -> str:
+    return f"{count / 1e6:.1f} M" if count >= 1e6 else f"{count / 1e3:.0f} k"
+
+
+def _weights_text(spec, cached: bool) -> tuple[str, str]:
+    """(rich text for the info line, the note under the pretrained box) for `spec`."""
+    if spec.weights is None:
+        return (
+            "no pretrained weights exist",
+            f"{spec.display_name} has no ImageNet weights; it trains from scratch.",
+        )
+    if cached:
+        return (
+            "<span style='color:#13a38a'>pretrained weights cached here</span>",
+            "Starts from ImageNet features: far better with few images.",
+        )
+    return (
+        "<span style='color:#b35c00'>pretrained weights not on this computer</span>",
+        f"Unavailable: the ImageNet weights for {spec.display_name} are not cached here. "
+        "Download them (needs internet) or import a weights file; until then the model "
+        "trains from scratch.",
+    )
+
+
+class BackbonePanelWidget(QGroupBox):
+    """The "Backbone" group, filled from `core.backbones.BACKBONES`.
+
+    Signals: `changed()` (another backbone, or the pretrained box toggled, or weights arrived),
+    `importRequested(path)`, `downloadRequested()`, `weightsCancelRequested()` (the progress
+    dialog's Cancel)."""
+
+    changed = Signal()
+    importRequested = Signal(str)
+    downloadRequested = Signal()
+    weightsCancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Backbone", parent)
+        self._training = False
+        self._weights_dialog: QProgressDialog | None = None
+        layout = QVBoxLayout(self)
+        self.backbone_combo = QComboBox()
+        self.backbone_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.backbone_combo.setMinimumContentsLength(20)
+        layout.addWidget(self.backbone_combo)
+        self.backbone_info = QLabel()
+        self.backbone_info.setWordWrap(True)
+        self.backbone_info.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.backbone_info)
+
+        self.pretrained_check = QCheckBox("Use pretrained ImageNet weights")
+        layout.addWidget(self.pretrained_check)
+        self.pretrained_note = QLabel()
+        self.pretrained_note.setObjectName("muted")
+        self.pretrained_note.setWordWrap(True)
+        self.pretrained_note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.pretrained_note)
+
+        row = QHBoxLayout()
+        self.import_button = QPushButton("Import weights file…")
+        self.import_button.setToolTip(
+            "Copy a .pth / .pt / .safetensors file with this backbone's ImageNet weights into the "
+            "weights cache (checked against the architecture first)"
+        )
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+        self.download_button = QPushButton("Download")
+        self.download_button.setToolTip("Download this backbone's ImageNet weights (needs internet)")
+        self.download_button.clicked.connect(self.downloadRequested)
+        row.addWidget(self.import_button)
+        row.addWidget(self.download_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        guard_wheel(self, self.backbone_combo)
+        self._fill()
+        self.backbone_combo.currentIndexChanged.connect(self._on_backbone_combo_changed)
+        self.pretrained_check.toggled.connect(self._on_pretrained_check_toggled)
+
+    def _fill(self) -> None:
+        self.backbone_combo.clear()
+        for spec in backbones.BACKBONES:
+            self.backbone_combo.addItem(
+                f"{spec.display_name}  ·  {format_params(spec.params)}  ·  {spec.gmacs:.2f} GMACs",
+                spec.name,
+            )
+            self.backbone_combo.setItemData(
+                self.backbone_combo.count() - 1,
+                getattr(spec, "description", spec.display_name),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+
+    # -- reading and setting ---------------------------------------------------------------------
+    def backbone_name(self) -> str:
+        return self.backbone_combo.currentData() or backbones.recommended_backbone()
+
+    def set_backbone(self, name: str) -> None:
+        """Select `name`; ValueError when the table has no such backbone."""
+        index = self.backbone_combo.findData(name)
+        if index < 0:
+            raise ValueError(f"unknown backbone {name!r}")
+        self.backbone_combo.setCurrentIndex(index)
+
+    def pretrained(self) -> bool:
+        """Whether training starts from the (cached) ImageNet weights."""
+        return self.pretrained_check.isEnabled() and self.pretrained_check.isChecked()
+
+    def set_training(self, training: bool) -> None:
+        self._training = training
+        self.backbone_combo.setEnabled(not training)
+        if training:
+            self.pretrained_check.setEnabled(False)
+            self.import_button.setEnabled(False)
+            self.download_button.setEnabled(False)
+        else:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the chosen backbone and whether its weights are here; emits `changed()`."""
+        spec = backbones.get_spec(self.backbone_name())
+        cached = spec.weights is not None and backbones.weights_cached(spec.name)
+        weights, note = _weights_text(spec, cached)
+        self.backbone_info.setText(
+            f"{spec.family} · {format_params(spec.params)} parameters · "
+            f"{spec.gmacs:.2f} GMACs at {spec.default_size} px<br>{weights}"
+        )
+        self.pretrained_check.blockSignals(True)
+        self.pretrained_check.setEnabled(cached and not self._training)
+        self.pretrained_check.setChecked(cached)
+        self.pretrained_check.blockSignals(False)
+        self.pretrained_note.setText(note)
+        self.pretrained_check.setToolTip(note)
+        self.download_button.setEnabled(spec.weights is not None and not cached and not self._training)
+        self.import_button.setEnabled(spec.weights is not None and not self._training)
+        self.changed.emit()
+
+    # -- the weights dialog ------------------------------------------------------------------------
+    def open_weights_dialog(self, text: str, cancellable: bool) -> None:
+        """A modal progress dialog while weights are imported or downloaded."""
+        dialog = QProgressDialog(text, "Cancel" if cancellable else "", 0, 0, self)
+        dialog.setWindowTitle("Pretrained weights")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self.weightsCancelRequested)
+        self._weights_dialog = dialog
+        self.import_button.setEnabled(False)
+        self.download_button.setEnabled(False)
+        dialog.show()
+
+    @Slot(int, int)
+    def show_weights_progress(self, done: int, total: int) -> None:
+        dialog = self._weights_dialog
+        if dialog is None:
+            return
+        if total > 0:
+            dialog.setRange(0, total)
+            dialog.setValue(min(done, total))
+            dialog.setLabelText(f"Downloading… {done / 2**20:.1f} of {total / 2**20:.1f} MiB")
+        else:
+            dialog.setLabelText(f"Downloading… {done / 2**20:.1f} MiB")
+
+    def close_weights_dialog(self) -> None:
+        dialog = self._weights_dialog
+        if dialog is not None:
+            self._weights_dialog = None
+            dialog.reset()
+            dialog.close()
+            dialog.deleteLater()
+
+    # -- slots ---------------------------------------------------------------------------------------
+    @Slot()
+    def _on_backbone_combo_changed(self) -> None:
+        self.refresh()
+
+    @Slot(bool)
+    def _on_pretrained_check_toggled(self, _checked: bool) -> None:
+        self.changed.emit()
+
+    @Slot()
+    def _on_import_button_clicked(self) -> None:
+        spec = backbones.get_spec(self.backbone_name())
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            f"Import ImageNet weights for {spec.display_name}",
+            str(Path.home()),
+            "Weights (*.pth *.pt *.safetensors);;All files (*)",
+        )
+        if path:
+            self.importRequested.emit(path)

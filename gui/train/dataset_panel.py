@@ -1,0 +1,226 @@
+"""The Train page's dataset: choosing (or generating) a folder, the scan's progress, and what the
+scan found: images per class, unreadable files and warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..widgets.class_table import ClassCountTableWidget
+
+
+def dropped_folder(mime) -> Path | None:
+    """The first local folder among dropped URLs (a dropped file means its folder's parent is
+    not what the person meant, so files are not accepted)."""
+    if mime is None:
+        return None
+    for url in mime.urls():
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            if path.is_dir():
+                return path
+    return None
+
+
+def summary_html(result) -> str:
+    """One line about a ScanResult: classes, images, split, unreadable files, warnings."""
+    index = result.index
+    parts = [f"<b>{len(index.class_names)} classes</b>", f"{sum(index.counts().values()):,} images"]
+    if index.val_samples:
+        parts.append(f"predefined validation split ({len(index.val_samples):,} images)")
+    if result.problems:
+        parts.append(f"<span style='color:#c62828'>{len(result.problems)} unreadable</span>")
+    if result.warnings:
+        parts.append(f"<span style='color:#b35c00'>{len(result.warnings)} warning(s)</span>")
+    if result.ignored:
+        parts.append(f"{result.ignored_file_count()} ignored")
+    return " · ".join(parts)
+
+
+class DatasetPanelWidget(QGroupBox):
+    """The "Dataset" group. Signals: `scanRequested(folder)` (typed, or chosen in a dialog),
+    `demoRequested(folder)` (an empty folder chosen for the demo data), `scanCancelRequested()`.
+    `start_folder` is where the folder dialogs open when the line is empty."""
+
+    scanRequested = Signal(str)
+    demoRequested = Signal(str)
+    scanCancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Dataset", parent)
+        self.start_folder = str(Path.home())
+        layout = QVBoxLayout(self)
+        hint = QLabel("A folder with one subfolder of images per class. Drop it anywhere on this page.")
+        hint.setObjectName("muted")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addLayout(self._build_folder_row())
+        layout.addLayout(self._build_scan_row())
+        self.dataset_summary = QLabel("No dataset yet.")
+        self.dataset_summary.setWordWrap(True)
+        layout.addWidget(self.dataset_summary)
+        layout.addWidget(self._build_tabs())
+
+    def _build_folder_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setPlaceholderText("Dataset folder…")
+        self.folder_edit.setClearButtonEnabled(True)
+        self.folder_edit.returnPressed.connect(self._on_folder_edit_return_pressed)
+        self.choose_button = QPushButton("Choose folder…")
+        self.choose_button.clicked.connect(self._on_choose_button_clicked)
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(self.choose_button)
+        return row
+
+    def _build_scan_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.demo_button = QPushButton("Create demo dataset…")
+        self.demo_button.setToolTip(
+            "Write a small generated dataset (4 classes of shapes) into a new folder and scan it"
+        )
+        self.demo_button.clicked.connect(self._on_demo_button_clicked)
+        self.scan_progress = QProgressBar()
+        self.scan_progress.setFormat("Scanning… %v / %m")
+        self.scan_progress.hide()
+        self.scan_cancel_button = QToolButton()
+        self.scan_cancel_button.setText("Stop")
+        self.scan_cancel_button.setToolTip("Stop scanning")
+        self.scan_cancel_button.clicked.connect(self.scanCancelRequested)
+        self.scan_cancel_button.hide()
+        row.addWidget(self.demo_button)
+        row.addWidget(self.scan_progress, 1)
+        row.addWidget(self.scan_cancel_button)
+        row.addStretch(0)
+        return row
+
+    def _build_tabs(self) -> QTabWidget:
+        self.dataset_tabs = QTabWidget()
+        self.class_table = ClassCountTableWidget()
+        self.problems_table = QTableWidget(0, 2)
+        self.problems_table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.problems_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problems_table.verticalHeader().setVisible(False)
+        self.problems_table.setWordWrap(False)
+        self.problems_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header = self.problems_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 170)
+        header.setStretchLastSection(True)
+        self.warnings_list = QListWidget()
+        self.warnings_list.setWordWrap(True)
+        self.dataset_tabs.addTab(self.class_table, "Classes")
+        self.dataset_tabs.addTab(self.problems_table, "Problems")
+        self.dataset_tabs.addTab(self.warnings_list, "Warnings")
+        self.dataset_tabs.setMinimumHeight(170)
+        self.dataset_tabs.setMaximumHeight(220)
+        return self.dataset_tabs
+
+    # -- showing ---------------------------------------------------------------------------------
+    def set_training(self, training: bool) -> None:
+        for widget in (self.folder_edit, self.choose_button, self.demo_button):
+            widget.setEnabled(not training)
+
+    @Slot(object)
+    def show_scanning(self, folder: Path) -> None:
+        self.folder_edit.setText(str(folder))
+        self.class_table.set_counts({})
+        self.problems_table.setRowCount(0)
+        self.warnings_list.clear()
+        self._update_tab_titles()
+        self.dataset_summary.setText(f"Scanning {folder}…")
+        self.scan_progress.setRange(0, 0)
+        self.scan_progress.show()
+        self.scan_cancel_button.show()
+
+    @Slot(int, int)
+    def show_scan_progress(self, done: int, total: int) -> None:
+        self.scan_progress.setRange(0, max(total, 1))
+        self.scan_progress.setValue(done)
+
+    def show_scan_ended(self) -> None:
+        self.scan_progress.hide()
+        self.scan_cancel_button.hide()
+
+    def show_writing_demo(self, target: Path) -> None:
+        self.dataset_summary.setText(f"Writing demo images into {target}…")
+        self.demo_button.setEnabled(False)
+
+    def show_result(self, result) -> None:
+        """What a ScanResult found; the tab worth a look first is brought forward."""
+        root = Path(result.index.root)
+        self.class_table.set_counts(result.index.counts())
+        self.problems_table.setRowCount(len(result.problems))
+        for row, problem in enumerate(result.problems):
+            path = Path(problem.path)
+            try:
+                shown = str(path.relative_to(root))
+            except ValueError:
+                shown = str(path)
+            file_item = QTableWidgetItem(shown)
+            file_item.setToolTip(str(path))
+            reason_item = QTableWidgetItem(problem.reason)
+            reason_item.setToolTip(problem.reason)
+            self.problems_table.setItem(row, 0, file_item)
+            self.problems_table.setItem(row, 1, reason_item)
+        self.warnings_list.clear()
+        self.warnings_list.addItems(list(result.warnings))
+        self._update_tab_titles()
+        self.dataset_summary.setText(summary_html(result))
+        self.dataset_summary.setToolTip(str(root))
+        if result.warnings:
+            self.dataset_tabs.setCurrentWidget(self.warnings_list)
+        elif result.problems:
+            self.dataset_tabs.setCurrentWidget(self.problems_table)
+        else:
+            self.dataset_tabs.setCurrentWidget(self.class_table)
+
+    def _update_tab_titles(self) -> None:
+        problems = self.problems_table.rowCount()
+        warnings = self.warnings_list.count()
+        self.dataset_tabs.setTabText(1, f"Problems ({problems})" if problems else "Problems")
+        self.dataset_tabs.setTabText(2, f"Warnings ({warnings})" if warnings else "Warnings")
+
+    # -- slots ---------------------------------------------------------------------------------------
+    @Slot()
+    def _on_folder_edit_return_pressed(self) -> None:
+        text = self.folder_edit.text().strip()
+        if text:
+            self.scanRequested.emit(text)
+
+    @Slot()
+    def _on_choose_button_clicked(self) -> None:
+        start = self.folder_edit.text().strip() or self.start_folder
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a dataset folder (one subfolder per class)", start
+        )
+        if folder:
+            self.scanRequested.emit(folder)
+
+    @Slot()
+    def _on_demo_button_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose an empty folder for the demo dataset", self.start_folder
+        )
+        if folder:
+            self.demoRequested.emit(folder)

@@ -1,0 +1,276 @@
+"""The right half of the Train page: what the training is doing (status, progress, an error),
+the live plots and the training log, all driven by core's typed events."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.events import (
+    BatchEnded,
+    EpochEnded,
+    FeaturePassProgressed,
+    FitEnded,
+    FitStarted,
+    Logged,
+    StageStarted,
+)
+
+from ..widgets.live_plot import LivePlotWidget
+
+OUTCOME_WORDS = {"finished": "Finished", "cancelled": "Cancelled", "failed": "Failed"}
+OUTCOME_BAR = {"finished": "Done", "cancelled": "Cancelled", "failed": "Failed"}
+
+
+def format_duration(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _fit_summary(event: FitEnded) -> str:
+    summary = OUTCOME_WORDS.get(event.outcome, event.outcome)
+    if event.best_val_accuracy is not None:
+        summary += (
+            f" · best validation accuracy {100 * event.best_val_accuracy:.1f}% "
+            f"(epoch {event.best_epoch})"
+        )
+    return summary + f" · {event.epochs_completed} epoch(s) in {format_duration(event.seconds)}"
+
+
+class RunMonitorWidget(QWidget):
+    """Status line, progress bar, detail line, error box, live plots and log.
+
+    `show_event(event)` takes every core event; the widgets that change on every batch are
+    refreshed by a timer a few times a second, and log lines are appended in batches, so a fast
+    training never keeps the UI thread busy."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._running = False
+        self._fit_started_at = 0.0
+        self._total_epochs = 0
+        self._last_batch: BatchEnded | None = None
+        self._log_buffer: list[str] = []
+        self._status_timer = self._timer(self._on_status_timer_timeout)
+        self._log_timer = self._timer(self._on_log_timer_timeout)
+        self._handlers = {
+            FitStarted: self._show_fit_started,
+            StageStarted: self._show_stage_started,
+            FeaturePassProgressed: self._show_feature_pass,
+            BatchEnded: self._show_batch_ended,
+            EpochEnded: self._show_epoch_ended,
+            Logged: self._show_logged,
+            FitEnded: self._show_fit_ended,
+        }
+        self._build()
+
+    def _timer(self, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(250)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        # One-line labels with an ignored width: a changing text never re-lays out the page
+        # (a relayout would repaint the plots too, on every progress update).
+        self.status_label = QLabel("Choose a dataset folder to begin.")
+        status_font = QFont(self.status_label.font())
+        status_font.setBold(True)
+        self.status_label.setFont(status_font)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("")
+        self.detail_label = QLabel(" ")
+        self.detail_label.setObjectName("muted")
+        self.detail_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.error_label = QLabel("")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet(
+            "QLabel { color: #c62828; background: #fdecea; border-radius: 4px; padding: 6px; }"
+        )
+        self.error_label.hide()
+        for widget in (self.status_label, self.progress_bar, self.detail_label, self.error_label):
+            layout.addWidget(widget)
+
+        plots_and_log = QSplitter(Qt.Orientation.Vertical)
+        plots_and_log.setChildrenCollapsible(False)
+        self.live_plot = LivePlotWidget()
+        plots_and_log.addWidget(self.live_plot)
+        self.log_view = QPlainTextEdit()
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(5000)
+        self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log_view.setPlaceholderText("The training log appears here.")
+        self.log_view.setMinimumHeight(90)
+        plots_and_log.addWidget(self.log_view)
+        plots_and_log.setStretchFactor(0, 3)
+        plots_and_log.setStretchFactor(1, 1)
+        layout.addWidget(plots_and_log, 1)
+
+    # -- a run ---------------------------------------------------------------------------------
+    def start_run(self, planned_epochs: int | None) -> None:
+        """Clear the last run's plots, log, progress and error for a new one."""
+        self.live_plot.clear()
+        if planned_epochs is not None:
+            self.live_plot.set_planned_epochs(planned_epochs)
+        self.log_view.clear()
+        self._log_buffer.clear()
+        self.error_label.hide()
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("")
+        self.detail_label.setText(" ")
+        self._last_batch = None
+        self._total_epochs = 0
+        self._fit_started_at = time.monotonic()
+        self._running = True
+
+    def show_preparing(self) -> None:
+        self.status_label.setText("Preparing…")
+        self.progress_bar.setRange(0, 0)
+
+    def show_cancelling(self) -> None:
+        self.status_label.setText("Cancelling… (the best model so far is kept)")
+
+    def end_run(self) -> None:
+        self._running = False
+        self.progress_bar.setRange(0, 1000)
+        self.flush_log()
+
+    def set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def hide_error(self) -> None:
+        self.error_label.hide()
+
+    # -- the log ---------------------------------------------------------------------------------
+    @Slot(str)
+    def log(self, message: str) -> None:
+        """Lines are buffered and appended a few times a second (one repaint per flush)."""
+        self._log_buffer.append(f"{time.strftime('%H:%M:%S')}  {message}")
+        if not self._log_timer.isActive():
+            self._log_timer.start()
+
+    def flush_log(self) -> None:
+        if self._log_buffer:
+            self.log_view.appendPlainText("\n".join(self._log_buffer))
+            self._log_buffer.clear()
+
+    @Slot()
+    def _on_log_timer_timeout(self) -> None:
+        self.flush_log()
+
+    # -- core events -------------------------------------------------------------------------------
+    @Slot(object)
+    def show_event(self, event: object) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    def _show_fit_started(self, event: FitStarted) -> None:
+        plan = event.plan
+        self._total_epochs = plan.epochs
+        self._fit_started_at = time.monotonic()
+        self.live_plot.set_planned_epochs(plan.epochs)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        stages = " → ".join(plan.stages) if plan.stages else plan.strategy
+        self.log(
+            f"{plan.backbone} ({'pretrained' if plan.pretrained else 'from scratch'}), {stages}, "
+            f"{plan.epochs} epochs, batch {plan.batch_size}, lr {plan.learning_rate:.2g}, "
+            f"{plan.image_size} px on {plan.device_name} ({plan.precision}); "
+            f"{plan.num_train} train / {plan.num_val} val images"
+        )
+        self.status_label.setText(f"Training {plan.backbone} on {plan.device_name}…")
+
+    def _show_stage_started(self, event: StageStarted) -> None:
+        self.live_plot.add_stage(event)
+        self.log(event.message or f"Stage '{event.stage}' ({event.epochs} epochs)")
+        if event.stage == "features":
+            self.status_label.setText("Computing backbone features once…")
+
+    def _show_feature_pass(self, event: FeaturePassProgressed) -> None:
+        if event.total:
+            self.progress_bar.setFormat(f"Features {event.done:,} / {event.total:,}")
+            self.progress_bar.setValue(round(1000 * event.done / event.total))
+
+    def _show_batch_ended(self, event: BatchEnded) -> None:
+        # Cheap bookkeeping only; the widgets are refreshed by _status_timer a few times a second.
+        self.live_plot.add_batch(event)
+        self._last_batch = event
+        if not self._status_timer.isActive():
+            self._status_timer.start()
+
+    @Slot()
+    def _on_status_timer_timeout(self) -> None:
+        event = self._last_batch
+        if event is None or not self._running:
+            return
+        epochs = max(self._total_epochs, event.epoch, 1)
+        fraction = min(1.0, ((event.epoch - 1) + event.batch / max(1, event.batches)) / epochs)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(round(1000 * fraction))
+        elapsed = time.monotonic() - self._fit_started_at
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else math.nan
+        self.progress_bar.setFormat(f"Epoch {event.epoch}/{epochs} · batch {event.batch}/{event.batches}")
+        self.status_label.setText(
+            f"Epoch {event.epoch} of {epochs} · ETA {format_duration(eta)} · "
+            f"{event.images_per_second:,.0f} images/s"
+        )
+        self.detail_label.setText(f"loss {event.loss:.4f} · learning rate {event.learning_rate:.3g}")
+
+    def _show_epoch_ended(self, event: EpochEnded) -> None:
+        self.live_plot.add_epoch(event)
+        self._total_epochs = max(self._total_epochs, event.epochs)
+        best = "  ★ best" if event.is_best else ""
+        self.log(
+            f"epoch {event.epoch}/{event.epochs} [{event.stage}] train loss {event.train_loss:.4f} "
+            f"acc {100 * event.train_accuracy:.1f}% · val loss {event.val_loss:.4f} "
+            f"acc {100 * event.val_accuracy:.1f}% · {event.seconds:.1f}s, "
+            f"{event.images_per_second:,.0f} img/s{best}"
+        )
+
+    def _show_logged(self, event: Logged) -> None:
+        prefix = {"warning": "warning: ", "error": "error: "}.get(event.level, "")
+        self.log(prefix + event.message)
+
+    def _show_fit_ended(self, event: FitEnded) -> None:
+        self._status_timer.stop()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setFormat(OUTCOME_BAR.get(event.outcome, ""))
+        summary = _fit_summary(event)
+        self.status_label.setText(summary)
+        self.log(summary + (f": {event.message}" if event.message else ""))
+        if event.outcome == "finished":
+            self.progress_bar.setValue(1000)
+        if event.outcome == "failed" and event.message:
+            self.show_error(event.message)

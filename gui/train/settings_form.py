@@ -1,0 +1,274 @@
+"""The Train page's training settings: strategy, epochs, batch, learning rate, size, validation
+share, device, and the advanced ones; the Trainer's plan for them underneath."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.devices import list_devices
+from core.events import FitPlan
+
+from ..widgets.wheel_guard import guard_wheel
+from .learning_rate_box import LearningRateSpinBox
+
+STRATEGIES: tuple[tuple[str, str, str], ...] = (
+    ("auto", "Automatic", "Two-stage with pretrained weights, full training from scratch otherwise."),
+    ("head", "Head only", "Train only the new classifier on frozen features: fastest, good for small datasets."),
+    ("partial", "Partial", "Also fine-tune the backbone's last stage: a middle ground for medium datasets."),
+    ("full", "Full", "Fine-tune every layer: best with lots of data, or when training from scratch."),
+    ("two_stage", "Two-stage", "Train the head on frozen features first, then fine-tune everything gently."),
+)  # fmt: skip
+FROZEN_STRATEGIES = {"head", "partial", "two_stage"}
+SCHEDULES = (("onecycle", "One-cycle"), ("cosine", "Cosine"))
+CLASS_WEIGHTING = (("auto", "Auto (when imbalanced)"), ("on", "On"), ("off", "Off"))
+
+
+def _combo(items, tooltip: str = "") -> QComboBox:
+    combo = QComboBox()
+    for key, label in items:
+        combo.addItem(label, key)
+    combo.setToolTip(tooltip)
+    return combo
+
+
+class SettingsFormWidget(QGroupBox):
+    """The "Training" group. `changed()` is emitted when a setting the plan depends on changes;
+    `values()` are the TrainConfig fields it sets. Combo and spin boxes ignore the mouse wheel
+    until they have focus, so scrolling the page never changes a setting on the way."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Training", parent)
+        self._pretrained = False
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_basic())
+        layout.addWidget(self._build_advanced_button())
+        layout.addWidget(self._build_advanced())
+        self.plan_label = QLabel()
+        self.plan_label.setTextFormat(Qt.TextFormat.PlainText)  # notes may hold "<" and "&"
+        self.plan_label.setObjectName("muted")
+        self.plan_label.setWordWrap(True)
+        layout.addWidget(self.plan_label)
+        guard_wheel(self, *self.findChildren(QComboBox), *self.findChildren(QSpinBox),
+                    *self.findChildren(QDoubleSpinBox))  # fmt: skip
+        self.fill_devices()
+
+    # -- layout --------------------------------------------------------------------------------
+    def _auto_spin(self, maximum: int, step: int = 1, tooltip: str = "") -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(0, maximum)
+        spin.setSingleStep(step)
+        spin.setSpecialValueText("Auto")
+        spin.setToolTip(tooltip + " (0 = automatic)")
+        spin.setAccelerated(True)
+        spin.valueChanged.connect(self._on_setting_changed)
+        return spin
+
+    def _build_basic(self) -> QFormLayout:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.strategy_combo = QComboBox()
+        for key, label, explanation in STRATEGIES:
+            self.strategy_combo.addItem(label, key)
+            self.strategy_combo.setItemData(
+                self.strategy_combo.count() - 1, explanation, Qt.ItemDataRole.ToolTipRole
+            )
+        self.strategy_combo.currentIndexChanged.connect(self._on_strategy_combo_changed)
+        self.strategy_note = QLabel()
+        self.strategy_note.setObjectName("muted")
+        self.strategy_note.setWordWrap(True)
+        form.addRow("Strategy", self.strategy_combo)
+        form.addRow("", self.strategy_note)
+
+        self.epochs_spin = self._auto_spin(1000, tooltip="Passes over the training images")
+        self.batch_spin = self._auto_spin(4096, tooltip="Images per optimisation step")
+        self.lr_spin = LearningRateSpinBox()
+        self.lr_spin.setToolTip("Peak learning rate (0 = automatic for the strategy and batch size)")
+        self.lr_spin.valueChanged.connect(self._on_setting_changed)
+        self.size_spin = self._auto_spin(1024, step=16, tooltip="Input size in pixels")
+        self.val_spin = QDoubleSpinBox()
+        self.val_spin.setRange(5.0, 50.0)
+        self.val_spin.setDecimals(0)
+        self.val_spin.setSingleStep(5.0)
+        self.val_spin.setSuffix(" %")
+        self.val_spin.setValue(20.0)
+        self.val_spin.setToolTip(
+            "Share of each class held out for validation (ignored when the folder has train/ and val/)"
+        )
+        self.val_spin.valueChanged.connect(self._on_setting_changed)
+        self.augment_check = QCheckBox("Augment (random crops, flips, light colour jitter)")
+        self.augment_check.setChecked(True)
+        self.device_combo = QComboBox()
+        self.device_combo.currentIndexChanged.connect(self._on_setting_changed)
+
+        form.addRow("Epochs", self._pair(self.epochs_spin, "Batch", self.batch_spin))
+        form.addRow("Learning rate", self._pair(self.lr_spin, "Size", self.size_spin))
+        form.addRow("Validation", self.val_spin)
+        form.addRow("", self.augment_check)
+        form.addRow("Device", self.device_combo)
+        return form
+
+    @staticmethod
+    def _pair(first: QWidget, label: str, second: QWidget) -> QHBoxLayout:
+        pair = QHBoxLayout()
+        pair.addWidget(first)
+        pair.addWidget(QLabel(label))
+        pair.addWidget(second)
+        return pair
+
+    def _build_advanced_button(self) -> QToolButton:
+        self.advanced_button = QToolButton()
+        self.advanced_button.setText("Advanced")
+        self.advanced_button.setCheckable(True)
+        self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_button.setAutoRaise(True)
+        self.advanced_button.toggled.connect(self._on_advanced_button_toggled)
+        return self.advanced_button
+
+    def _build_advanced(self) -> QWidget:
+        self.advanced_box = QWidget()
+        adv = QFormLayout(self.advanced_box)
+        adv.setContentsMargins(12, 0, 0, 0)
+        self.smoothing_spin = QDoubleSpinBox()
+        self.smoothing_spin.setRange(0.0, 0.5)
+        self.smoothing_spin.setSingleStep(0.05)
+        self.smoothing_spin.setValue(0.1)
+        self.smoothing_spin.setToolTip("Softens the targets; helps calibration and small datasets")
+        self.weighting_combo = _combo(CLASS_WEIGHTING, "Weight the loss by inverse class frequency")
+        self.early_spin = QSpinBox()
+        self.early_spin.setRange(0, 100)
+        self.early_spin.setSpecialValueText("Off")
+        self.early_spin.setSuffix(" epochs")
+        self.early_spin.setToolTip("Stop when validation accuracy has not improved for this many epochs")
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip("Same seed, same data, same settings: the same split and run")
+        self.seed_spin.valueChanged.connect(self._on_setting_changed)
+        self.schedule_combo = _combo(SCHEDULES, "Learning-rate schedule over the run")
+        self.views_spin = QSpinBox()
+        self.views_spin.setRange(1, 16)
+        self.views_spin.setToolTip(
+            "Head-only / partial training: augmented views cached per image (more = more variety)"
+        )
+        adv.addRow("Label smoothing", self.smoothing_spin)
+        adv.addRow("Class weighting", self.weighting_combo)
+        adv.addRow("Early stopping", self.early_spin)
+        adv.addRow("Seed", self.seed_spin)
+        adv.addRow("Schedule", self.schedule_combo)
+        adv.addRow("Feature views", self.views_spin)
+        self.advanced_box.hide()
+        return self.advanced_box
+
+    def fill_devices(self) -> None:
+        self.device_combo.blockSignals(True)
+        self.device_combo.clear()
+        self.device_combo.addItem("Auto (best available)", "auto")
+        for info in list_devices():
+            self.device_combo.addItem(info.label, info.id)
+        self.device_combo.blockSignals(False)
+
+    # -- reading and setting ---------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The TrainConfig fields this form sets (None = automatic)."""
+
+        def auto(value: float) -> Any:
+            return value if value > 0 else None
+
+        return dict(
+            strategy=self.strategy_combo.currentData(),
+            epochs=auto(self.epochs_spin.value()),
+            batch_size=auto(self.batch_spin.value()),
+            learning_rate=auto(self.lr_spin.value()),
+            image_size=auto(self.size_spin.value()),
+            val_fraction=self.val_spin.value() / 100.0,
+            seed=self.seed_spin.value(),
+            device=self.device_combo.currentData() or "auto",
+            augment=self.augment_check.isChecked(),
+            feature_views=self.views_spin.value(),
+            label_smoothing=self.smoothing_spin.value(),
+            class_weighting=self.weighting_combo.currentData(),
+            schedule=self.schedule_combo.currentData(),
+            early_stopping=auto(self.early_spin.value()),
+        )
+
+    def strategy(self) -> str:
+        return self.strategy_combo.currentData()
+
+    def device(self) -> str:
+        return self.device_combo.currentData()
+
+    def restore(self, strategy: str, device: str) -> None:
+        """Select remembered choices (the first entry when one is not there any more)."""
+        self.strategy_combo.setCurrentIndex(max(0, self.strategy_combo.findData(strategy)))
+        self.device_combo.setCurrentIndex(max(0, self.device_combo.findData(device)))
+
+    def set_pretrained(self, pretrained: bool) -> None:
+        """Whether the model starts from pretrained weights (the strategy note depends on it)."""
+        self._pretrained = pretrained
+        self._on_strategy_combo_changed()
+
+    def set_training(self, training: bool) -> None:
+        for widget in (
+            self.strategy_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.size_spin,
+            self.val_spin, self.augment_check, self.device_combo, self.advanced_box,
+        ):  # fmt: skip
+            widget.setEnabled(not training)
+
+    # -- the plan ------------------------------------------------------------------------------------
+    def show_plan(self, plan: FitPlan) -> None:
+        """Show the automatic values in the "Auto" boxes, and the plan with its notes."""
+        self.epochs_spin.setSpecialValueText(f"Auto ({plan.epochs})")
+        self.batch_spin.setSpecialValueText(f"Auto ({plan.batch_size})")
+        self.lr_spin.setSpecialValueText(f"Auto ({plan.learning_rate:.2g})")
+        self.size_spin.setSpecialValueText(f"Auto ({plan.image_size} px)")
+        stages = " → ".join(plan.stages) if plan.stages else plan.strategy
+        text = (
+            f"Plan: {stages} on {plan.device_name} ({plan.precision}), "
+            f"{plan.num_train:,} training / {plan.num_val:,} validation images"
+        )
+        if plan.small_input:
+            text += ", small-image stem"
+        self.plan_label.setText("\n".join([text, *(f"• {note}" for note in plan.notes)]))
+
+    def show_plan_problem(self, problem: object) -> None:
+        self.plan_label.setText(f"Cannot plan with these settings: {problem}")
+        for spin in (self.epochs_spin, self.batch_spin, self.lr_spin, self.size_spin):
+            spin.setSpecialValueText("Auto")
+
+    # -- slots ---------------------------------------------------------------------------------------
+    @Slot()
+    def _on_strategy_combo_changed(self) -> None:
+        key = self.strategy_combo.currentData()
+        explanation = next((text for k, _label, text in STRATEGIES if k == key), "")
+        if key in FROZEN_STRATEGIES and not self._pretrained:
+            explanation += (
+                " Without pretrained weights the frozen features are random: choose Full or Automatic."
+            )
+        self.strategy_note.setText(explanation)
+        self.changed.emit()
+
+    @Slot()
+    def _on_setting_changed(self) -> None:
+        self.changed.emit()
+
+    @Slot(bool)
+    def _on_advanced_button_toggled(self, shown: bool) -> None:
+        self.advanced_box.setVisible(shown)
+        self.advanced_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
