@@ -1,4 +1,5 @@
-"""Rules of the house that a test can hold: core never imports Qt or the GUI."""
+"""Rules of the house that a test can hold: core never imports Qt or the GUI; no module in core/ or
+gui/ is over 500 lines."""
 
 from __future__ import annotations
 
@@ -49,3 +50,17 @@ def test_importing_all_of_core_loads_no_qt():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_in_core_or_gui_is_over_500_lines():
+    # one concept per file: a module that outgrows this is split (pages compose panels)
+    long = {
+        str(path.relative_to(ROOT)): n
+        for package in ("core", "gui")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
