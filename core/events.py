@@ -58,6 +58,7 @@ class FitPlan:
     class_names: tuple[str, ...]
     stages: tuple[str, ...] = ()  # e.g. ("head", "full") for two_stage
     notes: tuple[str, ...] = ()  # human-readable reasons for the automatic choices
+    time_budget: float | None = None  # seconds the whole run may take; epochs is then an estimate
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class BatchEnded:
     loss: float
     learning_rate: float
     images_per_second: float
+    seconds_left: float | None = None  # of the time budget, when the run has one
 
 
 @dataclass(frozen=True)

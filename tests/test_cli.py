@@ -196,6 +196,29 @@ def test_train_one_epoch_writes_a_loadable_model(capsys, demo, tmp_path):
     assert (tmp_path / "m.ckpt").exists()
 
 
+def test_train_within_a_time_budget_ends_on_time(capsys, demo, tmp_path):
+    import time
+
+    out_path = tmp_path / "m.safetensors"
+    started = time.monotonic()
+    code, out, err = run(capsys, "train", demo, "--backbone", "resnet18", "--no-pretrained",
+                         "--time-budget", "6s", "--image-size", "32", "--batch-size", "4",
+                         "--device", "cpu", "--out", out_path)  # fmt: skip
+    seconds = time.monotonic() - started
+    assert code == 0, err
+    assert "time budget 0:06" in out and "Time budget 0:06" in out
+    assert re.search(r"about \d+ epochs fit in the time budget", out)
+    assert seconds < 6.0 + 2.0, seconds  # scan to saved model; a little slack for the saving
+    load_model(out_path)
+
+
+@pytest.mark.parametrize("budget", ["soon", "0s", "5x"])
+def test_a_bad_time_budget_is_a_usage_error(capsys, demo, tmp_path, budget):
+    code, _out, err = run(capsys, "train", demo, "--backbone", "resnet18", "--no-pretrained",
+                          "--time-budget", budget, "--out", tmp_path / "m.safetensors")  # fmt: skip
+    assert code == 2 and "90s, 5m, 1h" in err
+
+
 def test_ctrl_c_cancels_training_cleanly(capsys, demo, tmp_path, monkeypatch):
     pytest.importorskip("core.training")
     from core.events import EpochEnded

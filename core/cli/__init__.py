@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=("auto", "head", "partial", "full", "two_stage"),
                    help="what trains: auto = two_stage with pretrained weights, else full")  # fmt: skip
     p.add_argument("--epochs", type=int, help="default: automatic")
+    p.add_argument("--time-budget", metavar="TIME",
+                   help="train for at most this long, scan to saved model included, with the "
+                        "learning rate laid out over the time: 90s, 5m, 1h, 1h30m, or auto (a "
+                        "minute per thousand images, 1-15 minutes)")  # fmt: skip
     p.add_argument("--batch-size", type=int, help="default: automatic")
     p.add_argument("--lr", type=float, help="peak learning rate (default: automatic)")
     p.add_argument("--image-size", type=int, help="default: from the data")

@@ -7,6 +7,7 @@ import argparse
 import logging
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .. import events as ev
 from ..errors import BackboneStudioError, TrainingError, WeightsUnavailable
 from ..events import CancelToken
 from ..resume import check_resume_file, cli_checkpoint_path
+from ..training.budget import format_duration, parse_duration
 from .commands import _scan
 from .output import EXIT_INTERRUPTED, EXIT_OK, Failed, _err, _out, _percent, _tqdm
 
@@ -49,10 +51,12 @@ class TrainReporter:
             f"{', small-image stem' if plan.small_input else ''}) on {plan.device_name} "
             f"[{plan.precision}]"
         )
+        epochs = f"{plan.epochs} epoch{'s' if plan.epochs != 1 else ''}"
+        if plan.time_budget is not None:
+            epochs = f"time budget {format_duration(plan.time_budget)}"
         _out(
             f"  {plan.num_train} train / {plan.num_val} val images, {len(plan.class_names)} "
-            f"classes, {plan.image_size} px, batch {plan.batch_size}, "
-            f"{plan.epochs} epoch{'s' if plan.epochs != 1 else ''}, "
+            f"classes, {plan.image_size} px, batch {plan.batch_size}, {epochs}, "
             f"lr {plan.learning_rate:g}"
         )
 
@@ -73,9 +77,13 @@ class TrainReporter:
         if self._bar_key != key:
             self._open(key, desc=f"epoch {event.epoch}", total=event.batches, unit="batch")
         self._bar.update(event.batch - self._bar.n)
+        extra = {}
+        if event.seconds_left is not None:
+            extra["left"] = format_duration(event.seconds_left)
         self._bar.set_postfix(
-            loss=f"{event.loss:.4f}", img_s=f"{event.images_per_second:.0f}", refresh=False
-        )
+            loss=f"{event.loss:.4f}", img_s=f"{event.images_per_second:.0f}", **extra,
+            refresh=False,
+        )  # fmt: skip
 
     def _epoch_ended(self, event: ev.EpochEnded) -> None:
         self.close()
@@ -168,6 +176,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.resume:
         check_resume_file(args.resume)
     checkpoint = cli_checkpoint_path(out, args.checkpoint)
+    budget = args.time_budget
+    if budget is not None and budget.strip().lower() != "auto":
+        budget = parse_duration(budget)
+    elif budget is not None:
+        budget = "auto"
+    started = time.monotonic()
     config = TrainConfig(
         backbone=spec.name,
         strategy=args.strategy,
@@ -179,6 +193,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         checkpoint=str(checkpoint),
+        time_budget=budget,
     )
     scan = _scan(args.dir)
     if scan.problems:
@@ -192,7 +207,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     trainer = Trainer(config, scan.index, callbacks=[reporter])
     with cancel_on_interrupt(token):
         try:
-            result = trainer.fit(token, resume=args.resume)
+            result = trainer.fit(token, resume=args.resume, spent=time.monotonic() - started)
         finally:
             reporter.close()
     return _report_outcome(result, out, checkpoint)

@@ -86,6 +86,10 @@ class TrainConfig:
     # early stop are always written. The app uses it so that millisecond head epochs do not
     # each write the whole network.
     checkpoint_every: float = 0.0
+    # Seconds the whole run may take; "auto": the plan chooses from the data; None: the planned
+    # epochs, however long they take. Every layer then trains for as long as fits, with the
+    # learning rate laid out over the time.
+    time_budget: float | str | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -106,6 +110,9 @@ class TrainConfig:
         spec = backbones.get_spec(self.backbone)  # unknown names list the valid ones
         self._validate_choices()
         self._validate_numbers()
+        budget = self.time_budget
+        if not (budget is None or budget == "auto" or (_is_number(budget) and 0 < budget <= 1e7)):
+            raise self._bad("time_budget", "a number of seconds > 0, \"auto\" or empty")
         if not isinstance(self.device, str):
             raise self._bad("device", "auto, cpu, mps or cuda:N")
         if self.checkpoint is not None and not isinstance(self.checkpoint, str):

@@ -192,8 +192,8 @@ class EpochTask:
     module: nn.Module
     batches: Iterable
     schedule: Schedule
+    pace: object  # budget.EpochPace or budget.BudgetPace: where in the schedule we are
     stage_epoch: int  # 0-based within the stage
-    stage_epochs: int
     epoch: int  # 1-based over the whole fit
 
 
@@ -223,6 +223,7 @@ class BatchReporter:
             BatchEnded(
                 epoch=task.epoch, batch=batch_no, batches=total, step=self.step, loss=loss,
                 learning_rate=lr, images_per_second=seen / elapsed if elapsed > 0 else 0.0,
+                seconds_left=task.pace.seconds_left(),
             ),
         )  # fmt: skip
 
@@ -230,7 +231,8 @@ class BatchReporter:
 def train_epoch(
     step: TrainStep, task: EpochTask, cancel: CancelToken, report: BatchReporter | None = None
 ) -> tuple[float, float, int]:
-    """Train one epoch; returns (mean loss, accuracy, images seen).
+    """Train one epoch; returns (mean loss, accuracy, images seen). Under a time budget the
+    epoch ends early (after at least one batch) when the budget's training time is used up.
 
     Raises Cancelled at a batch boundary, NonFinite with the epoch and batch, OutOfMemory.
     """
@@ -246,7 +248,9 @@ def train_epoch(
     for batch_no, (x, y) in enumerate(task.batches, start=1):
         if cancel.cancelled:
             raise Cancelled(task.epoch, batch_no)
-        progress = (task.stage_epoch + (batch_no - 1) / total) / task.stage_epochs
+        progress = task.pace.progress(task.stage_epoch, batch_no - 1, total)
+        if progress >= 1.0 and seen:
+            break  # the time is up: validate what we have
         lr = task.schedule.apply(step.optimizer, progress)
         try:
             loss, ok = step(task.module, x, y)

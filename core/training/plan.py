@@ -41,17 +41,19 @@ class StageSpec:
     """One stage of a strategy: which kind ("head", "partial", "full"), how long, how fast."""
 
     name: str
-    epochs: int
+    epochs: int  # with `budgeted`: an estimate, re-planned from the measured speed
     peak_lrs: list[float]  # top (head) learning rate last; one per optimizer group
     lr_note: str = ""
+    budgeted: bool = False  # trains for the time the budget leaves, not for `epochs`
 
     def to_list(self) -> list:
-        return [self.name, self.epochs, list(self.peak_lrs), self.lr_note]
+        return [self.name, self.epochs, list(self.peak_lrs), self.lr_note, self.budgeted]
 
     @classmethod
     def from_list(cls, row) -> StageSpec:
-        name, epochs, lrs, note = row
-        return cls(str(name), int(epochs), [float(x) for x in lrs], str(note))
+        name, epochs, lrs, note, *rest = row  # older checkpoints: four fields
+        budgeted = bool(rest[0]) if rest else False
+        return cls(str(name), int(epochs), [float(x) for x in lrs], str(note), budgeted)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Plan:
     class_weights: list[float] | None
     num_workers: int
     notes: list[str] = field(default_factory=list)
+    time_budget: float | None = None  # seconds, resolved ("auto" chosen from the data)
 
     @property
     def amp_dtype(self) -> torch.dtype | None:
@@ -131,6 +134,7 @@ class Plan:
             class_names=tuple(class_names),
             stages=tuple(s.name for s in self.stages),
             notes=tuple(self.notes),
+            time_budget=self.time_budget,
         )
 
 
@@ -177,6 +181,7 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
     if batch_size is None:
         batch_size = auto_batch_size(spec, device, info, image_size, len(train), notes)
     stages = RECIPES[strategy](config, len(train), notes)
+    time_budget = _fit_budget(config, len(train), stages, notes)
     class_weights = _class_weights(config, train, len(index.class_names), notes)
     if config.label_smoothing:
         notes.append(f"Label smoothing {config.label_smoothing:g}.")
@@ -195,6 +200,7 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
         class_weights=class_weights,
         num_workers=_num_workers(config, device, notes),
         notes=notes,
+        time_budget=time_budget,
     )
 
 
@@ -318,6 +324,47 @@ def _num_workers(config: TrainConfig, device: torch.device, notes: list[str]) ->
     return workers
 
 
+AUTO_BUDGET_PER_1000 = 60.0  # "auto": a minute per thousand training images...
+AUTO_BUDGET_RANGE = (60.0, 900.0)  # ...but at least a minute and at most a quarter of an hour
+
+
+def auto_time_budget(n_train: int) -> float:
+    """The time an automatic budget gives a fit of `n_train` training images."""
+    low, high = AUTO_BUDGET_RANGE
+    return float(min(high, max(low, 60.0 * round(AUTO_BUDGET_PER_1000 * n_train / 1000 / 60))))
+
+
+def _fit_budget(config: TrainConfig, n_train: int, stages, notes: list[str]) -> float | None:
+    """The budget in seconds (None: none). The stage that trains every layer fills the time
+    (the recipes mark it `budgeted`); frozen stages keep their (cheap) epochs, all of it within
+    the deadline."""
+    from .budget import format_duration
+
+    seconds = config.time_budget
+    if seconds is None:
+        return None
+    if seconds == "auto":
+        seconds = auto_time_budget(n_train)
+        notes.append(
+            f"Time budget {format_duration(seconds)} (automatic: about a minute per thousand "
+            "training images, at least 1 and at most 15 minutes)."
+        )
+    budget = format_duration(seconds)
+    if not any(s.budgeted for s in stages):
+        notes.append(
+            f"Time budget {budget}: the run stops when the time is up (the epochs above are "
+            "cheap on cached features and usually end well before)."
+        )
+        return float(seconds)
+    notes.append(
+        f"Time budget {budget}, everything after the scan included: every layer trains for as "
+        "long as the budget allows, with the learning rate laid out over the time so that it "
+        "anneals to its end when the time is up; the number of epochs follows from the speed "
+        "measured on the first steps and is re-planned after each epoch."
+    )
+    return float(seconds)
+
+
 # --------------------------------------------------------------------------- strategy recipes
 
 
@@ -326,6 +373,10 @@ def spread(top: float, groups: int) -> list[float]:
     if groups == 1:
         return [top]
     return [top / LR_SPREAD ** ((groups - 1 - i) / (groups - 1)) for i in range(groups)]
+
+
+def _budgeted(config: TrainConfig) -> bool:
+    return config.time_budget is not None
 
 
 def _by_size(n_train: int, small: int, medium: int, large: int) -> int:
@@ -360,14 +411,14 @@ def _full_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[St
             f"{epochs} epochs of every layer; learning rate {top:g} for the head down to "
             f"{top / LR_SPREAD:g} for the first layers (pretrained layers change slowly)."
         )
-        return [StageSpec("full", epochs, spread(top, 3), "discriminative")]
+        return [StageSpec("full", epochs, spread(top, 3), "discriminative", _budgeted(config))]
     epochs = config.epochs or _by_size(n_train, 40, 30, 20)
     top = config.learning_rate or FULL_LR_SCRATCH
     notes.append(
         f"{epochs} epochs of every layer from random initialisation, learning rate "
         f"{top:g} for all layers (nothing pretrained to preserve)."
     )
-    return [StageSpec("full", epochs, [top] * 3)]
+    return [StageSpec("full", epochs, [top] * 3, "", _budgeted(config))]
 
 
 def _two_stage_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[StageSpec]:
@@ -383,7 +434,7 @@ def _two_stage_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> li
     )
     return [
         StageSpec("head", head_epochs, [head_lr]),
-        StageSpec("full", full_epochs, spread(top, 3), "discriminative"),
+        StageSpec("full", full_epochs, spread(top, 3), "discriminative", _budgeted(config)),
     ]
 
 

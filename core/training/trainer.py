@@ -26,6 +26,7 @@ from .. import backbones
 from ..errors import BackboneStudioError, ResumeError, TrainingError
 from ..events import CancelToken, EpochEnded, FitEnded, FitPlan, FitStarted, StageStarted, emit
 from ..metrics import per_class_metrics
+from .budget import MIN_EPOCHS, BudgetPace, Deadline, EpochPace, format_duration
 from .checkpoint import Checkpoint, CheckpointStore
 from .config import TrainConfig
 from .context import ProblemLog, RunContext
@@ -106,6 +107,7 @@ class _StageRun:
     prepared: PreparedStage
     step: TrainStep
     schedule: Schedule
+    pace: EpochPace | BudgetPace
     batch_size: int
     batches: Iterable = field(default=())
     base: dict | None = None  # the snapshot that frozen layers share
@@ -127,6 +129,7 @@ class Trainer:
         self._store = self.seams.store(config)
         self._last_good: dict | None = None
         self._learning_rate = 0.0
+        self._deadline: Deadline | None = None
 
     def plan(self) -> FitPlan:
         """The fit with every automatic default resolved; trains nothing.
@@ -137,9 +140,15 @@ class Trainer:
 
     # ---------------------------------------------------------------------------------- fit
 
-    def fit(self, cancel: CancelToken | None = None, resume: str | Path | None = None) -> FitResult:
-        """Train; always returns (never raises for user errors) and emits FitEnded exactly once."""
+    def fit(self, cancel: CancelToken | None = None, resume: str | Path | None = None,
+            spent: float = 0.0) -> FitResult:  # fmt: skip
+        """Train; always returns (never raises for user errors) and emits FitEnded exactly once.
+
+        `spent`: seconds the run already took before fit (the folder scan), counted against
+        the config's time budget.
+        """
         started = self.seams.clock()
+        self._deadline = None
         self.run, self._plan, self._ctx = RunState(), None, None
         self._store = self.seams.store(self.config)
         cancel = cancel if cancel is not None else CancelToken()
@@ -148,6 +157,10 @@ class Trainer:
             self._plan = make_plan(self.config, self.index, check_weights=checkpoint is None)
             if checkpoint is not None:
                 self._continue_plan(checkpoint, Path(resume))
+            budget = self._plan.time_budget
+            if budget is not None:
+                already = spent + self.seams.clock() - started
+                self._deadline = Deadline.start(self.seams.clock, budget, already)
         except BackboneStudioError as exc:
             return self._finish("failed", str(exc), started, error=exc)
         except Exception as exc:  # a bug: log it, fail cleanly
@@ -335,7 +348,8 @@ class Trainer:
             set_rng_state(resuming.rng, ctx.generator)
         emit(self.callbacks, StageStarted(spec.name, spec.epochs, stage.title))
         current = _StageRun(
-            index, spec.epochs, spec.name, offset, prepared, step, schedule, plan.batch_size,
+            index, spec.epochs, spec.name, offset, prepared, step, schedule,
+            self._pace(spec, resuming), plan.batch_size,
             base=self._last_good if prepared.changing is not None else None,
         )  # fmt: skip
         current.batches = prepared.batches(plan.batch_size)
@@ -344,20 +358,35 @@ class Trainer:
         for p in ctx.model.parameters():
             p.requires_grad_(True)
 
+    def _pace(self, spec, resuming: Checkpoint | None) -> EpochPace | BudgetPace:
+        """How the stage moves through its schedule: by epochs, or by the time budget."""
+        if self._deadline is None or not spec.budgeted:
+            return EpochPace(spec.epochs)
+        reserve = 1.0 + 3 * sum(
+            t.numel() * t.element_size() for t in self._ctx.model.state_dict().values()
+        ) / 100e6  # the final checkpoint and model file at a slow disk's 100 MB/s
+        start = 0.0
+        if resuming is not None and self.run.stage_epoch > 0:
+            start = float(resuming.scheduler.get("progress", 0.0))
+        return BudgetPace(self._deadline, reserve, start)
+
     def _stage_epochs(self, current: _StageRun, cancel: CancelToken) -> None:
-        run, model = self.run, self._ctx.model
+        run, model, pace, clock = self.run, self._ctx.model, current.pace, self.seams.clock
         reporter = BatchReporter(self.callbacks, run.step)
-        for stage_epoch in range(run.stage_epoch, current.epochs):
+        stage_epoch = run.stage_epoch
+        while pace.more(stage_epoch):
             epoch = current.offset + stage_epoch + 1
-            t0 = time.monotonic()
+            t0 = clock()
             train_loss, train_acc, seen = self._train_epoch(current, stage_epoch, cancel, reporter)
-            seconds = time.monotonic() - t0
+            seconds = clock() - t0
             run.step = reporter.step
             model.eval()
             val_loss, val_acc, confusion = self._validate(current, epoch)
+            pace.epoch_ended(seconds, clock() - t0 - seconds)
+            current.epochs = pace.expected_epochs(stage_epoch + 1)
             event = EpochEnded(
                 epoch=epoch,
-                epochs=self._plan.total_epochs,
+                epochs=current.offset + current.epochs + self._epochs_after(current.index),
                 stage=current.name,
                 train_loss=train_loss,
                 train_accuracy=train_acc,
@@ -375,9 +404,16 @@ class Trainer:
             self._ctx.problems.report()
             early = self.config.early_stopping
             stop_early = early is not None and run.bad_epochs >= early
-            run.stage_epoch = current.epochs if stop_early else stage_epoch + 1
-            if self._store.due(force=stop_early or run.stage_epoch >= current.epochs):
+            stage_epoch += 1
+            last = stop_early or not pace.more(stage_epoch)
+            if last and pace.budgeted:
+                current.epochs = stage_epoch  # what the budget allowed
+            run.stage_epoch = current.epochs if last else stage_epoch
+            self._plan.stages[current.index].epochs = current.epochs
+            if self._store.due(force=last):
                 self._store.save(self._checkpoint(current))
+            if stage_epoch == 1:
+                self._say_if_budget_too_short(current, clock() - t0)
             if stop_early:
                 self._log(
                     f"Early stopping in stage '{current.name}' after epoch {epoch}: no better "
@@ -385,14 +421,38 @@ class Trainer:
                 )
                 break
 
+    def _epochs_after(self, index: int) -> int:
+        return sum(s.epochs for s in self._plan.stages[index + 1 :])
+
+    def _say_if_budget_too_short(self, current: _StageRun, epoch_seconds: float) -> None:
+        """After the first budgeted epoch: a budget that allows only a few epochs says so, with
+        the least time that makes sense."""
+        pace = current.pace
+        if not pace.budgeted:
+            return
+        expected = pace.expected_epochs(1)
+        budget = self._deadline.budget
+        self._log(
+            f"Measured {epoch_seconds:.1f} s per epoch (training and validation): about "
+            f"{expected} epochs fit in the time budget of {format_duration(budget)}."
+        )
+        if expected < MIN_EPOCHS:
+            least = budget - self._deadline.left() + (MIN_EPOCHS + 1) * epoch_seconds
+            self._log(
+                f"The time budget of {format_duration(budget)} is too short to train "
+                f"every layer usefully ({expected} epoch{'s' if expected != 1 else ''}); "
+                f"give it at least {format_duration(math.ceil(least / 10) * 10)}.",
+                level="warning",
+            )
+
     def _train_epoch(self, current: _StageRun, stage_epoch: int, cancel, reporter):
         """One epoch; after an out-of-memory error, again at half the batch size."""
         epoch = current.offset + stage_epoch + 1
         while True:
             current.prepared.set_modes()
             task = EpochTask(
-                current.prepared.trainable, current.batches, current.schedule, stage_epoch,
-                current.epochs, epoch,
+                current.prepared.trainable, current.batches, current.schedule, current.pace,
+                stage_epoch, epoch,
             )  # fmt: skip
             try:
                 return train_epoch(current.step, task, cancel, reporter)
@@ -425,7 +485,10 @@ class Trainer:
         return Checkpoint(
             model=self._last_good,
             optimizer=current.step.optimizer.state_dict(),
-            scheduler=current.schedule.state_dict(),
+            scheduler={
+                **current.schedule.state_dict(),
+                "progress": current.pace.progress(self.run.stage_epoch, 0, 1),
+            },
             run=self.run.state_dict(),
             rng=rng_state(self._ctx.generator),
             config=self.config.to_json(),

@@ -1,0 +1,141 @@
+"""Training within a time budget: durations, the pace that lays the schedule over the time, and a
+whole fit on a clock the test controls (every step costs one "second"), so the assertions hold on
+any machine however loaded."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from core.dataset import scan_folder
+from core.demo import make_demo_dataset
+from core.errors import BackboneStudioError
+from core.events import BatchEnded, EpochEnded, FitEnded, FitStarted, Logged
+from core.training import Seams, TrainConfig, Trainer, TrainStep
+from core.training.budget import BudgetPace, Deadline, format_duration, parse_duration
+
+
+@pytest.fixture(autouse=True)
+def _one_thread(_deterministic_torch):
+    torch.set_num_threads(1)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90s", 90), ("90", 90), ("5m", 300), ("1h", 3600), ("1h30m", 5400), ("2:30", 150),
+     ("1:02:03", 3723), ("0.5m", 30), (" 5 min ", 300)],
+)  # fmt: skip
+def test_durations_people_write_are_understood(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "5 parsecs", "0s", "-5m", "5m5x", "1::2"])
+def test_a_bad_duration_is_refused_with_examples(text):
+    with pytest.raises(BackboneStudioError, match="90s, 5m, 1h"):
+        parse_duration(text)
+
+
+def test_durations_are_shown_as_clock_time():
+    assert [format_duration(s) for s in (0, 59.6, 300, 3723)] == ["0:00", "1:00", "5:00", "1:02:03"]
+    assert format_duration(float("nan")) == "–"
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_pace_reaches_the_end_of_the_schedule_at_the_deadline_and_replans():
+    clock = FakeClock()
+    pace = BudgetPace(Deadline.start(clock, budget=100.0), reserve=10.0)
+    assert pace.progress(0, 0, 10) == 0.0 and pace.more(0)
+    clock.now += 30  # first epoch: 30 s of training, then 5 s of validation
+    assert pace.progress(0, 10, 10) == pytest.approx(30 / 90)
+    clock.now += 5
+    pace.epoch_ended(30.0, 5.0)
+    # 55 s left before the reserve: one more epoch (35 s) and a bit; the two validations still
+    # to come are taken out of the training time, so the schedule ends before them
+    assert pace.more(1) and pace.expected_epochs(1) == 3
+    clock.now += 45
+    assert pace.progress(1, 10, 10) == pytest.approx(1.0)
+    clock.now += 5
+    pace.epoch_ended(45.0, 5.0)
+    assert not pace.more(2)  # 5 s left before the reserve: not even half an epoch
+
+
+class ClockedStep(TrainStep):
+    """A real training step that costs exactly one second of the fake clock."""
+
+    clock: FakeClock
+
+    def __call__(self, module, inputs, targets):
+        self.clock.now += 1.0
+        return super().__call__(module, inputs, targets)
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory):
+    root = tmp_path_factory.mktemp("budget") / "shapes"
+    return scan_folder(make_demo_dataset(root, classes=3, per_class=24, size=32)).index
+
+
+def _budget_run(shapes, budget: float, events: list):
+    clock = FakeClock()
+    step = type("Step", (ClockedStep,), {"clock": clock})
+    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=8, image_size=32,
+                         time_budget=budget, seed=0)  # fmt: skip
+    trainer = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock))
+    return trainer.fit(spent=2.0), clock
+
+
+def test_a_budgeted_fit_ends_on_time_with_an_annealed_schedule(shapes):
+    events: list = []
+    result, _clock = _budget_run(shapes, budget=40.0, events=events)
+    assert result.outcome == "finished", result.message
+    plan = next(e for e in events if isinstance(e, FitStarted)).plan
+    assert plan.time_budget == 40.0
+    assert any("Time budget 0:40" in note for note in plan.notes)
+    ended = next(e for e in events if isinstance(e, FitEnded))
+    # 2 s of scanning were spent before; every step costs 1 s; the reserve keeps about 2 s
+    assert 35.0 <= ended.seconds + 2.0 <= 40.0
+    batches = [e for e in events if isinstance(e, BatchEnded)]
+    epochs = [e for e in events if isinstance(e, EpochEnded)]
+    assert len(epochs) >= 4  # 57 training images in batches of 8: 7 steps an epoch
+    lrs = [b.learning_rate for b in batches]
+    assert max(lrs) == pytest.approx(2e-3, rel=0.1)  # warmed up to the peak...
+    assert lrs[-1] < 0.05 * max(lrs)  # ...and annealed by the end of the budget
+    assert all(b.seconds_left is not None for b in batches)
+    assert batches[-1].seconds_left < 5.0
+    # the epoch count shown while training is an estimate that ends as the real count
+    assert epochs[-1].epochs == epochs[-1].epoch
+    assert result.metadata.train_config["resolved"]["stages"][0][1] == len(epochs)
+
+
+def test_a_budget_too_short_says_so_with_the_least_time_that_makes_sense(shapes):
+    events: list = []
+    result, _clock = _budget_run(shapes, budget=14.0, events=events)
+    assert result.outcome == "finished", result.message
+    warnings = [e.message for e in events if isinstance(e, Logged) and e.level == "warning"]
+    assert any("too short" in w and "at least" in w for w in warnings), warnings
+
+
+def test_a_time_budget_must_be_positive():
+    with pytest.raises(BackboneStudioError, match="time_budget"):
+        TrainConfig(time_budget=0)
+
+
+def test_an_automatic_budget_follows_the_size_of_the_data(shapes):
+    from core.training.plan import auto_time_budget
+
+    assert [auto_time_budget(n) for n in (50, 1000, 2600, 10_000, 60_000)] == [
+        60.0, 60.0, 180.0, 600.0, 900.0,
+    ]  # fmt: skip
+    plan = Trainer(TrainConfig(backbone="resnet18", pretrained=False, time_budget="auto"),
+                   shapes).plan()  # fmt: skip
+    assert plan.time_budget == 60.0 and any("automatic" in n for n in plan.notes)
+    assert Trainer(TrainConfig(pretrained=False), shapes).plan().time_budget is None
+    with pytest.raises(BackboneStudioError, match="time_budget"):
+        TrainConfig(time_budget="soon")
