@@ -109,6 +109,12 @@ def test_small_input_stem_for_resnets():
         assert trunk(torch.randn(1, 3, 32, 32)).shape[-1] == 8
     with pytest.raises(BackboneStudioError, match="small-image stem"):
         build_model("mobilenet_v3_small", 3, small_input=True)
+    # stride 2: a 48 px image reaches the first stage at 24 px, as a 96 px one does through the
+    # standard stem, at a quarter of the stride-1 stem's cost
+    halved = build_model("resnet18", 4, small_input=True, stem_stride=2).eval()
+    assert halved.conv1.stride == (2, 2) and isinstance(halved.maxpool, nn.Identity)
+    with torch.inference_mode():
+        assert split_partial(halved, "resnet18")[0](torch.randn(1, 3, 48, 48)).shape[-1] == 6
 
 
 def test_unknown_backbone_lists_the_valid_names():

@@ -219,6 +219,19 @@ def test_a_bad_time_budget_is_a_usage_error(capsys, demo, tmp_path, budget):
     assert code == 2 and "90s, 5m, 1h" in err
 
 
+def test_lr_find_prints_the_sweep_and_writes_a_csv(capsys, demo, tmp_path):
+    csv_path = tmp_path / "sweep.csv"
+    code, out, err = run(capsys, "lr-find", demo, "--backbone", "resnet18", "--no-pretrained",
+                         "--image-size", "32", "--batch-size", "4", "--steps", "20",
+                         "--device", "cpu", "--csv", csv_path)  # fmt: skip
+    assert code == 0, err
+    steps = int(re.search(r"learning-rate sweep of the 'full' stage \((\d+) steps\)", out)[1])
+    assert 5 <= steps <= 20  # it stops early once the loss blows up
+    assert "Suggested learning rate" in out or "did not fall clearly" in out
+    rows = list(csv.reader(csv_path.open()))
+    assert rows[0] == ["learning_rate", "loss"] and len(rows) == steps + 1
+
+
 def test_ctrl_c_cancels_training_cleanly(capsys, demo, tmp_path, monkeypatch):
     pytest.importorskip("core.training")
     from core.events import EpochEnded

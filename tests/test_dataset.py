@@ -492,6 +492,16 @@ def test_transforms_shapes_and_normalisation():
     assert eval_transform(224, MEAN, STD).transforms[0].size == [256]
 
 
+def test_augmentation_mirrors_only_when_asked():
+    from core.dataset import train_transform
+
+    def flip_chances(transform):
+        return [t.p for t in transform.transforms if type(t).__name__ == "RandomHorizontalFlip"]
+
+    assert flip_chances(train_transform(32, MEAN, STD)) == [0.5]
+    assert flip_chances(train_transform(32, MEAN, STD, flip=False)) == [0.0]  # digits, text
+
+
 def test_ignored_file_count_counts_the_files_inside_ignored_folders(tmp_path):
     from PIL import Image
 

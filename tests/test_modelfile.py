@@ -113,6 +113,34 @@ def test_round_trip_other_variants(tmp_path, backbone, small_input):
         assert torch.equal(model(x), loaded(x))
 
 
+def test_a_stride_two_stem_round_trips_and_is_format_two(tmp_path):
+    torch.manual_seed(0)
+    model = backbones.build_model("resnet18", len(CLASSES), small_input=True, stem_stride=2).eval()
+    assert model.conv1.stride == (2, 2)
+    spec = backbones.get_spec("resnet18")
+    metadata = new_metadata("resnet18", CLASSES, 48, spec.mean, spec.std,
+                            record=TrainingRecord(small_input=True, stem_stride=2))  # fmt: skip
+    path = save_model(tmp_path / "m.safetensors", model, metadata)
+    loaded, meta = load_model(path)
+    # format 2: an older app would build a stride-1 stem (same weight shapes) and classify
+    # wrongly; it refuses the file instead and asks for an update
+    assert meta.stem_stride == 2 and meta.format_version == 2
+    assert loaded.conv1.stride == (2, 2)
+    x = torch.randn(1, 3, 48, 48)
+    with torch.inference_mode():
+        assert torch.equal(model(x), loaded(x))
+
+
+def test_models_without_a_stem_stride_stay_format_one_and_older_files_load(saved, tmp_path):
+    path, model, metadata = saved
+    assert metadata.format_version == 1 and metadata.stem_stride == 1
+    older = json.loads(_metadata(small_input=True).to_json())
+    del older["stem_stride"]  # written before the stem had a stride
+    old = _write_raw(tmp_path / "old.safetensors", _model(small_input=True), json.dumps(older))
+    loaded, meta = load_model(old)
+    assert meta.stem_stride == 1 and loaded.conv1.stride == (1, 1)
+
+
 def test_file_is_plain_safetensors_with_metadata_in_the_header(saved):
     path, model, metadata = saved
     from safetensors import safe_open
@@ -320,6 +348,7 @@ def test_missing_tensor_is_refused(tmp_path):
     "change, reason",
     [
         ({"format_version": 99}, "newer Backbone Studio"),
+        ({"stem_stride": 3}, "stem_stride"),
         ({"backbone": "resnet9000"}, "resnet9000"),
         ({"class_names": []}, "damaged"),
         ({"mean": [0.5]}, "damaged"),

@@ -487,3 +487,42 @@ def test_schedules_warm_up_then_anneal(kind):
         [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 1.0, "peak_lr": 0.5}]
     )
     assert schedule.apply(optimizer, 0.5) == pytest.approx(0.5 * schedule.factor(0.5))
+
+
+def test_the_learning_rate_finder_suggests_a_rate_and_changes_nothing_after(shapes32,
+                                                                            resnet18_weights):  # fmt: skip
+    from core.training import LrRange, find_learning_rate
+
+    config = head_config(epochs=3)
+    before = Trainer(config, shapes32).fit()
+    progress = []
+    finding = find_learning_rate(config, shapes32, progress=lambda d, t: progress.append((d, t)),
+                                 sweep=LrRange(start=1e-6, end=10.0, steps=40))  # fmt: skip
+    assert finding.stage == "head" and progress[-1][0] == len(finding.learning_rates)
+    rates = finding.learning_rates
+    assert rates[0] == pytest.approx(1e-6) and all(b > a for a, b in zip(rates, rates[1:]))
+    assert finding.suggestion is not None and 1e-5 < finding.suggestion < 1.0, finding.message
+    assert "Suggested learning rate" in finding.message
+    after = Trainer(config, shapes32).fit()  # the sweep leaves nothing behind
+    assert [e.val_loss for e in after.history] == [e.val_loss for e in before.history]
+
+
+def test_class_weights_never_push_every_prediction_towards_the_rare_classes():
+    from core.training.loop import weighted_cross_entropy
+
+    logits = torch.tensor([[4.0, 0.0, 0.0], [0.0, 4.0, 0.0]])  # confident and right
+    targets = torch.tensor([0, 1])
+    weights = torch.tensor([0.5, 1.0, 8.0])  # class 2 is rare
+    plain = torch.nn.functional.cross_entropy(logits, targets, label_smoothing=0.1,
+                                              reduction="none")  # fmt: skip
+    expected = (plain * weights[targets]).sum() / weights[targets].sum()
+    assert torch.allclose(weighted_cross_entropy(logits, targets, weights, 0.1), expected)
+    # torch's own weight + label_smoothing charges these images for not predicting the rare
+    # class 2, which none of them is: a strong pull towards it for every image (a negative
+    # gradient raises the logit); ours only has the uniform smoothing's small one
+    logits.requires_grad_(True)
+    weighted_cross_entropy(logits, targets, weights, 0.1).backward()
+    ours = logits.grad.clone()
+    logits.grad = None
+    torch.nn.functional.cross_entropy(logits, targets, weight=weights, label_smoothing=0.1).backward()
+    assert (logits.grad[:, 2] < 10 * ours[:, 2]).all() and (ours[:, 2].abs() < 0.02).all()

@@ -14,8 +14,10 @@ def build_model(
     num_classes: int,
     pretrained: bool = False,
     small_input: bool = False,
+    stem_stride: int = 1,
 ) -> nn.Module:
-    """Build a backbone with a fresh `num_classes` head.
+    """Build a backbone with a fresh `num_classes` head (`small_input`: the small-image stem,
+    whose first convolution has `stem_stride`).
 
     With `pretrained=True` the ImageNet weights are loaded from the local cache first (raising
     `WeightsUnavailable` when they are not there), and only then is the head replaced.
@@ -39,7 +41,7 @@ def build_model(
                 f"the weights again."
             ) from exc
     if small_input:
-        spec.family_info.small_stem(model)
+        spec.family_info.small_stem(model, stem_stride)
     old_head = head_module(model, spec)
     model.set_submodule(spec.head_path, nn.Linear(old_head.in_features, num_classes))
     return model

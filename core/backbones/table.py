@@ -69,14 +69,15 @@ def _index_of(parts: Sequence[nn.Module], module: nn.Module) -> int:
     raise ValueError(f"{type(module).__name__} is not one of the model's parts")
 
 
-def _resnet_small_stem(model: nn.Module) -> None:
-    """3x3 stride-1 first conv and no max-pool: keeps 32-96 px images from shrinking to nothing.
+def _resnet_small_stem(model: nn.Module, stride: int = 1) -> None:
+    """A 3x3 first conv of `stride` and no max-pool: keeps 32-96 px images from shrinking to
+    nothing (the standard stem divides by 4 before the first stage; this one by 1 or 2).
 
     When the model already holds pretrained 7x7 filters, the new 3x3 filters start from their
     centres rather than from noise.
     """
     old = model.conv1
-    new = nn.Conv2d(3, old.out_channels, kernel_size=3, stride=1, padding=1, bias=False)
+    new = nn.Conv2d(3, old.out_channels, kernel_size=3, stride=stride, padding=1, bias=False)
     with torch.no_grad():
         if old.weight.shape[-1] == 7:
             new.weight.copy_(old.weight[:, :, 2:5, 2:5])
@@ -89,7 +90,7 @@ class Family:
     name: str
     parts: Callable[[nn.Module], list[nn.Module]]
     tail_start: Callable[[nn.Module, Sequence[nn.Module]], int]
-    small_stem: Callable[[nn.Module], None] | None = None
+    small_stem: Callable[[nn.Module, int], None] | None = None  # (model, stride)
 
 
 RESNET = Family("ResNet", _resnet_parts, _resnet_tail_start, _resnet_small_stem)

@@ -2,7 +2,8 @@
 
     backbone-studio-cli backbones | devices
     backbone-studio-cli scan DIR
-    backbone-studio-cli train DIR --backbone resnet18 --out model.safetensors [--epochs N] ...
+    backbone-studio-cli train DIR --backbone resnet18 --out model.safetensors [--epochs N | --time-budget 5m] ...
+    backbone-studio-cli lr-find DIR --backbone resnet18 [--steps N] [--csv OUT]
     backbone-studio-cli predict MODEL PATH... [--top-k K] [--csv OUT]     (MODEL may be imagenet:NAME)
     backbone-studio-cli evaluate MODEL DIR
     backbone-studio-cli demo-data DIR
@@ -32,8 +33,9 @@ from .commands import (
     cmd_scan,
     cmd_weights,
 )
+from .lr_find import cmd_lr_find
 from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Failed, _err
-from .train import cmd_train
+from .train import add_training_arguments, cmd_train
 
 # ---------------------------------------------------------------------------------- parser
 
@@ -57,27 +59,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("train", help="train a classifier on a class-per-folder dataset")
-    p.add_argument("dir", help="folder with one subfolder per class")
-    p.add_argument("--backbone", required=True, help="see `backbones` (e.g. resnet18)")
-    p.add_argument("--strategy", default="auto",
-                   choices=("auto", "head", "partial", "full", "two_stage"),
-                   help="what trains: auto = two_stage with pretrained weights, else full")  # fmt: skip
+    add_training_arguments(p)
     p.add_argument("--epochs", type=int, help="default: automatic")
     p.add_argument("--time-budget", metavar="TIME",
                    help="train for at most this long, scan to saved model included, with the "
                         "learning rate laid out over the time: 90s, 5m, 1h, 1h30m, or auto (a "
                         "minute per thousand images, 1-15 minutes)")  # fmt: skip
-    p.add_argument("--batch-size", type=int, help="default: automatic")
     p.add_argument("--lr", type=float, help="peak learning rate (default: automatic)")
-    p.add_argument("--image-size", type=int, help="default: from the data")
-    p.add_argument("--device", default="auto", help="auto, cpu, mps or cuda:N (default: auto)")
-    p.add_argument("--pretrained", action=argparse.BooleanOptionalAction, default=None,
-                   help="start from ImageNet weights (default: if cached, else from scratch)")  # fmt: skip
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True, help="model file to write (.safetensors)")
     p.add_argument("--resume", help="continue from this checkpoint")
     p.add_argument("--checkpoint", help="per-epoch checkpoint file (default: next to --out)")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("lr-find", help="sweep the learning rate and suggest one (fastai's lr_find)")
+    add_training_arguments(p)
+    p.add_argument("--steps", type=int, help="steps to sweep (default: one epoch, at most 100)")
+    p.add_argument("--csv", help="also write the learning rates and losses to this CSV file")
+    p.set_defaults(func=cmd_lr_find)
 
     p = sub.add_parser("predict", help="classify images")
     p.add_argument("model", help="a .safetensors model, or imagenet:NAME for cached ImageNet weights")

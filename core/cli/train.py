@@ -167,10 +167,45 @@ def _pretrained(spec, wanted: bool | None) -> bool:
     return wanted
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from ..training import TrainConfig, Trainer
+def add_training_arguments(p: argparse.ArgumentParser) -> None:
+    """The options `train` and `lr-find` share."""
+    p.add_argument("dir", help="folder with one subfolder per class")
+    p.add_argument("--backbone", required=True, help="see `backbones` (e.g. resnet18)")
+    p.add_argument("--strategy", default="auto",
+                   choices=("auto", "head", "partial", "full", "two_stage"),
+                   help="what trains: auto = two_stage with pretrained weights, else full")  # fmt: skip
+    p.add_argument("--batch-size", type=int, help="default: automatic")
+    p.add_argument("--image-size", type=int, help="default: from the data")
+    p.add_argument("--device", default="auto", help="auto, cpu, mps or cuda:N (default: auto)")
+    p.add_argument("--pretrained", action=argparse.BooleanOptionalAction, default=None,
+                   help="start from ImageNet weights (default: if cached, else from scratch)")  # fmt: skip
+    p.add_argument("--no-flip", dest="flip", action="store_false",
+                   help="never mirror images in augmentation (text, digits, arrows)")  # fmt: skip
+    p.add_argument("--seed", type=int, default=0)
+
+
+def training_config(args: argparse.Namespace, **more):
+    """A TrainConfig from the shared options (and `more` fields)."""
+    from ..training import TrainConfig
 
     spec = backbones.get_spec(args.backbone)
+    return TrainConfig(
+        backbone=spec.name,
+        strategy=args.strategy,
+        pretrained=_pretrained(spec, args.pretrained),
+        batch_size=args.batch_size,
+        image_size=args.image_size,
+        seed=args.seed,
+        flip=args.flip,
+        device=args.device,
+        **more,
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..training import Trainer
+
+    started = time.monotonic()
     out = Path(args.out)
     _check_out(out)
     if args.resume:
@@ -181,20 +216,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         budget = parse_duration(budget)
     elif budget is not None:
         budget = "auto"
-    started = time.monotonic()
-    config = TrainConfig(
-        backbone=spec.name,
-        strategy=args.strategy,
-        pretrained=_pretrained(spec, args.pretrained),
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.lr,
-        image_size=args.image_size,
-        seed=args.seed,
-        device=args.device,
-        checkpoint=str(checkpoint),
-        time_budget=budget,
-    )
+    config = training_config(args, epochs=args.epochs, learning_rate=args.lr,
+                             checkpoint=str(checkpoint), time_budget=budget)  # fmt: skip
     scan = _scan(args.dir)
     if scan.problems:
         _err(f"note: {len(scan.problems)} file(s) in {args.dir} cannot be read and are skipped "

@@ -28,8 +28,11 @@ def eval_transform(size: int, mean: Sequence[float], std: Sequence[float]):
     )
 
 
-def train_transform(size: int, mean: Sequence[float], std: Sequence[float], augment: bool = True):
-    """Random resized crop (scale 0.35-1), horizontal flip, light colour jitter, normalise.
+def train_transform(
+    size: int, mean: Sequence[float], std: Sequence[float], augment: bool = True, flip: bool = True
+):
+    """Random resized crop (scale 0.35-1), horizontal flip (unless ``flip=False``: text, digits
+    and other classes that a mirror image changes), light colour jitter, normalise.
 
     With ``augment=False`` this is :func:`eval_transform` (deterministic).
     """
@@ -40,7 +43,7 @@ def train_transform(size: int, mean: Sequence[float], std: Sequence[float], augm
     return v2.Compose(
         [
             v2.RandomResizedCrop(size, scale=(0.35, 1.0), antialias=True),
-            v2.RandomHorizontalFlip(),
+            v2.RandomHorizontalFlip(0.5 if flip else 0.0),
             v2.ColorJitter(brightness=0.2, contrast=0.2, saturation=0.2),
             v2.ToImage(),
             v2.ToDtype(torch.float32, scale=True),

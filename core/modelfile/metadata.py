@@ -11,7 +11,7 @@ import torch
 
 from .. import __version__ as APP_VERSION
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format this version reads and writes (1: no stem_stride)
 METADATA_KEY = "backbone_studio"
 SUFFIX = ".safetensors"
 
@@ -37,6 +37,7 @@ class ModelMetadata:
     torchvision_version: str = ""
     app_version: str = ""
     format_version: int = FORMAT_VERSION
+    stem_stride: int = 1  # the small-image stem's first stride (format 2; 1 in older files)
 
     @property
     def num_classes(self) -> int:
@@ -81,6 +82,8 @@ class ModelMetadata:
         version = values.get("format_version", FORMAT_VERSION)
         if not isinstance(version, int):
             raise ValueError("format_version must be an integer")
+        if values.get("stem_stride", 1) not in (1, 2) or isinstance(values.get("stem_stride"), bool):
+            raise ValueError("stem_stride must be 1 or 2")
         return cls(**values)
 
 
@@ -105,6 +108,7 @@ class TrainingRecord:
     """How a model was built and trained, kept in its metadata next to what it classifies."""
 
     small_input: bool = False  # built with the small-input stem (see backbones.build_model)
+    stem_stride: int = 1  # that stem's first stride
     train_config: dict = field(default_factory=dict)  # the training settings
     metrics: dict = field(default_factory=dict)  # what the training reached
 
@@ -135,5 +139,8 @@ def new_metadata(
         torch_version=torch.__version__,
         torchvision_version=torchvision.__version__,
         app_version=APP_VERSION,
-        format_version=FORMAT_VERSION,
+        # a stride-2 stem is format 2: an older app, which would build stride 1 and classify
+        # wrongly without a word, refuses the file and asks for an update instead
+        format_version=1 if record.stem_stride == 1 else 2,
+        stem_stride=int(record.stem_stride),
     )

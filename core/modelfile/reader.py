@@ -163,7 +163,8 @@ def load_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[nn
         from .. import backbones
 
         model = backbones.build_model(
-            spec.name, metadata.num_classes, pretrained=False, small_input=metadata.small_input
+            spec.name, metadata.num_classes, pretrained=False, small_input=metadata.small_input,
+            stem_stride=metadata.stem_stride,
         )
         model.load_state_dict(state, strict=True)
     model.eval()
@@ -189,7 +190,8 @@ def _rebuild(path: Path, metadata: ModelMetadata):
         # On the meta device: no time spent on a random initialisation the file overwrites.
         with torch.device("meta"):
             model = backbones.build_model(
-                spec.name, metadata.num_classes, pretrained=False, small_input=metadata.small_input
+                spec.name, metadata.num_classes, pretrained=False, small_input=metadata.small_input,
+                stem_stride=metadata.stem_stride,
             )
     except BackboneStudioError as exc:
         raise ModelFileError(f"Cannot rebuild the model in {path}: {exc}") from exc

@@ -28,6 +28,7 @@ from .checkpoint import (
 )
 from .config import SCHEDULES, STRATEGIES, TrainConfig, resolve_strategy
 from .loop import StepSettings, TrainStep, is_out_of_memory
+from .lr_find import LrFinding, LrRange, find_learning_rate
 from .plan import Plan, StageSpec, make_plan
 from .result import FitResult, displayable_names
 from .schedule import Schedule
@@ -41,6 +42,8 @@ __all__ = [
     "CheckpointStore",
     "CheckpointSummary",
     "FitResult",
+    "LrFinding",
+    "LrRange",
     "Plan",
     "Schedule",
     "Seams",
@@ -50,6 +53,7 @@ __all__ = [
     "TrainStep",
     "Trainer",
     "displayable_names",
+    "find_learning_rate",
     "is_out_of_memory",
     "make_plan",
     "read_checkpoint_summary",

@@ -49,6 +49,7 @@ _CHOICES = (
     ("class_weighting", CLASS_WEIGHTING),
     ("pretrained", (True, False)),
     ("augment", (True, False)),
+    ("flip", (True, False)),
 )
 
 
@@ -73,6 +74,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     augment: bool = True
+    flip: bool = True  # mirror images in augmentation (off for text, digits, arrows...)
     feature_views: int = 1
     label_smoothing: float = 0.1
     class_weighting: str = "auto"

@@ -86,7 +86,9 @@ class FeaturePass:
         ctx, plan = self.ctx, self.ctx.plan
         spec, views = plan.spec, ctx.config.feature_views
         plain = eval_transform(plan.image_size, spec.mean, spec.std)
-        augmented = train_transform(plan.image_size, spec.mean, spec.std, augment=True)
+        augmented = train_transform(
+            plan.image_size, spec.mean, spec.std, augment=True, flip=ctx.config.flip
+        )
         transforms = [plain] + [augmented] * (views - 1 if ctx.config.augment else 0)
         if len(transforms) < views:
             ctx.log("Augmentation is off, so one feature view per image is cached.", "warning")

@@ -100,5 +100,10 @@ def model_metadata(config: TrainConfig, plan: Plan, run: RunState, class_names):
         plan.image_size,
         plan.spec.mean,
         plan.spec.std,
-        record=TrainingRecord(small_input=plan.small_input, train_config=settings, metrics=metrics),
+        record=TrainingRecord(
+            small_input=plan.small_input,
+            stem_stride=plan.stem_stride if plan.small_input else 1,
+            train_config=settings,
+            metrics=metrics,
+        ),
     )

@@ -102,7 +102,9 @@ class FullStage:
         for p in model.parameters():
             p.requires_grad_(True)
         groups = [g for g in backbones.parameter_groups(model, spec) if g]
-        train_tf = train_transform(plan.image_size, spec.mean, spec.std, augment=ctx.config.augment)
+        train_tf = train_transform(
+            plan.image_size, spec.mean, spec.std, augment=ctx.config.augment, flip=ctx.config.flip
+        )
         eval_tf = eval_transform(plan.image_size, spec.mean, spec.std)
         val_loader = ctx.loader(plan.val_samples, eval_tf, max(plan.batch_size, 32))
 

@@ -24,7 +24,16 @@ from torch import nn
 
 from .. import backbones
 from ..errors import BackboneStudioError, ResumeError, TrainingError
-from ..events import CancelToken, EpochEnded, FitEnded, FitPlan, FitStarted, StageStarted, emit
+from ..events import (
+    CancelToken,
+    EpochEnded,
+    FitEnded,
+    FitPlan,
+    FitStarted,
+    Logged,
+    StageStarted,
+    emit,
+)
 from ..metrics import per_class_metrics
 from .budget import MIN_EPOCHS, BudgetPace, Deadline, EpochPace, format_duration
 from .checkpoint import Checkpoint, CheckpointStore
@@ -94,6 +103,45 @@ def quicken_batchnorm(model: nn.Module) -> int:
                 module.momentum = 0.1
                 changed += 1
     return changed
+
+
+def default_cache(plan: Plan):
+    """A decoded-image cache sized for the plan's images."""
+    from ..dataset import DecodedImageCache
+
+    return DecodedImageCache(short_side=math.ceil(plan.image_size * 8 / 7) + 1)
+
+
+def start_run(config: TrainConfig, plan: Plan, index, cache, callbacks,
+              pretrained: bool) -> RunContext:  # fmt: skip
+    """Seed everything, build the plan's model on its device and what its stages share."""
+    generator = seed_everything(config.seed)
+    if plan.device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+    model = backbones.build_model(
+        plan.spec.name,
+        len(index.class_names),
+        pretrained=pretrained,
+        small_input=plan.small_input,
+        stem_stride=plan.stem_stride,
+    )
+    if not config.pretrained:
+        changed = quicken_batchnorm(model)
+        if changed:
+            emit(callbacks, Logged(
+                f"BatchNorm momentum raised to 0.1 in {changed} layers so their statistics "
+                "keep up with a from-scratch run."
+            ))  # fmt: skip
+    weights = plan.class_weights
+    model.to(plan.device)
+    model.to(memory_format=torch.channels_last)
+    return RunContext(
+        config=config, plan=plan, model=model, cache=cache, generator=generator,
+        callbacks=callbacks, problems=ProblemLog(callbacks), num_classes=len(index.class_names),
+        class_weights=(
+            torch.tensor(weights, dtype=torch.float32, device=plan.device) if weights else None
+        ),
+    )  # fmt: skip
 
 
 @dataclass
@@ -196,8 +244,6 @@ class Trainer:
         return self._finish("finished", message, started)
 
     def _log(self, message: str, level: str = "info") -> None:
-        from ..events import Logged
-
         emit(self.callbacks, Logged(message, level))
 
     def _bug_message(self, exc: BaseException) -> str:
@@ -281,38 +327,13 @@ class Trainer:
     # ------------------------------------------------------------------------------ the run
 
     def _execute(self, cancel: CancelToken, checkpoint: Checkpoint | None, resume) -> None:
-        config, plan = self.config, self._plan
-        generator = seed_everything(config.seed)
-        if plan.device.type == "cuda":
-            torch.backends.cudnn.benchmark = True
         if self.cache is None:
-            from ..dataset import DecodedImageCache
-
-            self.cache = DecodedImageCache(short_side=math.ceil(plan.image_size * 8 / 7) + 1)
-        model = backbones.build_model(
-            plan.spec.name,
-            len(self.index.class_names),
-            pretrained=config.pretrained and checkpoint is None,
-            small_input=plan.small_input,
-        )
-        if not config.pretrained:
-            changed = quicken_batchnorm(model)
-            if changed:
-                self._log(
-                    f"BatchNorm momentum raised to 0.1 in {changed} layers so their statistics "
-                    "keep up with a from-scratch run."
-                )
-        weights = plan.class_weights
-        self._ctx = RunContext(
-            config=config, plan=plan, model=model, cache=self.cache, generator=generator,
-            callbacks=self.callbacks, problems=ProblemLog(self.callbacks),
-            num_classes=len(self.index.class_names),
-            class_weights=(
-                torch.tensor(weights, dtype=torch.float32, device=plan.device) if weights else None
-            ),
+            self.cache = default_cache(self._plan)
+        self._ctx = start_run(
+            self.config, self._plan, self.index, self.cache, self.callbacks,
+            pretrained=self.config.pretrained and checkpoint is None,
         )  # fmt: skip
-        model.to(plan.device)
-        model.to(memory_format=torch.channels_last)
+        model, plan = self._ctx.model, self._plan
         if checkpoint is not None:
             self._restore(model, checkpoint, resume)
         self._last_good = copy_state(model)

@@ -1,0 +1,107 @@
+"""The learning-rate finder (fastai's `lr_find`; Smith, "Cyclical Learning Rates", 2017).
+
+It trains a throw-away copy of the model the plan would train, on the first stage's batches, for
+one epoch's worth of steps (at least 20, at most 100: a tiny dataset goes round again), raising the learning rate exponentially from `start` to
+`end`, and records the smoothed loss. The loss falls, flattens and then shoots up; the
+suggestion is a tenth of the rate where it was lowest (where it still falls steeply, one order
+of magnitude before it blows up). Nothing of it reaches the model the user trains afterwards:
+that model is built fresh, with the seed's initialisation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import BackboneStudioError
+from ..events import CancelToken
+from .config import TrainConfig
+from .loop import Cancelled, StepSettings, TrainStep, make_optimizer
+from .plan import make_plan
+from .stages import STAGES
+from .trainer import default_cache, start_run
+
+MAX_STEPS = 100
+MIN_STEPS = 20  # a curve needs points: a tiny dataset's epoch may have only a few batches
+DIVERGED = 4.0  # stop once the smoothed loss is this many times its minimum
+
+
+@dataclass(frozen=True)
+class LrFinding:
+    """The loss at each learning rate tried, and the rate suggested (None: no clear one)."""
+
+    learning_rates: tuple[float, ...]
+    losses: tuple[float, ...]  # smoothed (exponential moving average, bias-corrected)
+    suggestion: float | None
+    stage: str  # the stage whose learning rate this is ("head", "partial" or "full")
+    message: str
+
+
+@dataclass(frozen=True)
+class LrRange:
+    start: float = 1e-7
+    end: float = 10.0
+    steps: int | None = None  # None: one epoch's worth (MIN_STEPS to MAX_STEPS)
+
+
+def find_learning_rate(config: TrainConfig, index, cancel: CancelToken | None = None,
+                       progress: Callable[[int, int], None] | None = None,
+                       sweep: LrRange = LrRange()) -> LrFinding:  # fmt: skip
+    """Sweep the learning rate over the first stage of `config`'s plan; see the module doc."""
+    cancel = cancel or CancelToken()
+    plan = make_plan(config, index)
+    ctx = start_run(config, plan, index, default_cache(plan), [], pretrained=config.pretrained)
+    spec = plan.stages[0]
+    stage = STAGES[spec.name]
+    prepared = stage.prepare(ctx, False, (cancel, 1))
+    batches = prepared.batches(plan.batch_size)
+    steps = sweep.steps or max(MIN_STEPS, min(MAX_STEPS, len(batches)))
+    optimizer = make_optimizer(prepared.groups, [sweep.start] * len(prepared.groups),
+                               config.weight_decay, plan.device)  # fmt: skip
+    settings = StepSettings(plan.device, plan.amp_dtype, ctx.class_weights,
+                            config.label_smoothing, config.grad_clip)  # fmt: skip
+    step = TrainStep(optimizer, [p for g in prepared.groups for p in g], settings)
+    ratio = (sweep.end / sweep.start) ** (1 / max(steps - 1, 1))
+    rates, losses = [], []
+    average, best = 0.0, math.inf
+    prepared.set_modes()
+    done = 0
+    while done < steps:
+        for x, y in batches:
+            if cancel.cancelled:
+                raise Cancelled(1, done + 1)
+            lr = sweep.start * ratio**done
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            loss, _correct = step(prepared.trainable, x, y)
+            done += 1
+            average = 0.98 * average + 0.02 * loss
+            smoothed = average / (1 - 0.98**done)
+            rates.append(lr)
+            losses.append(smoothed)
+            best = min(best, smoothed)
+            if progress is not None:
+                progress(done, steps)
+            if done >= steps or not math.isfinite(smoothed) or smoothed > DIVERGED * best:
+                return _finding(rates, losses, spec.name)
+    return _finding(rates, losses, spec.name)
+
+
+def _finding(rates: list[float], losses: list[float], stage: str) -> LrFinding:
+    finite = [(r, v) for r, v in zip(rates, losses, strict=True) if math.isfinite(v)]
+    if len(finite) < 5:
+        raise BackboneStudioError(
+            "The learning-rate finder needs more training images (fewer than 5 steps ran)."
+        )
+    rates_f, losses_f = zip(*finite, strict=True)
+    lowest = min(range(len(losses_f)), key=losses_f.__getitem__)
+    fell = losses_f[lowest] < 0.9 * losses_f[0]
+    suggestion = rates_f[lowest] / 10 if fell and lowest > 0 else None
+    message = (
+        f"Suggested learning rate {suggestion:.2g}: a tenth of {rates_f[lowest]:.2g}, where the "
+        "loss was lowest."
+        if suggestion
+        else "The loss did not fall clearly at any rate tried: keep the automatic learning rate."
+    )
+    return LrFinding(tuple(rates), tuple(losses), suggestion, stage, message)
