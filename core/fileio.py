@@ -27,10 +27,38 @@ def atomic_replace(
         if durable:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); the file written is the user's, so it gets the
+        # permissions of a file replaced in place, or else those the umask gives a new file.
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(OSError):  # after the rename there is nothing left to remove
             tmp.unlink()
+
+
+def current_umask() -> int:
+    """The process's umask (read without changing it where /proc allows; 0o022 if unknown)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    if sys.platform == "win32":  # pragma: no cover - Windows has no umask worth reading
+        return 0o022
+    mask = os.umask(0o022)  # the only portable way to read it: set, then put it back
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """Permission bits for a file written to `path`: an existing file keeps its own, a new one
+    gets what `open()` would give it (0o666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
 
 
 def default_cache_dir() -> Path:

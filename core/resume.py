@@ -13,10 +13,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
+
 from . import backbones
 from .errors import ResumeError
+from .events import EpochEnded
 from .fileio import default_cache_dir
 from .training.checkpoint import CheckpointSummary, read_checkpoint_summary
+from .training.state import epoch_from_dict
 
 APP_CHECKPOINT_EVERY = 30.0
 """Seconds between the checkpoints the app keeps of a running training (and at each stage end),
@@ -73,6 +77,16 @@ def describe(summary: CheckpointSummary) -> str:
         f"{summary.epoch} of {summary.total_epochs} epochs done{best} ({when}). Resume it "
         "from there, or discard it; a new training replaces it."
     )
+
+
+def history(summary: CheckpointSummary) -> list[EpochEnded]:
+    """The epochs the checkpointed training completed before it stopped, for showing its whole
+    history (curves) when it resumes; empty when the checkpoint cannot be read for it."""
+    try:
+        state = torch.load(summary.path, map_location="cpu", weights_only=True, mmap=True)
+        return [epoch_from_dict(entry) for entry in state["history"]]
+    except Exception:  # noqa: BLE001 - the curves are a nicety: resuming reports real problems
+        return []
 
 
 def folder_problem(summary: CheckpointSummary) -> str | None:

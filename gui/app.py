@@ -175,6 +175,18 @@ def _parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return parser.parse_known_args(argv)  # unknown options are Qt's (-platform, -style, ...)
 
 
+def platform_libraries_present(qt_args: list[str]) -> bool:
+    """False (and what to install printed) when Qt's X11 platform would abort for want of system
+    libraries: checked before the QApplication exists, since Qt aborts the process there."""
+    from . import qt_platform
+
+    missing = qt_platform.check(argv=qt_args)
+    if missing is None:
+        return True
+    print(missing.message(), file=sys.stderr, flush=True)
+    return False
+
+
 def _run_self_test(rest: list[str]) -> int:
     from PySide6 import __version__ as qt_version
 
@@ -254,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     if "--self-test" in argv:  # before parsing: the self-test has options (and --help) of its own
         return _run_self_test([a for a in argv if a != "--self-test"])
     args, qt_args = _parse_args(argv)
+    if not platform_libraries_present(qt_args):
+        return 1
 
     log_path = configure_logging()
     _windows_taskbar_identity()
@@ -263,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     from .about import versions_text
     from .main_window import MainWindow  # imports torch: seconds on a cold start
 
-    window = MainWindow()
+    window = MainWindow(reopen_last_model=not args.model)  # the last model, unless one is named
     install_excepthook(lambda: window)
     _log.info("starting; log file %s\n%s", log_path, versions_text())
     window.show()

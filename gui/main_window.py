@@ -14,7 +14,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,13 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.fileio import atomic_replace
+
 from .about import APP_NAME, about_html, device_text, imagenet_available
 from .classify import MODEL_FILTER, ClassifyPage, describe_classifier
+from .help_dialog import HelpDialog, shortcut_rows
 from .pages import ClassifyPageProtocol, Page, ResultsPageProtocol, TrainPageProtocol
+from .recent_menu import RecentModelsMenu
 from .results import ResultsPage
 from .settings import Settings, log_file
 from .style import app_icon, page_icon
 from .train import TrainPage
+from .widgets.resume_notice import ResumeNoticeWidget
 
 __all__ = ["APP_NAME", "PAGE_CLASSIFY", "PAGE_RESULTS", "PAGE_TRAIN", "MainWindow"]
 
@@ -50,7 +55,9 @@ PAGE_ENTRIES = (  # sidebar text, icon, shortcut: in the order of the PAGE_ numb
 class MainWindow(QMainWindow):
     """The app window. `classify_page`, `train_page`, `results_page` are public for tests."""
 
-    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None,
+                 reopen_last_model: bool = True):  # fmt: skip
+        """`reopen_last_model`: load the most recent model file once the window is up."""
         super().__init__(parent)
         self.settings = settings or Settings()
         self.setWindowTitle(APP_NAME)
@@ -76,6 +83,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             self.stack.addWidget(page)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -87,13 +95,18 @@ class MainWindow(QMainWindow):
 
         self.model_status = QLabel(describe_classifier(None), self)
         self.device_status = QLabel(device_text(), self)
+        self.resume_notice = ResumeNoticeWidget(self)
+        self.statusBar().addPermanentWidget(self.resume_notice)
         self.statusBar().addPermanentWidget(self.model_status)
         self.statusBar().addPermanentWidget(self.device_status)
+        self.help_dialog: HelpDialog | None = None
 
         self._build_actions()
         self._build_menus()
         self._connect_pages()
         self._restore()
+        if reopen_last_model:
+            QTimer.singleShot(0, self, self.reopen_last_model)
 
     # ------------------------------------------------------------------------------ pages
     def pages(self) -> tuple[Page, ...]:
@@ -106,9 +119,13 @@ class MainWindow(QMainWindow):
         cp.statusMessage.connect(self._show_status)
         cp.trainRequested.connect(lambda: self.show_page(PAGE_TRAIN))
         self.train_page.trainingFinished.connect(self._on_training_finished)
+        self.train_page.trainingStarted.connect(self._on_training_started)
         self.train_page.confirm_start = lambda: self.keep_or_discard_unsaved_model(
             "training a new one", "The new training replaces it on the Results page."
         )
+        self.train_page.resumeOfferChanged.connect(self.resume_notice.set_offer)
+        self.resume_notice.set_offer(self.train_page.resume_offer())
+        self.resume_notice.resumeRequested.connect(self._on_resume_requested)
         self.results_page.useForClassificationRequested.connect(self._on_use_for_classification)
         self.results_page.modelSaved.connect(self._on_model_saved)
 
@@ -162,6 +179,13 @@ class MainWindow(QMainWindow):
         for index, (name, _icon, shortcut) in enumerate(PAGE_ENTRIES):
             action = self._action(f"&{name}", lambda _=False, i=index: self.show_page(i), shortcut)
             self.page_actions.append(action)
+        self.help_action = self._action(
+            f"{APP_NAME} &Help", self.show_help, QKeySequence.StandardKey.HelpContents,
+            "How each page is used, and the keyboard shortcuts",
+        )  # fmt: skip
+        if self.help_action.shortcut().isEmpty():  # platforms without a standard help key
+            self.help_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: self.show_help(True))
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt_action = self._action("About &Qt", QApplication.aboutQt)
@@ -179,9 +203,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_folder_action)
         file_menu.addSeparator()
         file_menu.addAction(self.open_model_action)
-        self.recent_menu = file_menu.addMenu("Open &recent model")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
+        self.recent_menu = RecentModelsMenu(self.settings, self.load_model, self)
+        file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.imagenet_action)
         file_menu.addAction(self.save_model_action)
         file_menu.addSeparator()
@@ -198,27 +221,15 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         help_menu.addAction(self.log_action)
         help_menu.addAction(self.about_qt_action)
 
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_models()
-        for path in recent:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.setStatusTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.load_model(p))
-        if recent:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear list", self._clear_recent)
-        else:
-            self.recent_menu.addAction("No recent models").setEnabled(False)
-
-    def _clear_recent(self) -> None:
-        self.settings.clear_recent_models()
-        self._fill_recent_menu()
+        self.recent_menu.fill()
 
     @Slot()
     def _update_actions(self, *_args) -> None:
@@ -302,13 +313,10 @@ class MainWindow(QMainWindow):
                     written = Path(saved)
                 else:
                     source = Path(self.classify_page.model_path)
-                    if source.resolve() == dest.resolve():
-                        written = dest
-                    else:
-                        tmp = dest.with_name(f".{dest.name}.tmp")
-                        shutil.copyfile(source, tmp)
-                        tmp.replace(dest)
-                        written = dest
+                    if source.resolve() != dest.resolve():
+                        with atomic_replace(dest) as tmp:
+                            shutil.copyfile(source, tmp)
+                    written = dest
             finally:
                 QApplication.restoreOverrideCursor()
         except Exception as exc:  # noqa: BLE001 - shown to the person, who can pick another place
@@ -318,6 +326,25 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_model(written)
         self._show_status(f"Model saved to {written}")
         return written
+
+    def show_help(self, shortcuts: bool = False) -> HelpDialog:
+        """The help (how each page is used, the shortcuts); `shortcuts` scrolls to those."""
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(shortcut_rows(self.actions()), self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        if shortcuts:
+            self.help_dialog.show_shortcuts()
+        return self.help_dialog
+
+    def reopen_last_model(self) -> bool:
+        """Load the most recent model file (as the app does at start); False when there is none
+        or a model is loaded already."""
+        recent = self.settings.recent_models()
+        if not recent or self.classify_page.model_path or self.classify_page.is_busy():
+            return False
+        self.classify_page.load_model(recent[0])
+        return True
 
     def show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", about_html(log_file()))
@@ -331,6 +358,30 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------------------ slots
+    @Slot(int)
+    def _on_sidebar_current_row_changed(self, index: int) -> None:
+        # The Classify page names its model itself, and the Train page has its own resume banner.
+        self.model_status.setVisible(index != PAGE_CLASSIFY)
+        self.resume_notice.set_wanted(index != PAGE_TRAIN)
+
+    @Slot()
+    def _on_resume_requested(self) -> None:
+        self.show_page(PAGE_TRAIN)
+        self.train_page.resume_interrupted_training()
+
+    @Slot()
+    def _on_training_started(self) -> None:
+        # A resumed training continues the unsaved model shown on Results: it is not offered for
+        # saving any more (a new training asked Save or Discard before it started).
+        if self.results_page.has_unsaved_model():
+            self._discard_result()
+
+    def _discard_result(self) -> None:
+        self.results_page.discard_result()
+        self.last_result = None
+        self._save_target = "file" if self.classify_page.model_path else None
+        self._update_actions()
+
     @Slot(object)
     def _on_classifier_changed(self, classifier) -> None:
         self.model_status.setText(f"Model: {describe_classifier(classifier)}")
@@ -400,8 +451,6 @@ class MainWindow(QMainWindow):
         elif not self.keep_or_discard_unsaved_model("quitting", "Otherwise it is lost."):
             event.ignore()
             return
-        elif self.results_page.has_unsaved_model():  # discarded: not offered for resuming either
-            self._forget_checkpoint()
         if not self.shutdown():
             self._show_status("Still waiting for a background job to stop…")
         self.settings.save_window(self.saveGeometry(), self.saveState())
@@ -426,7 +475,11 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             self.show_page(PAGE_RESULTS)
             return self.results_page.save_model() is not None  # cancelled dialog: stay
-        return answer == QMessageBox.StandardButton.Discard
+        if answer != QMessageBox.StandardButton.Discard:
+            return False
+        self._forget_checkpoint()  # not offered for resuming either
+        self._discard_result()  # Results no longer shows it, or offers to save it
+        return True
 
     def _forget_checkpoint(self) -> None:
         """The latest training's model is saved or discarded: its checkpoint is not needed."""

@@ -60,9 +60,19 @@ class TrainPageProtocol(Page, Protocol):
     """Scans a dataset and trains; hands a usable FitResult on through `trainingFinished`."""
 
     trainingFinished: SignalInstance  # (FitResult)
-    confirm_start: Callable[[], bool] | None  # asked before a training starts
+    trainingStarted: SignalInstance  # ()
+    resumeOfferChanged: SignalInstance  # (str: the unfinished training on offer, "" for none)
+    confirm_start: Callable[[], bool] | None  # asked before a new training starts
 
     def is_training(self) -> bool: ...
+
+    def resume_offer(self) -> str:
+        """The unfinished training on offer, in a sentence ("" when none is)."""
+        ...
+
+    def resume_interrupted_training(self) -> bool:
+        """Scan the unfinished training's folder again and continue it; False if it cannot."""
+        ...
 
     def forget_checkpoint(self) -> None:
         """The latest training's model was saved or discarded: its checkpoint is not needed."""
@@ -81,3 +91,7 @@ class ResultsPageProtocol(Page, Protocol):
     def save_model(self, path: str | Path | None = None) -> str | None: ...
 
     def has_unsaved_model(self) -> bool: ...
+
+    def discard_result(self) -> None:
+        """Forget the shown training result: the person discarded its model."""
+        ...

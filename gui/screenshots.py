@@ -8,7 +8,10 @@ What it does, with the real widgets and the real core (nothing is painted by han
    fill from the real training events); the window moves to the Results page when it ends;
 3. saves the model from the Results page, loads it into the Classify page ("Use for
    classification"), and classifies demo images plus two unreadable files;
-4. grabs each page at each size: DIR/<page>-<W>x<H>.png.
+4. grabs each page at each size: DIR/<page>-<W>x<H>.png (a Classify row selected);
+5. the dialogs a click leads to: a row shown large, the help, the demo dataset's folder;
+6. a cancelled training: DIR/train-cancelled-*.png (Resume offered there) and
+   DIR/results-cancelled-*.png (the offer in the status bar).
 
 Settings, caches and the demo data live in a temporary folder: the user's settings are never
 touched. Runs under a display (e.g. `xvfb-run`) or headless with QT_QPA_PLATFORM=offscreen (the
@@ -227,14 +230,63 @@ def _run(args, sizes, out: Path, work: Path) -> int:
     _wait(app, lambda: not page.is_predicting() and not page.controller.waiting, 120, "predictions")
 
     # 4. Every page at every size.
+    page.results_view.selectRow(0)
     for size in sizes:
         _grab(app, window, PAGE_CLASSIFY, "classify", size, out)
         _grab(app, window, PAGE_TRAIN, "train", size, out)
         _grab(app, window, PAGE_RESULTS, "results", size, out)
 
+    _grab_dialogs(app, window, work, out)
+    _cancelled_training(app, window, sizes, out)
     window.shutdown(10000)
     window.close()
     return 0
+
+
+def _save(app, widget, path: Path) -> None:
+    widget.show()
+    _settle(app, 0.4)
+    if not widget.grab().save(str(path), "PNG"):
+        raise SystemExit(f"screenshots: could not write {path}")
+    print(path, flush=True)
+
+
+def _grab_dialogs(app, window, work: Path, out: Path) -> None:
+    """5. A prediction row shown large, the help (F1), the demo dataset's dialog."""
+    from .main_window import PAGE_CLASSIFY
+    from .train.demo_dialog import DemoFolderDialog
+
+    window.show_page(PAGE_CLASSIFY)
+    page = window.classify_page
+    preview = page.row_actions.open_preview(page.results_view.model().index(0, 1))
+    _save(app, preview, out / "classify-preview.png")
+    preview.close()
+    help_dialog = window.show_help()
+    _save(app, help_dialog, out / "help.png")
+    help_dialog.close()
+    (work / "photos").mkdir(exist_ok=True)
+    (work / "photos" / "holiday.jpg").write_bytes(b"x")
+    demo = DemoFolderDialog(str(work), window)
+    demo.name_edit.setText("photos")  # not empty: the dialog says a new folder is made inside
+    _save(app, demo, out / "demo-dialog.png")
+    demo.close()
+
+
+def _cancelled_training(app, window, sizes, out: Path) -> None:
+    """6. A long training cancelled after its first epoch: Resume is offered right there."""
+    from .main_window import PAGE_RESULTS, PAGE_TRAIN
+
+    train = window.train_page
+    window.show_page(PAGE_TRAIN)
+    train.settings_form.epochs_spin.setValue(200)
+    if not train.start_training():
+        raise SystemExit("screenshots: the second training did not start")
+    _wait(app, lambda: train.run_monitor.live_plot.epoch_count >= 1, 300, "a first epoch")
+    train.cancel_training()
+    _wait(app, lambda: not train.is_training(), 60, "the cancelled training to end")
+    for size in sizes:
+        _grab(app, window, PAGE_TRAIN, "train-cancelled", size, out)
+        _grab(app, window, PAGE_RESULTS, "results-cancelled", size, out)
 
 
 if __name__ == "__main__":

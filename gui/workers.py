@@ -171,27 +171,36 @@ class PredictWorker(Job):
     """
 
     predicted = Signal(list)
+    skipped = Signal(int)  # files left out because they are shown already
 
     description = "Prediction"
     CHUNK_SECONDS = 0.25
     CHUNK_MAX = 256
 
-    def __init__(self, classifier, paths=(), images=(), top_k: int = 3, batch_size=None):
-        """`paths`: files or folders; `images`: (name, PIL image) pairs, e.g. pasted ones."""
+    def __init__(self, classifier, paths=(), images=(), top_k: int = 3, batch_size=None,
+                 skip: frozenset[str] = frozenset()):  # fmt: skip
+        """`paths`: files or folders; `images`: (name, PIL image) pairs, e.g. pasted ones;
+        `skip`: absolute paths of files not to classify again (`skipped(count)` says how many)."""
         super().__init__()
         self.classifier = classifier
         self.paths = [str(p) for p in paths]
         self.images = list(images)
         self.top_k = top_k
         self.batch_size = batch_size
+        self.skip = skip
 
     def _items(self) -> list:
+        import os
+
         from core.predict import expand_paths
 
         items: list = []
         if self.paths:
             self.progressed.emit(0, 0)  # listing folders: indeterminate
-            items.extend(expand_paths(self.paths))
+            files = expand_paths(self.paths)
+            items.extend(p for p in files if os.path.abspath(p) not in self.skip)
+            if len(items) < len(files):
+                self.skipped.emit(len(files) - len(items))
         items.extend((str(name), image) for name, image in self.images)
         return items
 

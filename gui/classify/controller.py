@@ -14,13 +14,17 @@ from core.predict import Classifier
 
 from ..jobs import JobSlot, JobThreads
 from ..settings import Settings
+from ..text import display_name, plain_model_error, plural
 from ..workers import CallWorker, PredictWorker
 
 
 def describe_classifier(classifier: Classifier | None) -> str:
     if classifier is None:
         return "No model loaded"
-    return f"{classifier.name} · {classifier.backbone} · {len(classifier.class_names)} classes"
+    return (
+        f"{classifier.name} · {display_name(classifier.backbone)} · "
+        f"{plural(len(classifier.class_names), 'class', 'classes')}"
+    )
 
 
 class Batch:
@@ -68,6 +72,8 @@ class ClassifyController(QObject):
         self.model_path: str | None = None
         self.waiting: list[Batch] = []  # queued, to classify once the running job has ended
         self._shown: list[Batch] = []  # what is shown, to classify again on a model change
+        self._shown_files: set[str] = set()  # absolute paths of the files shown: not again
+        self.skipped_note = ""  # the last job's files that were shown already, in words
         self.jobs = JobThreads()
         self._loader = JobSlot(self.jobs, self)
         self._predictor = JobSlot(self.jobs, self)
@@ -107,8 +113,9 @@ class ClassifyController(QObject):
         if backbone is None:
             remembered = self.settings.imagenet_backbone
             backbone = remembered if remembered in available else available[0]
-        job = CallWorker(Classifier.imagenet, backbone, description=f"Loading {backbone}")
-        self._start_loader(job, f"ImageNet {backbone}", None, backbone)
+        name = display_name(backbone)
+        job = CallWorker(Classifier.imagenet, backbone, description=f"Loading {name}")
+        self._start_loader(job, f"ImageNet {name}", None, backbone)
         return True
 
     def _start_loader(self, job: CallWorker, what: str, path: str | None,
@@ -136,7 +143,7 @@ class ClassifyController(QObject):
     def _on_model_failed(self, message: str) -> None:
         what, path, _imagenet = self._loading
         self.statusMessage.emit(f"Could not load {path or what}")
-        self.loadFailed.emit(path or what, message)
+        self.loadFailed.emit(path or what, plain_model_error(message, what))
 
     def _on_loader_finished(self) -> None:
         self.loadEnded.emit()
@@ -152,12 +159,9 @@ class ClassifyController(QObject):
         # Results of the old model still in flight are dropped; the batch is queued again.
         self._stop(discard=True)
         if classifier is not None and shown:
-            self.resultsCleared.emit()
-            self._shown.clear()
+            self._clear_shown()
             self.waiting[:0] = shown
-        self.classifierChanged.emit(classifier)
-        if classifier is not None:
-            self.statusMessage.emit(f"Model loaded: {describe_classifier(classifier)}")
+        self.classifierChanged.emit(classifier)  # the page and the status bar name the model
         self.stateChanged.emit()
         self._start_next()
 
@@ -200,18 +204,33 @@ class ClassifyController(QObject):
             return
         batch = self.waiting.pop(0)
         self._shown.append(batch)
-        job = PredictWorker(self.classifier, paths=batch.paths, images=batch.images, top_k=3)
+        self.skipped_note = ""
+        job = PredictWorker(self.classifier, paths=batch.paths, images=batch.images, top_k=3,
+                            skip=frozenset(self._shown_files))  # fmt: skip
         self._discard_results = False
         self._stop_requested = False
         self._predictor.start(job, progressed=self.progressed.emit, predicted=self._on_predicted,
-                              failed=self.predictFailed.emit, finished=self._on_predict_finished)  # fmt: skip
+                              skipped=self._on_skipped, failed=self.predictFailed.emit,
+                              finished=self._on_predict_finished)  # fmt: skip
         self.predictionStarted.emit()
         self.busyChanged.emit(True)
         self.stateChanged.emit()
 
     def _on_predicted(self, predictions: list) -> None:
         if not self._discard_results:
+            self._shown_files.update(os.path.abspath(p.source) for p in predictions)
             self.predicted.emit(predictions)
+
+    def _on_skipped(self, count: int) -> None:
+        are, them = ("is", "it") if count == 1 else ("are", "them")
+        self.skipped_note = (
+            f"{plural(count, 'image')} {are} already in the list (Clear classifies {them} again)"
+        )
+
+    def _clear_shown(self) -> None:
+        self.resultsCleared.emit()
+        self._shown.clear()
+        self._shown_files.clear()
 
     def _on_predict_finished(self) -> None:
         cancelled = self._stop_requested
@@ -241,9 +260,8 @@ class ClassifyController(QObject):
     def clear(self) -> None:
         """Forget what is shown and queued (and stop whatever is running)."""
         self.waiting.clear()
-        self._shown.clear()
         self._stop(discard=True)
-        self.resultsCleared.emit()
+        self._clear_shown()
         self.stateChanged.emit()
 
     def cancel_and_wait(self, timeout_ms: int = 5000) -> bool:

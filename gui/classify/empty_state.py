@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
+
+from ..text import display_name, plural
 
 
 class EmptyStateWidget(QFrame):
@@ -40,7 +44,7 @@ class EmptyStateWidget(QFrame):
         )
         train_text = QLabel(
             "On the <b>Train</b> page, choose a folder with one subfolder per class and click "
-            "Train; when it finishes, click <b>Use for classification</b>.",
+            "<b>Start training</b>; when it finishes, click <b>Use for classification</b>.",
             self,
         )
         self.imagenet_text = QLabel(self)
@@ -78,7 +82,7 @@ class EmptyStateWidget(QFrame):
         if names:
             self.imagenet_text.setText(
                 "Recognise 1,000 everyday categories with pretrained ImageNet weights found on "
-                f"this computer (<b>{names[0]}</b>"
+                f"this computer (<b>{html.escape(display_name(names[0]))}</b>"
                 + (f" and {len(names) - 1} more" if len(names) > 1 else "")
                 + ")."
             )
@@ -91,8 +95,10 @@ class EmptyStateWidget(QFrame):
             )
 
     def set_waiting(self, count: int) -> None:
+        """`count` files or folders (dropped, opened or pasted) wait for a model."""
         self.waiting_label.setVisible(count > 0)
+        waits, it = ("waits", "it is") if count == 1 else ("wait", "they are")
         self.waiting_label.setText(
-            f"{count} dropped item{'s' if count != 1 else ''} will be classified as soon as a "
-            "model is loaded."
+            f"{plural(count, 'image or folder', 'images or folders')} {waits} for a model: "
+            f"{it} classified as soon as one is loaded."
         )

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -29,10 +29,12 @@ from core.images import IMAGE_SUFFIXES
 from core.predict import Classifier
 
 from ..settings import Settings
+from ..text import plural
 from ..widgets.drop_zone import DropZoneWidget, mime_contents
 from ..widgets.prediction_view import PredictionViewWidget, qimage_to_pil
 from .controller import ClassifyController, describe_classifier
 from .empty_state import EmptyStateWidget
+from .row_actions import PredictionRowActions
 
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ");;All files (*)"
 MODEL_FILTER = "Backbone Studio models (*.safetensors);;All files (*)"
@@ -53,6 +55,7 @@ class ClassifyPage(QWidget):
         self.settings = settings or Settings()
         self.controller = ClassifyController(self.settings, self)
         self._pasted = 0
+        self.setAcceptDrops(True)  # the whole page, results list included, takes drops
         self._build()
         self._connect_controller()
         self._refresh_imagenet()
@@ -110,6 +113,7 @@ class ClassifyPage(QWidget):
 
         self.results_view = PredictionViewWidget(parent=self)
         self.results_model = self.results_view.source_model
+        self.row_actions = PredictionRowActions(self.results_view)
 
         # The empty state is a card of readable width, centred at the top of the page.
         self.empty_state.setMaximumWidth(980)
@@ -206,9 +210,9 @@ class ClassifyPage(QWidget):
             )
             return
         errors = self.results_model.error_count()
-        text = f"{rows:,} image{'s' if rows != 1 else ''} classified"
+        text = f"{plural(rows - errors, 'image')} classified"
         if errors:
-            text += f" · {errors:,} unreadable"
+            text += f" · {plural(errors, 'unreadable file')}"
         self.summary_label.setText(text)
 
     def _refresh_imagenet(self) -> None:
@@ -222,6 +226,19 @@ class ClassifyPage(QWidget):
         # Weights may have been imported on the Train page meanwhile.
         self._refresh_imagenet()
         super().showEvent(event)
+
+    # -- drag and drop: anywhere on the page, the drop zone lights up ------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        self.drop_zone.dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.drop_zone.dragMoveEvent(event)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802 - Qt override
+        self.drop_zone.dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        self.drop_zone.dropEvent(event)
 
     # -- models -----------------------------------------------------------------------------------
     def load_model(self, path: str | os.PathLike) -> None:
@@ -363,7 +380,8 @@ class ClassifyPage(QWidget):
     def _on_prediction_ended(self, cancelled: bool) -> None:
         self.predictionsFinished.emit()
         if self.results_model.rowCount() and not cancelled:
-            self.statusMessage.emit(self.summary_label.text())
+            note = self.controller.skipped_note
+            self.statusMessage.emit(" · ".join(t for t in (self.summary_label.text(), note) if t))
 
     # -- export ---------------------------------------------------------------------------------------
     def export_csv(self, path: str | os.PathLike) -> Path:

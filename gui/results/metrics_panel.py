@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QListWidget, QSplitter, QTabWidget, QWidget
 
 from ..widgets.class_table import ClassMetricsTableWidget
 from ..widgets.confusion_view import ConfusionViewWidget
+from ..widgets.empty_hint import EmptyHint
 from ..widgets.live_plot import LivePlotWidget
 
 MAX_CONFUSION_CLASSES = 30  # beyond this, classes that never occur are left out of the matrix
@@ -26,6 +27,8 @@ class MetricsPanelWidget(QSplitter):
         self.metrics_table = ClassMetricsTableWidget()
         self.metrics_table.setMinimumWidth(360)
         self.problems_list = QListWidget()
+        self.problems_list.setWordWrap(True)
+        self.problems_hint = EmptyHint(self.problems_list, "None: every image could be read.")
         self.side_tabs.addTab(self.metrics_table, "Per class")
         self.side_tabs.addTab(self.problems_list, "Problems")
         upper.addWidget(self.side_tabs)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.evaluate import FolderEvaluation
 
+from ..text import display_name, plural, without_resume_hint
 from .evaluation import EvaluationController, best_epoch
 from .metrics_panel import MetricsPanelWidget
 
@@ -51,19 +52,21 @@ def _label(text: str = "", scale: float = 1.0, muted: bool = False) -> QLabel:
 
 
 def _result_subtitle(result: Any, history: list, best) -> str:
-    """The line under the title, e.g. 'training finished · 3 epoch(s) · best epoch 2 · 32 px',
-    and the result's message under it."""
+    """The line under the title, e.g. 'training finished · 3 epochs · best epoch 2 · 32 px',
+    and the result's message under it (without the command line's resume hint)."""
     metadata = getattr(result, "metadata", None)
     outcome = getattr(result, "outcome", "finished")
     parts = [
         "training finished" if outcome == "finished" else f"training {outcome}",
-        f"{len(history)} epoch(s)",
+        plural(len(history), "epoch"),
     ]
     if best is not None:
         parts.append(f"best epoch {best.epoch}")
     if metadata is not None:
         parts.append(f"{metadata.input_size} px")
-    message = getattr(result, "message", "")
+    message = without_resume_hint(getattr(result, "message", "") or "")
+    if outcome == "cancelled" and getattr(result, "checkpoint", None):
+        message += " The Train page can resume it."
     return " · ".join(parts) + (f"\n{message}" if message else "")
 
 
@@ -183,8 +186,8 @@ class ResultsPage(QWidget):
         class_names = list(metadata.class_names) if metadata is not None else (
             [m.name for m in best.per_class] if best is not None else []
         )
-        backbone = metadata.backbone if metadata is not None else "model"
-        self.title_label.setText(f"{backbone} · {len(class_names)} classes")
+        backbone = display_name(metadata.backbone) if metadata is not None else "Model"
+        self.title_label.setText(f"{backbone} · {plural(len(class_names), 'class', 'classes')}")
         self.subtitle_label.setText(_result_subtitle(result, history, best))
         if best is not None:
             self._show_accuracy(best.val_accuracy, "validation accuracy")
@@ -206,7 +209,7 @@ class ResultsPage(QWidget):
         self._evaluation = evaluation
         self._saved_path = evaluation.model_path
         self.title_label.setText(f"{evaluation.model_name} on {Path(evaluation.data_root).name}")
-        subtitle = f"{evaluation.num_images:,} images from {evaluation.data_root}"
+        subtitle = f"{plural(evaluation.num_images, 'image')} from {evaluation.data_root}"
         if evaluation.skipped_classes:
             subtitle += f"\nSkipped (not classes of the model): {', '.join(evaluation.skipped_classes)}"
         self.subtitle_label.setText(subtitle)
@@ -217,6 +220,20 @@ class ResultsPage(QWidget):
         self.metrics_panel.show_problems(evaluation.problems)
         self.saved_label.setText(evaluation.model_path)
         self.stack.setCurrentIndex(1)
+        self._update_buttons()
+
+    def discard_result(self) -> None:
+        """Forget the shown training result (the person chose Discard): nothing is left to
+        save, and the page says so until the next result."""
+        self._result = None
+        self._evaluation = None
+        self._saved_path = None
+        self.title_label.setText("Results")
+        self.subtitle_label.setText("The last trained model was discarded.")
+        self.accuracy_label.setText("")
+        self.accuracy_caption.setText("")
+        self.saved_label.setText("")
+        self.stack.setCurrentWidget(self.empty_label)
         self._update_buttons()
 
     def _show_accuracy(self, overall: float, caption: str) -> None:

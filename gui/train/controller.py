@@ -56,8 +56,9 @@ class TrainController(QObject):
       `scanFailed(message)`, then `scanEnded()`;
     - a training to resume after its rescan: `resumeReady(CheckpointSummary)` (the same folder
       was scanned: start it) or `resumeDropped()` (it was not: offer it again);
-    - training: `eventEmitted(event)` (core.events, FitEnded included), `fitted(FitResult)` or
-      `trainFailed(message)`, then `trainEnded(FitResult | None)`;
+    - training: `eventEmitted(event)` (core.events, FitEnded included; `fitPlanned(FitPlan)` too
+      for FitStarted), `fitted(FitResult)` or `trainFailed(message)`, then
+      `trainEnded(FitResult | None)`;
     - pretrained weights: `weightsProgressed(done, total)`, `weightsReady(path)` or
       `weightsFailed(message)`;
     - demo data: `demoWritten(folder)` or `demoFailed(message)`;
@@ -72,6 +73,7 @@ class TrainController(QObject):
     resumeReady = Signal(object)
     resumeDropped = Signal()
     eventEmitted = Signal(object)
+    fitPlanned = Signal(object)
     fitted = Signal(object)
     trainFailed = Signal(str)
     trainEnded = Signal(object)
@@ -94,6 +96,7 @@ class TrainController(QObject):
         self.plan: FitPlan | None = None  # the latest plan (asked for, or the fit's own)
         self.last_result = None  # FitResult of the latest fit
         self.fit_ended: FitEnded | None = None
+        self.scan_problem: str | None = None  # why the last scan found no dataset
         self._resume_after_scan: CheckpointSummary | None = None
 
     # -- state --------------------------------------------------------------------------------
@@ -106,6 +109,16 @@ class TrainController(QObject):
 
     def is_fetching_weights(self) -> bool:
         return self._weights.busy()
+
+    def phase(self) -> str:
+        """The Train page's one state, from which it shows what can be done: "training",
+        "scanning", "no_dataset" (none scanned, or the last scan failed: `scan_problem` says why)
+        or "ready"."""
+        if self.is_training():
+            return "training"
+        if self.is_scanning():
+            return "scanning"
+        return "ready" if self.scan_result is not None else "no_dataset"
 
     @property
     def outcome(self) -> str | None:
@@ -121,6 +134,7 @@ class TrainController(QObject):
             return False
         folder = Path(folder).expanduser()
         self.scan_result = None
+        self.scan_problem = None
         self.cache = DecodedImageCache()
         self._scan.start(
             ScanWorker(folder, cache=self.cache),
@@ -147,6 +161,7 @@ class TrainController(QObject):
                 self.resumeDropped.emit()
 
     def _on_scan_failed(self, message: str) -> None:
+        self.scan_problem = message
         if self._resume_after_scan is not None:
             self._resume_after_scan = None
             self.resumeDropped.emit()
@@ -201,6 +216,7 @@ class TrainController(QObject):
     def _on_train_event(self, event: object) -> None:
         if isinstance(event, FitStarted):
             self.plan = event.plan
+            self.fitPlanned.emit(event.plan)
         elif isinstance(event, FitEnded):
             self.fit_ended = event
         self.eventEmitted.emit(event)

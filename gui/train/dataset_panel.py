@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -25,7 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..text import plural
 from ..widgets.class_table import ClassCountTableWidget
+from ..widgets.empty_hint import EmptyHint
+from .demo_dialog import DemoFolderDialog
 
 
 def dropped_folder(mime) -> Path | None:
@@ -41,18 +44,47 @@ def dropped_folder(mime) -> Path | None:
     return None
 
 
+class FolderDropTarget(QObject):
+    """Lets a whole page take a dropped dataset folder: an event filter on `page` that accepts
+    drags carrying a local folder while `enabled`, and emits `folderDropped(path)`."""
+
+    folderDropped = Signal(object)
+
+    def __init__(self, page: QWidget):
+        super().__init__(page)
+        self.enabled = True
+        page.setAcceptDrops(True)
+        page.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return False
+        folder = dropped_folder(event.mimeData()) if self.enabled else None
+        if folder is None:
+            event.ignore()
+            return True
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            self.folderDropped.emit(folder)
+        return True
+
+
 def summary_html(result) -> str:
     """One line about a ScanResult: classes, images, split, unreadable files, warnings."""
     index = result.index
-    parts = [f"<b>{len(index.class_names)} classes</b>", f"{sum(index.counts().values()):,} images"]
+    parts = [
+        f"<b>{plural(len(index.class_names), 'class', 'classes')}</b>",
+        plural(sum(index.counts().values()), "image"),
+    ]
     if index.val_samples:
-        parts.append(f"predefined validation split ({len(index.val_samples):,} images)")
+        parts.append(f"predefined validation split ({plural(len(index.val_samples), 'image')})")
     if result.problems:
-        parts.append(f"<span style='color:#c62828'>{len(result.problems)} unreadable</span>")
+        parts.append(f"<span style='color:#c62828'>{plural(len(result.problems), 'unreadable file')}</span>")
     if result.warnings:
-        parts.append(f"<span style='color:#b35c00'>{len(result.warnings)} warning(s)</span>")
+        parts.append(f"<span style='color:#b35c00'>{plural(len(result.warnings), 'warning')}</span>")
     if result.ignored:
-        parts.append(f"{result.ignored_file_count()} ignored")
+        parts.append(f"{plural(result.ignored_file_count(), 'file')} ignored")
     return " · ".join(parts)
 
 
@@ -78,6 +110,13 @@ class DatasetPanelWidget(QGroupBox):
         self.dataset_summary = QLabel("No dataset yet.")
         self.dataset_summary.setWordWrap(True)
         layout.addWidget(self.dataset_summary)
+        self.note_label = QLabel()  # e.g. where the demo data went
+        self.note_label.setObjectName("muted")
+        self.note_label.setWordWrap(True)
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note_label.hide()
+        layout.addWidget(self.note_label)
         layout.addWidget(self._build_tabs())
 
     def _build_folder_row(self) -> QHBoxLayout:
@@ -121,14 +160,18 @@ class DatasetPanelWidget(QGroupBox):
         self.problems_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problems_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problems_table.verticalHeader().setVisible(False)
-        self.problems_table.setWordWrap(False)
-        self.problems_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # The reason is a sentence: it wraps (rows grow to fit) rather than being cut mid-way.
+        self.problems_table.setWordWrap(True)
+        self.problems_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long file paths
+        self.problems_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.problems_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 170)
         header.setStretchLastSection(True)
         self.warnings_list = QListWidget()
         self.warnings_list.setWordWrap(True)
+        self.problems_hint = EmptyHint(self.problems_table, "None: every file could be read.")
+        self.warnings_hint = EmptyHint(self.warnings_list, "None.")
         self.dataset_tabs.addTab(self.class_table, "Classes")
         self.dataset_tabs.addTab(self.problems_table, "Problems")
         self.dataset_tabs.addTab(self.warnings_list, "Warnings")
@@ -165,6 +208,16 @@ class DatasetPanelWidget(QGroupBox):
     def show_writing_demo(self, target: Path) -> None:
         self.dataset_summary.setText(f"Writing demo images into {target}…")
         self.demo_button.setEnabled(False)
+
+    def show_note(self, text: str) -> None:
+        """A line under the summary (empty: none), e.g. where the demo images were written."""
+        self.note_label.setText(text)
+        self.note_label.setVisible(bool(text))
+
+    def show_scan_failed(self) -> None:
+        """The folder could not be used (the page shows why once, beside the run)."""
+        self.dataset_summary.setText("No dataset yet.")
+        self.dataset_summary.setToolTip("")
 
     def show_result(self, result) -> None:
         """What a ScanResult found; the tab worth a look first is brought forward."""
@@ -219,8 +272,7 @@ class DatasetPanelWidget(QGroupBox):
 
     @Slot()
     def _on_demo_button_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Choose an empty folder for the demo dataset", self.start_folder
-        )
-        if folder:
-            self.demoRequested.emit(folder)
+        dialog = DemoFolderDialog(self.start_folder, self)
+        if dialog.exec() == DemoFolderDialog.DialogCode.Accepted and dialog.target() is not None:
+            self.demoRequested.emit(str(dialog.target()))
+        dialog.deleteLater()

@@ -12,6 +12,7 @@ class ResumeBannerWidget(QFrame):
 
     resumeRequested = Signal()
     discardRequested = Signal()
+    offerChanged = Signal(str)  # the text on offer, "" once it is withdrawn
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,6 +44,19 @@ class ResumeBannerWidget(QFrame):
         self.resume_label.setText(text)
         self.set_busy(False)
         self.show()
+        self.offerChanged.emit(text)
+
+    def withdraw(self) -> None:
+        """Nothing to resume any more (resumed, discarded, or replaced by a new training)."""
+        was_offered = bool(self.resume_label.text())
+        self.resume_label.setText("")
+        self.hide()
+        if was_offered:
+            self.offerChanged.emit("")
+
+    def offered(self) -> str:
+        """The text on offer ("" when none), whether or not the banner is on screen."""
+        return self.resume_label.text()
 
     def set_busy(self, busy: bool) -> None:
         """While the folder is scanned again, neither button can be clicked."""

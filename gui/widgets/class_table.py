@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from core.events import ClassMetrics
 
+from ..text import plural
+
 BAR_ROLE = Qt.ItemDataRole.UserRole + 1  # float in [0, 1]: how full the bar is
 BAR_COLOUR = QColor(66, 133, 244)
 WARN_COLOUR = QColor(230, 145, 56)
@@ -59,6 +61,49 @@ class _NumberItem(QTableWidgetItem):
         return mine < theirs
 
 
+class _NameFirstTable(QTableWidget):
+    """A class table whose name column (0) gets the width first: as wide as the longest name
+    needs, as far as the number columns (as narrow as their numbers and titles allow) leave
+    room; the bar column (`BAR_COLUMN`, stretched) takes what is left and gives way first."""
+
+    BAR_COLUMN = 2
+    MIN_BAR = 24
+    MIN_NAME = 60
+
+    def _setup_columns(self) -> None:
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(8)
+        for column in range(self.columnCount()):
+            stretch = column == self.BAR_COLUMN
+            mode = QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
+            header.setSectionResizeMode(column, mode)
+
+    def _title(self, column: int) -> str:
+        item = self.horizontalHeaderItem(column)
+        return item.text() if item is not None else ""
+
+    def fit_name_column(self) -> None:
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        numbers = 0
+        for column in range(1, self.columnCount()):
+            if column != self.BAR_COLUMN:
+                width = max(self.sizeHintForColumn(column),
+                            metrics.horizontalAdvance(self._title(column)) + 14)  # fmt: skip
+                header.resizeSection(column, width)
+                numbers += width
+        names = [self.item(r, 0).text() for r in range(self.rowCount()) if self.item(r, 0)]
+        needed = max(metrics.horizontalAdvance(t) for t in [*names, self._title(0)]) + 24
+        room = self.viewport().width() - numbers
+        name = needed if room - needed >= self.MIN_BAR else min(needed, room)
+        header.resizeSection(0, max(self.MIN_NAME, name))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit_name_column()
+
+
 def _read_only_table(table: QTableWidget, headers: list[str]) -> None:
     table.setColumnCount(len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -71,7 +116,7 @@ def _read_only_table(table: QTableWidget, headers: list[str]) -> None:
     table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
 
 
-class ClassCountTableWidget(QTableWidget):
+class ClassCountTableWidget(_NameFirstTable):
     """Class name, number of images and a bar relative to the largest class.
 
     Classes with fewer than `tiny` images are drawn in orange, with a tooltip saying why.
@@ -81,11 +126,7 @@ class ClassCountTableWidget(QTableWidget):
         super().__init__(parent)
         self.tiny = tiny
         _read_only_table(self, ["Class", "Images", ""])
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, 120)
+        self._setup_columns()
         self.setItemDelegateForColumn(2, BarDelegate(self))
         self.setAccessibleName("Classes and image counts")
 
@@ -104,7 +145,7 @@ class ClassCountTableWidget(QTableWidget):
                 reason = (
                     "no images: this class cannot be learned"
                     if count == 0
-                    else f"only {count} image(s): too few to learn or validate this class well"
+                    else f"only {plural(count, 'image')}: too few to learn or validate this class well"
                 )
                 for item in (name_item, count_item):
                     item.setForeground(WARN_COLOUR.darker(130))
@@ -114,6 +155,7 @@ class ClassCountTableWidget(QTableWidget):
             self.setItem(row, 1, count_item)
             self.setItem(row, 2, bar_item)
         self.setSortingEnabled(True)
+        self.fit_name_column()
 
     def counts(self) -> dict[str, int]:
         """What the table shows, in display order."""
@@ -123,20 +165,16 @@ class ClassCountTableWidget(QTableWidget):
         }
 
 
-class ClassMetricsTableWidget(QTableWidget):
+class ClassMetricsTableWidget(_NameFirstTable):
     """Per-class precision, recall, F1 (with a bar) and support."""
 
     HEADERS = ["Class", "Precision", "Recall", "F1", "", "Support"]
+    BAR_COLUMN = 4
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         _read_only_table(self, self.HEADERS)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, 5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(4, 90)
+        self._setup_columns()
         self.setItemDelegateForColumn(4, BarDelegate(self))
         self.setAccessibleName("Per-class precision, recall and F1")
 
@@ -157,6 +195,7 @@ class ClassMetricsTableWidget(QTableWidget):
             self.setItem(row, 4, bar)
             self.setItem(row, 5, _NumberItem(m.support, f"{m.support:,}"))
         self.setSortingEnabled(True)
+        self.fit_name_column()
 
     def row_values(self) -> list[tuple[str, float, float, float, int]]:
         """(name, precision, recall, f1, support) per displayed row."""

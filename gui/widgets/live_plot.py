@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from core.events import BatchEnded, EpochEnded, StageStarted
 
@@ -57,6 +57,22 @@ def _nice_ceiling(value: float) -> float:
         if mantissa * 10**exponent >= value:
             return mantissa * 10**exponent
     return 10.0 ** (exponent + 1)
+
+
+class EpochAxisItem(pg.AxisItem):
+    """An x axis in epochs: labelled ticks only at whole epochs (never 0.5, 1.5), one level."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph override
+        levels = [
+            (spacing, [v for v in values if float(v).is_integer()])
+            for spacing, values in super().tickValues(minVal, maxVal, size)
+            if spacing >= 1
+        ]
+        levels = [(spacing, values) for spacing, values in levels if values][:1]  # no crowding
+        if not levels:
+            first, last = math.ceil(minVal), math.floor(maxVal)
+            levels = [(1.0, [float(v) for v in range(first, last + 1)])]
+        return levels
 
 
 class _GrowingSeries:
@@ -116,8 +132,17 @@ class LivePlotWidget(QWidget):
         self.graphics.setMinimumHeight(220)
         layout.addWidget(self.graphics)
 
-        self.loss_plot = self.graphics.addPlot(row=0, col=0)
-        self.acc_plot = self.graphics.addPlot(row=1, col=0)
+        # Each legend sits in a row of its own above its plot, never over the points; the
+        # accuracy legend's row also keeps the loss axis' "0" apart from the accuracy's "100".
+        loss_legend = self._legend(columns=4)
+        acc_legend = self._legend(columns=2)
+        self.graphics.addItem(loss_legend, row=0, col=0)
+        self.loss_plot = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": EpochAxisItem("bottom")})
+        self.graphics.addItem(acc_legend, row=2, col=0)
+        self.acc_plot = self.graphics.addPlot(row=3, col=0, axisItems={"bottom": EpochAxisItem("bottom")})
+        for legend in (loss_legend, acc_legend):  # compact, at the left above the plot
+            legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.graphics.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignLeft)
         self._style_plot(self.loss_plot, "Loss")
         self._style_plot(self.acc_plot, "Accuracy (%)")
         self.acc_plot.setXLink(self.loss_plot)
@@ -129,10 +154,8 @@ class LivePlotWidget(QWidget):
             plot.disableAutoRange(axis="x")
         self._set_x_extent(1)
 
-        loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="9pt", labelTextColor=(40, 40, 40))
-        # accuracy rises from bottom-left to top-right, so the top-left corner is usually empty
-        acc_legend = self.acc_plot.addLegend(offset=(10, 10), labelTextSize="9pt", labelTextColor=(40, 40, 40))
         self._loss_legend = loss_legend
+        self._acc_legend = acc_legend
         faint = pg.mkPen(color=(*TRAIN_COLOUR, 70), width=1)
         self.raw_curve = self.loss_plot.plot(pen=faint, name="train (per step)")
         self.smooth_curve = self.loss_plot.plot(
@@ -169,8 +192,8 @@ class LivePlotWidget(QWidget):
             symbolPen=None,
             name="train",
         )
-        for legend in (loss_legend, acc_legend):
-            legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        acc_legend.addItem(self.val_acc_curve, "validation")
+        acc_legend.addItem(self.train_acc_curve, "train")
         # Legend entries for the train-loss curves follow what is drawn: per-step curves while
         # training, the per-epoch mean for a finished result (which keeps no per-step data).
         self._optional_entries = {
@@ -178,13 +201,29 @@ class LivePlotWidget(QWidget):
             self.smooth_curve: "train (smoothed)",
             self.train_epoch_curve: "train (epoch mean)",
         }
-        self._legend_shown = {curve: True for curve in self._optional_entries}
+        self._legend_shown = {curve: False for curve in self._optional_entries}
         self._sync_legend()
+        loss_legend.addItem(self.val_loss_curve, "validation")
 
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(self.REDRAW_MS)
         self._redraw_timer.timeout.connect(self._on_redraw_timer_timeout)
+
+    @staticmethod
+    def _legend(columns: int) -> pg.LegendItem:
+        legend = pg.LegendItem(colCount=columns, labelTextSize="9pt",
+                               labelTextColor=(40, 40, 40), horSpacing=18)  # fmt: skip
+        legend.setBrush(pg.mkBrush(255, 255, 255, 0))
+        legend.setPen(pg.mkPen(None))
+        return legend
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # The loss legend's entries go in two rows when one row would not fit.
+        columns = 4 if self.width() >= 560 else 2
+        if self._loss_legend.columnCount != columns:
+            self._loss_legend.setColumnCount(columns)
 
     def _style_plot(self, plot: pg.PlotItem, title: str) -> None:
         plot.setLabel("left", title)
@@ -203,6 +242,10 @@ class LivePlotWidget(QWidget):
         """The x axis spans the whole planned run from the start (no rescaling while it grows)."""
         self._planned_epochs = int(epochs)
         self._schedule_redraw()
+
+    def end_run(self, epochs_completed: int) -> None:
+        """The run ended (finished, cancelled, stopped early): the x axis ends where it did."""
+        self.set_planned_epochs(max(1, epochs_completed))
 
     # -- data in -------------------------------------------------------------------------------
 
@@ -261,7 +304,7 @@ class LivePlotWidget(QWidget):
         """Show a finished fit's per-epoch curves (no per-step data is kept in a result)."""
         self.clear()
         history = list(history)
-        self.set_planned_epochs(max((e.epochs for e in history), default=1))
+        self.set_planned_epochs(max((e.epoch for e in history), default=1))  # where it ended
         previous_stage = None
         for event in history:
             if previous_stage is not None and event.stage != previous_stage:

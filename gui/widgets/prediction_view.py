@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from collections import OrderedDict
 from pathlib import Path
 
@@ -39,6 +38,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTableView,
 )
+
+from core.fileio import atomic_replace
 
 from ..style import COLORS
 
@@ -215,34 +216,23 @@ class PredictionTableModel(QAbstractTableModel):
     def write_csv(self, path: str | os.PathLike, top_k: int = 3) -> Path:
         """One row per prediction: file, label, confidence, top-k labels/scores, error.
 
-        Written atomically (temp file in the same folder, then os.replace).
+        Written atomically (core.fileio.atomic_replace), with the user's usual permissions.
         """
         path = Path(path)
         header = ["file", "label", "confidence"]
         for k in range(1, top_k + 1):
             header += [f"top{k}_label", f"top{k}_confidence"]
         header.append("error")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(header)
-                for p in self._rows:
-                    row = [p.source, p.label or "", "" if p.error else f"{p.confidence:.6f}"]
-                    top = list(p.top_k)[:top_k]
-                    for k in range(top_k):
-                        if k < len(top):
-                            row += [top[k][0], f"{top[k][1]:.6f}"]
-                        else:
-                            row += ["", ""]
-                    row.append(p.error or "")
-                    writer.writerow(row)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_replace(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for p in self._rows:
+                row = [p.source, p.label or "", "" if p.error else f"{p.confidence:.6f}"]
+                top = list(p.top_k)[:top_k]
+                for k in range(top_k):
+                    row += [top[k][0], f"{top[k][1]:.6f}"] if k < len(top) else ["", ""]
+                row.append(p.error or "")
+                writer.writerow(row)
         return path
 
     # -- Qt model API ---------------------------------------------------------------------------
@@ -373,6 +363,9 @@ class PredictionDelegate(QStyledItemDelegate):
         text_color = (
             option.palette.highlightedText().color() if selected else QColor(COLORS["text"])
         )
+        # On a selected row the top-1 bar would vanish into the highlight (the same colour).
+        bar_bg = QColor(255, 255, 255, 60) if selected else QColor(COLORS["bar_bg"])
+        top_colour = text_color if selected else QColor(COLORS["accent"])
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for i, (name, score) in enumerate(entries):
@@ -388,11 +381,11 @@ class PredictionDelegate(QStyledItemDelegate):
             bar_h = max(6, min(12, h - 8))
             bar_rect = QRect(rect.left() + name_w + 4, top + (h - bar_h) // 2, bar_w, bar_h)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(COLORS["bar_bg"]))
+            painter.setBrush(bar_bg)
             painter.drawRoundedRect(bar_rect, 3, 3)
             filled = QRect(bar_rect)
             filled.setWidth(max(1, int(bar_rect.width() * max(0.0, min(1.0, float(score))))))
-            painter.setBrush(QColor(COLORS["accent"] if i == 0 else COLORS["teal"]))
+            painter.setBrush(top_colour if i == 0 else QColor(COLORS["teal"]))
             painter.drawRoundedRect(filled, 3, 3)
             painter.setPen(text_color)
             pct_rect = QRect(bar_rect.right() + 6, top, pct_w, h)

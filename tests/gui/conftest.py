@@ -150,3 +150,27 @@ def wait_for(qtbot):
         return calls[0]
 
     return wait
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Torch single-threaded: on a shared 2-core machine two intra-op threads spin-wait on each
+    other (measured 17x slower than one thread under load)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture
+def dataset(tmp_path, image_factory):
+    """3 demo classes of 10 images, a 2-image class (a warning) and one unreadable file."""
+    from core.demo import make_demo_dataset
+
+    root = make_demo_dataset(tmp_path / "shapes", classes=3, per_class=10, size=32)
+    for i in range(2):
+        image_factory(root / "rare" / f"rare_{i}.png", index=3 + 4 * i, size=32)
+    (root / "circle" / "broken.jpg").write_bytes(b"this is not a JPEG")
+    return root

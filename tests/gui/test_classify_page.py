@@ -138,13 +138,14 @@ def test_without_a_model_the_page_explains_how_to_get_one_and_keeps_drops(
 
     drop_urls(page.drop_zone, image_files[:2])
     assert page.results_model.rowCount() == 0
-    assert state.waiting_label.isVisibleTo(page) and "2 dropped items" in state.waiting_label.text()
+    assert state.waiting_label.isVisibleTo(page) and "2 images or folders wait" in state.waiting_label.text()
     wait_for(page.predictionsFinished, lambda: page.set_classifier(tiny_classifier), timeout=20000)
     assert page.results_model.rowCount() == 2
     assert page.cancel_and_wait(5000)
 
 
 def test_imagenet_button_enabled_when_weights_are_cached(qtbot, settings, wait_for):
+    from core.backbones import get_spec
     from tests.weights_helpers import fake_pretrained
 
     path = fake_pretrained("mobilenet_v3_small")
@@ -152,7 +153,9 @@ def test_imagenet_button_enabled_when_weights_are_cached(qtbot, settings, wait_f
         page = ClassifyPage(settings)
         qtbot.addWidget(page)
         assert page.empty_state.imagenet_button.isEnabled()
-        assert "mobilenet_v3_small" in page.empty_state.imagenet_text.text()
+        # the backbone table's display name, as everywhere the user reads one
+        assert get_spec("mobilenet_v3_small").display_name in page.empty_state.imagenet_text.text()
+        assert "mobilenet_v3_small" not in page.empty_state.imagenet_text.text()
         args = wait_for(
             page.classifierChanged, lambda: page.empty_state.imagenet_button.click(), timeout=30000
         )

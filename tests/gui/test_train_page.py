@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from core.demo import make_demo_dataset
@@ -25,26 +25,6 @@ from tests.gui.ui_stall import UiStallMeter
 pytestmark = pytest.mark.gui
 
 TINY = "mobilenet_v3_small"
-
-
-@pytest.fixture
-def one_torch_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture
-def dataset(tmp_path, image_factory):
-    """3 demo classes of 10 images, a 2-image class (a warning) and one unreadable file."""
-    root = make_demo_dataset(tmp_path / "shapes", classes=3, per_class=10, size=32)
-    for i in range(2):
-        image_factory(root / "rare" / f"rare_{i}.png", index=3 + 4 * i, size=32)
-    (root / "circle" / "broken.jpg").write_bytes(b"this is not a JPEG")
-    return root
 
 
 @pytest.fixture
@@ -87,14 +67,10 @@ def test_scan_fills_class_table_problems_and_warnings(qtbot, page, dataset):
 
 
 def test_dropping_a_folder_scans_it(qtbot, page, dataset):
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(dataset))])
-    event = QDropEvent(
-        QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
-    page.dropEvent(event)
-    assert event.isAccepted()
+    """Dropped anywhere on the page, here on the live plot, far from the dataset panel."""
+    from tests.gui.test_classify_page import drop_urls
+
+    drop_urls(page.run_monitor.live_plot, [dataset])
     qtbot.waitUntil(lambda: page.scan_result is not None, timeout=20000)
     assert page.dataset_panel.folder_edit.text() == str(dataset)
     assert len(page.scan_result.index.class_names) == 4
