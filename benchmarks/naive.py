@@ -165,3 +165,45 @@ def naive_decode(path: Path, size: int = 224) -> torch.Tensor:
 
 
 _DECODE_TRANSFORMS: dict[int, transforms.Compose] = {}
+
+
+@dataclass
+class NaiveTimedRun:
+    seconds: float
+    epochs: float  # whole epochs, plus the part of the last one
+    test_accuracy: float
+
+
+def naive_train_for(root: Path, seconds: float, image_size: int = 96,
+                    recipe: BlogRecipe = BlogRecipe(batch_size=64)) -> NaiveTimedRun:  # fmt: skip
+    """The classic tutorial loop run for `seconds` of wall time: ImageFolder over `root/train`,
+    Resize((96, 96)) + ToTensor + Normalize, no augmentation, ResNet-18 from scratch, Adam at
+    1e-3, batch 64; then the accuracy of its last weights on `root/test`."""
+    torch.manual_seed(recipe.seed)
+    start = time.perf_counter()
+    transform = blog_transform(image_size)
+    train_set = datasets.ImageFolder(str(root / "train"), transform=transform)
+    test_set = datasets.ImageFolder(str(root / "test"), transform=transform)
+    loader = DataLoader(train_set, batch_size=recipe.batch_size, shuffle=True, num_workers=0)
+    model = blog_model("resnet18", len(train_set.classes), freeze_backbone=False)
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
+    criterion = nn.CrossEntropyLoss()
+    epochs, batches = 0.0, len(loader)
+    while time.perf_counter() - start < seconds:
+        model.train()
+        for done, (inputs, labels) in enumerate(loader, start=1):
+            optimizer.zero_grad()
+            criterion(model(inputs), labels).backward()
+            optimizer.step()
+            if time.perf_counter() - start >= seconds:
+                epochs += done / batches
+                break
+        else:
+            epochs += 1
+    trained = time.perf_counter() - start
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for inputs, labels in DataLoader(test_set, batch_size=128):
+            correct += int((model(inputs).argmax(1) == labels).sum())
+    return NaiveTimedRun(trained, epochs, correct / len(test_set))

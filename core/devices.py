@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 
 from .errors import BackboneStudioError
+from .words import plural
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def resolve_device(spec: str | torch.device | None = "auto") -> torch.device:
         index = int(spec.split(":", 1)[1]) if ":" in spec else 0
         if index >= torch.cuda.device_count():
             raise BackboneStudioError(
-                f"Device '{spec}' does not exist; this machine has {torch.cuda.device_count()} GPU(s)."
+                f"Device '{spec}' does not exist; this machine has {plural(torch.cuda.device_count(), 'GPU')}."
             )
         return torch.device(f"cuda:{index}")
     if spec == "mps":

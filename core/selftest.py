@@ -35,6 +35,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BackboneStudioError
+from .words import plural
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_MIN_ACCURACY = 0.75
@@ -258,7 +259,7 @@ def _run(report: SelfTestReport, folder: Path, device: str, progress) -> None:
         if scan.problems:
             first = scan.problems[0]
             raise SelfTestFailure(
-                f"scanning the generated images found {len(scan.problems)} unreadable file(s), "
+                f"scanning the generated images found {plural(len(scan.problems), 'unreadable file')}, "
                 f"e.g. {first.path}: {first.reason}"
             )
         expected = plan.classes * plan.per_class
@@ -353,7 +354,7 @@ def _check_predictions(report, holdout: list[Path], before, after, class_names) 
     errors = [p for p in (*before, *after) if p.error is not None]
     if errors:
         raise SelfTestFailure(
-            f"{len(errors)} image(s) could not be classified, e.g. {errors[0].source}: "
+            f"{plural(len(errors), 'image')} could not be classified, e.g. {errors[0].source}: "
             f"{errors[0].error}"
         )
     expected_names = sorted({p.parent.name for p in holdout})

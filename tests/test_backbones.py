@@ -248,3 +248,35 @@ def test_download_can_be_cancelled(hub, monkeypatch):
 def test_imagenet_categories():
     categories = backbones.imagenet_categories("resnet18")
     assert len(categories) == 1000 and categories[0] == "tench"
+
+
+def test_pretrained_weights_are_offered_before_a_run_from_scratch(hub):
+    from core.backbones.offer import offer_for
+
+    online, offline = (lambda url: True), (lambda url: False)
+    offer = offer_for("resnet18", pretrained=False, reachable=online)
+    assert offer.kind == "download" and offer.megabytes == pytest.approx(44.7, abs=0.1)
+    assert "ResNet-18" in offer.message and "45 MB" in offer.message
+    said = offer_for("resnet18", pretrained=False, reachable=offline)
+    assert said.kind == "offline" and "from scratch" in said.message
+    assert offer_for("resnet18", pretrained=True, reachable=online) is None  # already chosen
+    assert offer_for("resnet50_gn", pretrained=False, reachable=online) is None  # has none
+    from tests.weights_helpers import fake_pretrained
+
+    fake_pretrained("resnet18")
+    assert offer_for("resnet18", pretrained=False, reachable=online) is None  # cached: no offer
+
+
+def test_reaching_a_server_is_a_connection_attempt_only(monkeypatch):
+    from core.backbones import offer
+
+    tried = []
+
+    class Refused:
+        def __init__(self, address, timeout):
+            tried.append((address, timeout))
+            raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(offer.socket, "create_connection", Refused)
+    assert offer.can_reach("https://download.pytorch.org/models/x.pth") is False
+    assert tried == [(("download.pytorch.org", 443), offer.REACH_TIMEOUT)]

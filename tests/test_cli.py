@@ -88,8 +88,8 @@ def test_scan_reports_counts_problems_and_ignored(capsys, demo):
     for name in classes:
         assert re.search(rf"^{name}\s+6$", out, re.M), out
     assert re.search(r"^total\s+18$", out, re.M)
-    assert "1 file(s) cannot be used" in out and "broken.jpg:" in out
-    assert "ignored: 1 file(s)" in out
+    assert "1 file cannot be used" in out and "broken.jpg:" in out
+    assert "ignored: 1 file " in out
 
 
 # ---------------------------------------------------------------------------------- predict
@@ -116,7 +116,7 @@ def test_predict_table_and_csv_with_unreadable_row(capsys, demo, model_file, tmp
             assert len(row["top_k"].split(";")) == 2
     # the table on stdout has one line per file; the summary of failures goes to stderr
     assert sum(str(p) in out for p in files) == 19
-    assert "1 of 19 file(s) could not be read" in err
+    assert "1 of 19 files could not be read" in err
 
 
 def test_predict_without_images_and_all_unreadable(capsys, model_file, tmp_path):

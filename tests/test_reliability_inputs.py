@@ -216,7 +216,7 @@ def test_cli_scan_lists_every_skip_and_its_numbers_add_up(bad_tree, capsys):
         assert bf.KINDS_BY_NAME[next(e.kind for e in bad_tree.entries if e.path == path)
                                 ].matches_reason(line), line
     used = int(re.search(r"^total\s+(\d+)", out, re.M).group(1))
-    skipped = int(re.search(r"(\d+) file\(s\) cannot be used", out).group(1))
+    skipped = int(re.search(r"(\d+) files? cannot be used", out).group(1))
     ignored = int(re.search(r"ignored: (\d+)", out).group(1))
     assert (used, skipped) == (len(bad_tree.accepted), len(bad_tree.skipped))
     assert used + skipped + ignored == len(bad_tree.files_present()), (

@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 from ..errors import BackboneStudioError, WeightsUnavailable
+from ..words import plural
 from .output import (
     EXIT_FAILED,
     EXIT_OK,
@@ -113,10 +114,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
         for warning in result.warnings:
             _out(f"  - {warning}")
     if result.problems:
-        _out(f"\n{len(result.problems)} file(s) cannot be used:")
+        _out(f"\n{plural(len(result.problems), 'file')} cannot be used:")
         for problem in result.problems:
             _out(f"  {problem.path}: {problem.reason}")
-    _out(f"\nignored: {result.ignored_file_count()} file(s) (hidden files, system junk)")
+    _out(f"\nignored: {plural(result.ignored_file_count(), 'file')} (hidden files, system junk)")
     return EXIT_OK
 
 
@@ -246,7 +247,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         _out(f"\nwrote {len(predictions)} rows to {args.csv}")
     failed = sum(p.error is not None for p in predictions)
     if failed:
-        _err(f"{failed} of {len(predictions)} file(s) could not be read (see the error column).")
+        _err(f"{failed} of {plural(len(predictions), 'file')} could not be read (see the error column).")
     return EXIT_FAILED if failed == len(predictions) else EXIT_OK
 
 
@@ -296,7 +297,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     matrix_rows = [(labels[r], *(matrix[i][j] for j in shown)) for r, i in enumerate(shown)]
     _out(_table(("true \\ predicted", *labels), matrix_rows, right=tuple(range(1, len(shown) + 1))))
     if ev.problems:
-        _out(f"\n{len(ev.problems)} file(s) could not be used:")
+        _out(f"\n{plural(len(ev.problems), 'file')} could not be used:")
         for path, reason in ev.problems:
             _out(f"  {path}: {reason}")
     return EXIT_OK

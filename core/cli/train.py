@@ -17,6 +17,7 @@ from ..errors import BackboneStudioError, TrainingError, WeightsUnavailable
 from ..events import CancelToken
 from ..resume import check_resume_file, cli_checkpoint_path
 from ..training.budget import format_duration, parse_duration
+from ..words import plural
 from .commands import _scan
 from .output import EXIT_INTERRUPTED, EXIT_OK, Failed, _err, _out, _percent, _tqdm
 
@@ -220,7 +221,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                              checkpoint=str(checkpoint), time_budget=budget)  # fmt: skip
     scan = _scan(args.dir)
     if scan.problems:
-        _err(f"note: {len(scan.problems)} file(s) in {args.dir} cannot be read and are skipped "
+        _err(f"note: {plural(len(scan.problems), 'file')} in {args.dir} cannot be read and are skipped "
              "(see `backbone-studio-cli scan`).")  # fmt: skip
     for warning in scan.warnings:
         _err(f"warning: {warning}")

@@ -42,6 +42,7 @@ from core.events import CancelToken, ProgressCallback, Throttle
 from core.files import FolderWalk
 from core.images import load_image
 
+from ..words import plural
 from .cache import DecodedImageCache
 from .index import DatasetIndex, Problem, Sample, ScanResult
 
@@ -145,7 +146,8 @@ def _read_layout(root: Path, walk: FolderWalk) -> _Layout:
     if layout.loose_files:
         walk.ignored.extend(layout.loose_files)
         walk.warnings.append(
-            f"{len(layout.loose_files)} file(s) are not inside a class folder and were ignored "
+            f"{plural(len(layout.loose_files), 'file')} not inside a class folder "
+            "and were ignored "
             f"(e.g. {layout.loose_files[0].name}); put images in one subfolder per class"
         )
     return layout
@@ -340,12 +342,15 @@ def _val_samples(layout: _Layout, labels: dict[str, int], outcome: _Outcome) -> 
         elif paths:
             outcome.ignored.extend(paths)
             outcome.warnings.append(
-                f"validation class '{name}' has no training images; its {len(paths)} "
-                "image(s) were ignored"
+                f"validation class '{name}' has no training images; its "
+                f"{plural(len(paths), 'image')} were ignored"
             )
     missing = [n for n in labels if not outcome.usable.get(_key("val", n))]
     if missing:
-        outcome.warnings.append("no validation images for class(es): " + ", ".join(missing))
+        outcome.warnings.append(
+            f"no validation images for {'class' if len(missing) == 1 else 'classes'}: "
+            + ", ".join(missing)
+        )
     return val_samples
 
 
@@ -358,7 +363,10 @@ def _layout_message(root: Path, classes: list[str], split: bool, loose: list[Pat
     where = f"{root}/train" if split else str(root)
     hint = ""
     if loose:
-        hint = f" There are {len(loose)} file(s) directly in the folder: move them into class subfolders."
+        hint = (
+            f" There {'is' if len(loose) == 1 else 'are'} {plural(len(loose), 'file')} directly "
+            "in the folder: move them into class subfolders."
+        )
     return (
         f"{where}: {found}; at least two classes are needed. Expected layout: one subfolder per "
         f"class with its images inside, e.g. {root.name or root}/cats/001.jpg and "
@@ -371,7 +379,7 @@ def _balance_warnings(counts: dict[str, int]) -> list[str]:
     for name, n in counts.items():
         if 0 < n < MIN_IMAGES_PER_CLASS:
             out.append(
-                f"class '{name}' has only {n} image(s); at least {MIN_IMAGES_PER_CLASS} are "
+                f"class '{name}' has only {plural(n, 'image')}; at least {MIN_IMAGES_PER_CLASS} are "
                 "recommended (and one goes to validation)"
             )
     nonzero = {k: v for k, v in counts.items() if v}

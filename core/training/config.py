@@ -174,6 +174,7 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise BackboneStudioError(
-                f"Unknown training setting(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}."
+                f"Unknown training {'setting' if len(unknown) == 1 else 'settings'}: "
+                f"{', '.join(unknown)}. Known: {', '.join(sorted(known))}."
             )
         return cls(**data)

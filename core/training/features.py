@@ -12,6 +12,7 @@ from torch import nn
 
 from ..errors import BackboneStudioError, TrainingError
 from ..events import FeaturePassProgressed, StageStarted, Throttle, emit
+from ..words import plural
 from .context import RunContext, unpack
 from .loop import Cancelled, OutOfMemory, halve_batch, is_out_of_memory
 
@@ -122,8 +123,8 @@ class FeaturePass:
         plan = self.ctx.plan
         kind = "backbone features" if self.what == "features" else "frozen-layer outputs"
         return (
-            f"Computing {kind} once for {len(plan.train_samples)} training images x {views} "
-            f"view(s) and {len(plan.val_samples)} validation images"
+            f"Computing {kind} once for {len(plan.train_samples)} training images x "
+            f"{plural(views, 'view')} and {plural(len(plan.val_samples), 'validation image')}"
         )
 
     def _extract(self, samples, transform, batch_size: int, stop, progress):

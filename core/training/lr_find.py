@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from ..errors import BackboneStudioError
 from ..events import CancelToken
 from .config import TrainConfig
+from .context import default_cache, start_run
 from .loop import Cancelled, StepSettings, TrainStep, make_optimizer
 from .plan import make_plan
 from .stages import STAGES
-from .trainer import default_cache, start_run
 
 MAX_STEPS = 100
 MIN_STEPS = 20  # a curve needs points: a tiny dataset's epoch may have only a few batches
@@ -96,7 +96,7 @@ def _finding(rates: list[float], losses: list[float], stage: str) -> LrFinding:
         )
     rates_f, losses_f = zip(*finite, strict=True)
     lowest = min(range(len(losses_f)), key=losses_f.__getitem__)
-    fell = losses_f[lowest] < 0.9 * losses_f[0]
+    fell = losses_f[lowest] < losses_f[0]
     suggestion = rates_f[lowest] / 10 if fell and lowest > 0 else None
     message = (
         f"Suggested learning rate {suggestion:.2g}: a tenth of {rates_f[lowest]:.2g}, where the "

@@ -29,7 +29,7 @@ from .config import TrainConfig
 SMALL_INPUT_BELOW = 96  # ResNets trained from scratch on smaller images use the small stem
 STRIDE_ONE_UP_TO = 32  # the small stem keeps full resolution up to this size, halves above it
 SIZE_SAMPLE = 48  # images looked at to choose the image size
-IMBALANCE_RATIO = 3.0  # class_weighting="auto" weights the loss above this max/min count ratio
+IMBALANCE_RATIO = 3.0  # above this max/min count ratio the plan notes the imbalance
 HEAD_LR = 2e-3
 PARTIAL_LR = 1e-3
 FULL_LR_PRETRAINED = 1e-3
@@ -298,27 +298,26 @@ def auto_batch_size(spec, device, info, image_size: int, n_train: int, notes: li
 
 
 def _class_weights(config: TrainConfig, train, num_classes: int, notes) -> list[float] | None:
-    """Loss weights per class. "on": inverse frequency (every class counts the same, at a cost
-    in overall accuracy); "auto": the square root of that, and only when the largest class has
-    more than IMBALANCE_RATIO times the images of the smallest (measured: full inverse weights
-    at 12:1 cost 17 points of test accuracy from scratch; see docs/TRAINING.md)."""
+    """Loss weights per class: "on" weights each class by its inverse frequency (every class
+    counts the same, at a cost in overall accuracy); "auto" and "off" weight nothing.
+
+    Measured from scratch on 900 images at 12:1 imbalance, 100 s budget (docs/TRAINING.md):
+    no weights 95.8 / 97.2 % test accuracy (two seeds), square-root weights 84.3 / 87.3 %,
+    inverse-frequency weights 66.2 %. So "auto" says what it sees and leaves the choice."""
     counts = np.bincount([s.label for s in train], minlength=num_classes).astype(np.float64)
     ratio = counts.max() / max(counts.min(), 1.0)
-    mode = config.class_weighting
-    if mode == "off" or (mode == "auto" and ratio <= IMBALANCE_RATIO):
-        return None
-    inverse = counts.sum() / (num_classes * np.maximum(counts, 1.0))
-    if mode == "on":
+    if config.class_weighting == "on":
         notes.append("Class-weighted loss (on): every class counts the same.")
+        inverse = counts.sum() / (num_classes * np.maximum(counts, 1.0))
         return [float(w) for w in inverse]
-    weights = np.sqrt(inverse)
-    weights *= counts.sum() / float((weights * counts).sum())  # the average image weighs 1
-    notes.append(
-        f"Class-weighted loss, softened (square root of the inverse frequency): the largest "
-        f"class has {ratio:.1f}x the training images of the smallest. Set Class weighting to On "
-        "if the rare classes matter as much as the common ones."
-    )
-    return [float(w) for w in weights]
+    if config.class_weighting == "auto" and ratio > IMBALANCE_RATIO:
+        notes.append(
+            f"Imbalanced classes: the largest has {ratio:.1f}x the training images of the "
+            "smallest. The loss is not re-weighted, which keeps overall accuracy highest "
+            "(measured); set Class weighting to On if the rare classes matter as much as the "
+            "common ones."
+        )
+    return None
 
 
 def _num_workers(config: TrainConfig, device: torch.device, notes: list[str]) -> int:

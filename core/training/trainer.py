@@ -22,7 +22,6 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .. import backbones
 from ..errors import BackboneStudioError, ResumeError, TrainingError
 from ..events import (
     CancelToken,
@@ -35,10 +34,11 @@ from ..events import (
     emit,
 )
 from ..metrics import per_class_metrics
+from ..words import plural
 from .budget import MIN_EPOCHS, BudgetPace, Deadline, EpochPace, format_duration
 from .checkpoint import Checkpoint, CheckpointStore
 from .config import TrainConfig
-from .context import ProblemLog, RunContext
+from .context import RunContext, copy_state, default_cache, start_run
 from .loop import (
     BatchReporter,
     Cancelled,
@@ -58,7 +58,7 @@ from .plan import Plan, make_plan, spread
 from .result import FitResult, model_metadata
 from .schedule import Schedule
 from .stages import STAGES, PreparedStage
-from .state import RunState, rng_state, seed_everything, set_rng_state
+from .state import RunState, rng_state, set_rng_state
 
 log = logging.getLogger(__name__)
 
@@ -74,74 +74,6 @@ class Seams:
     step: Callable[..., TrainStep] = TrainStep  # (optimizer, params, StepSettings) -> step
     store: Callable[[TrainConfig], CheckpointStore] = _default_store
     clock: Callable[[], float] = time.monotonic
-
-
-def copy_state(module: nn.Module, base: dict | None = None, changing: set | None = None) -> dict:
-    """A CPU copy of the state dict. With `base` and `changing`, only the `changing` entries are
-    copied and the rest are shared with `base` (frozen layers do not change while the head
-    trains, so an epoch's snapshot costs kilobytes rather than the whole network)."""
-    state = module.state_dict()
-    if base is None or changing is None:
-        return {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
-    return {
-        k: (v.detach().to("cpu", copy=True) if k in changing else base[k]) for k, v in state.items()
-    }
-
-
-def quicken_batchnorm(model: nn.Module) -> int:
-    """From scratch, BatchNorm running statistics must follow the training quickly.
-
-    Some architectures (MobileNetV3: momentum 0.01) average them over ~100 steps, tuned for
-    long ImageNet schedules; a short run on a small dataset would then validate with
-    statistics that are mostly the initial ones (chance-level accuracy in eval mode).
-    Returns how many layers changed.
-    """
-    changed = 0
-    for module in model.modules():
-        if isinstance(module, nn.modules.batchnorm._BatchNorm):
-            if module.momentum is not None and module.momentum < 0.1:
-                module.momentum = 0.1
-                changed += 1
-    return changed
-
-
-def default_cache(plan: Plan):
-    """A decoded-image cache sized for the plan's images."""
-    from ..dataset import DecodedImageCache
-
-    return DecodedImageCache(short_side=math.ceil(plan.image_size * 8 / 7) + 1)
-
-
-def start_run(config: TrainConfig, plan: Plan, index, cache, callbacks,
-              pretrained: bool) -> RunContext:  # fmt: skip
-    """Seed everything, build the plan's model on its device and what its stages share."""
-    generator = seed_everything(config.seed)
-    if plan.device.type == "cuda":
-        torch.backends.cudnn.benchmark = True
-    model = backbones.build_model(
-        plan.spec.name,
-        len(index.class_names),
-        pretrained=pretrained,
-        small_input=plan.small_input,
-        stem_stride=plan.stem_stride,
-    )
-    if not config.pretrained:
-        changed = quicken_batchnorm(model)
-        if changed:
-            emit(callbacks, Logged(
-                f"BatchNorm momentum raised to 0.1 in {changed} layers so their statistics "
-                "keep up with a from-scratch run."
-            ))  # fmt: skip
-    weights = plan.class_weights
-    model.to(plan.device)
-    model.to(memory_format=torch.channels_last)
-    return RunContext(
-        config=config, plan=plan, model=model, cache=cache, generator=generator,
-        callbacks=callbacks, problems=ProblemLog(callbacks), num_classes=len(index.class_names),
-        class_weights=(
-            torch.tensor(weights, dtype=torch.float32, device=plan.device) if weights else None
-        ),
-    )  # fmt: skip
 
 
 @dataclass
@@ -236,7 +168,7 @@ class Trainer:
             raise
         best = self.run.best
         message = (
-            f"Finished {self.run.epochs_done} epochs; best validation accuracy "
+            f"Finished {plural(self.run.epochs_done, 'epoch')}; best validation accuracy "
             f"{best.accuracy:.1%} at epoch {best.epoch}."
             if best
             else "Finished."

@@ -14,8 +14,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,9 +29,13 @@ from PySide6.QtWidgets import (
 from core import backbones, resume
 from core.training import CheckpointSummary, TrainConfig
 
+from ..text import display_name, plain_download_error
+from .assist import TrainAssistant
 from .backbone_panel import BackbonePanelWidget
 from .controller import TrainController, usable_result
-from .dataset_panel import DatasetPanelWidget, dropped_folder
+from .dataset_panel import DatasetPanelWidget, FolderDropTarget
+from .form_sync import show_training
+from .remembered import RememberedChoices
 from .resume_banner import ResumeBannerWidget
 from .run_monitor import RunMonitorWidget
 from .settings_form import SettingsFormWidget
@@ -48,13 +51,13 @@ class TrainPage(QWidget):
     trainingFinished = Signal(object)  # FitResult with a model (finished, or cancelled after an epoch)
     trainingStarted = Signal()
     scanFinished = Signal(object)  # ScanResult
+    resumeOfferChanged = Signal(str)  # what the unfinished training was ("": none on offer)
 
     def __init__(self, settings: Any = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("trainPage")
-        self.setAcceptDrops(True)
         # A QSettings, or the app's Settings wrapper (which has one), or None.
-        self._settings: QSettings | None = getattr(settings, "qsettings", settings)
+        self._remembered = RememberedChoices(getattr(settings, "qsettings", settings))
         # Asked before a training starts; False keeps it from starting (the main window asks
         # whether to save a trained model that the new one would replace).
         self.confirm_start: Callable[[], bool] | None = None
@@ -65,11 +68,14 @@ class TrainPage(QWidget):
         self._plan_timer.timeout.connect(self._on_plan_timer_timeout)
 
         self._build_ui()
+        self.drop_target = FolderDropTarget(self)  # a dataset folder may be dropped anywhere
         self._connect_panels()
         self._connect_controller()
-        self._restore_settings()
+        folder = self._remembered.restore(self.backbone_panel, self.settings_form, self.dataset_panel)
         self._set_training_ui(False)  # shows the backbone, its weights and the strategy note
         self.offer_interrupted_training()
+        self._remembered_folder = folder  # scanned again as soon as the window is up
+        QTimer.singleShot(0, self, self._on_startup_timer_timeout)
 
     # -- layout ----------------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -130,6 +136,8 @@ class TrainPage(QWidget):
         return QSize(1200, 760)
 
     def _connect_panels(self) -> None:
+        self.drop_target.folderDropped.connect(self.scan)
+        self.resume_banner.offerChanged.connect(self.resumeOfferChanged)
         self.resume_banner.resumeRequested.connect(self._on_resume_requested)
         self.resume_banner.discardRequested.connect(self._on_discard_requested)
         self.dataset_panel.scanRequested.connect(self._on_scan_requested)
@@ -140,10 +148,17 @@ class TrainPage(QWidget):
         self.backbone_panel.downloadRequested.connect(self._on_download_requested)
         self.backbone_panel.weightsCancelRequested.connect(self.controller.cancel_weights)
         self.settings_form.changed.connect(self._schedule_plan)
+        self.settings_form.lrFindRequested.connect(self._on_lr_find_requested)
+        self.assistant = TrainAssistant(self)
+        self.assistant.learningRateChosen.connect(self.settings_form.lr_spin.setValue)
+        self.assistant.downloadRequested.connect(self._on_download_requested)
+        self.assistant.said.connect(self.run_monitor.log)
 
     def _connect_controller(self) -> None:
         c = self.controller
         c.scanStarted.connect(self.dataset_panel.show_scanning)
+        c.scanStarted.connect(self._on_scan_started)
+        c.fitPlanned.connect(self.settings_form.show_plan)  # the run's own values, resumed too
         c.scanProgressed.connect(self.dataset_panel.show_scan_progress)
         c.scanned.connect(self._on_scanned)
         c.scanFailed.connect(self._on_scan_failed)
@@ -160,34 +175,6 @@ class TrainPage(QWidget):
         c.demoWritten.connect(self._on_demo_written)
         c.demoFailed.connect(self._on_demo_failed)
         c.logged.connect(self.run_monitor.log)
-
-    # -- settings ----------------------------------------------------------------------------------
-    def _setting(self, key: str, default: Any = None) -> Any:
-        if self._settings is None:
-            return default
-        value = self._settings.value(key, default)
-        return default if value is None else value
-
-    def _set_setting(self, key: str, value: Any) -> None:
-        if self._settings is not None:
-            self._settings.setValue(key, value)
-
-    def _restore_settings(self) -> None:
-        backbone = self._setting("training/backbone", backbones.recommended_backbone())
-        index = self.backbone_panel.backbone_combo.findData(backbone)
-        self.backbone_panel.backbone_combo.setCurrentIndex(max(0, index))
-        self.settings_form.restore(
-            self._setting("training/strategy", "auto"), self._setting("training/device", "auto")
-        )
-        folder = self._setting("folders/dataset", "")
-        self.dataset_panel.start_folder = str(self._setting("folders/dataset", str(Path.home())))
-        if isinstance(folder, str) and folder and Path(folder).is_dir():
-            self.dataset_panel.folder_edit.setText(folder)
-
-    def _save_settings(self) -> None:
-        self._set_setting("training/backbone", self.backbone_name())
-        self._set_setting("training/strategy", self.settings_form.strategy())
-        self._set_setting("training/device", self.settings_form.device())
 
     # -- the public interface (main window, tests) ----------------------------------------------------
     def backbone_name(self) -> str:
@@ -266,7 +253,10 @@ class TrainPage(QWidget):
                 "Scan a dataset folder first (choose one, drop one, or create the demo data)."
             )
             return False
-        if self.confirm_start is not None and not self.confirm_start():
+        # A resumed training continues the model shown on Results: nothing to ask about.
+        if resume_from is None and self.confirm_start is not None and not self.confirm_start():
+            return False
+        if resume_from is None and not self.assistant.before_start(self.training_config()):
             return False
         try:
             config = resume_from.config if resume_from is not None else self.training_config()
@@ -274,13 +264,19 @@ class TrainPage(QWidget):
         except Exception as exc:  # noqa: BLE001 - a bad combination of inputs
             self.run_monitor.show_error(f"These settings cannot be used: {exc}")
             return False
+        self.resume_banner.withdraw()
         if resume_from is None:
-            self._save_settings()
-        self.resume_banner.hide()
-        plan = self.controller.plan
-        self.run_monitor.start_run(plan.epochs if plan is not None else None)
+            self._remembered.save_choices(self.backbone_name(), self.settings_form.strategy(),
+                                          self.settings_form.device())  # fmt: skip
+            plan = self.controller.plan
+            self.run_monitor.start_run(plan.epochs if plan is not None else None)
+        else:  # its own settings, and the epochs it did before on the curves
+            show_training(self.backbone_panel, self.settings_form, resume_from.config)
+            self.run_monitor.start_run(resume_from.total_epochs, resume.history(resume_from))
         verb = "Resuming" if resume_from is not None else "Training"
-        self.run_monitor.log(f"{verb} {config.backbone} on {self.controller.scan_result.index.root}")
+        self.run_monitor.log(f"{verb} {display_name(config.backbone)} on {self.controller.scan_result.index.root}")
+        for note in self.assistant.take_notes():
+            self.run_monitor.log(note)
         self.controller.start_training(config, resume_from)
         self._set_training_ui(True)
         self.run_monitor.show_preparing()
@@ -307,15 +303,21 @@ class TrainPage(QWidget):
         """Show the banner offering to resume the kept training, if there is one."""
         summary = None if self.is_training() else self.controller.interrupted_training()
         if summary is None:
-            self.resume_banner.hide()
+            self.resume_banner.withdraw()
         else:
             self.resume_banner.offer(resume.describe(summary))
 
+    def resume_offer(self) -> str:
+        """What the unfinished training on offer was, in a sentence ("" when none is)."""
+        return self.resume_banner.offered()
+
     def resume_interrupted_training(self) -> bool:
         """Scan the interrupted training's folder again, then continue it; False if it cannot."""
+        if self.controller.resume_pending():
+            return True  # asked twice (the banner, the status bar): once is enough
         summary = None if self.is_training() else self.controller.interrupted_training()
         if summary is None:
-            self.resume_banner.hide()
+            self.resume_banner.withdraw()
             return False
         problem = self.controller.resume_training(summary)
         if problem is not None:
@@ -329,22 +331,21 @@ class TrainPage(QWidget):
         """Delete the kept checkpoint (its model was saved or discarded, or it is replaced).
         Not while a training runs or is about to resume: the checkpoint is that training's."""
         if self.controller.forget_checkpoint():
-            self.resume_banner.hide()
+            self.resume_banner.withdraw()
 
     # -- the UI's state --------------------------------------------------------------------------------
     def _set_training_ui(self, training: bool) -> None:
         self.dataset_panel.set_training(training)
         self.settings_form.set_training(training)
         self.backbone_panel.set_training(training)
-        self.setAcceptDrops(not training)
         self.cancel_button.setEnabled(training)
         self._update_start_enabled()
 
     def _update_start_enabled(self) -> None:
-        c = self.controller
-        self.start_button.setEnabled(
-            c.scan_result is not None and not c.is_training() and not c.is_scanning()
-        )
+        """What may be done follows the controller's one state (`phase()`)."""
+        phase = self.controller.phase()
+        self.start_button.setEnabled(phase == "ready")
+        self.drop_target.enabled = phase != "training"
 
     @Slot()
     def _schedule_plan(self) -> None:
@@ -353,25 +354,14 @@ class TrainPage(QWidget):
 
     @Slot()
     def _on_plan_timer_timeout(self) -> None:
-        self.refresh_plan()
+        if not self.is_training():  # a run shows its own plan, not the form's
+            self.refresh_plan()
 
-    # -- drag and drop -----------------------------------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if not self.is_training() and dropped_folder(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        folder = dropped_folder(event.mimeData())
-        if folder is None or self.is_training():
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.scan(folder)
+    @Slot()
+    def _on_startup_timer_timeout(self) -> None:
+        folder, self._remembered_folder = self._remembered_folder, None
+        if folder is not None and self.controller.phase() == "no_dataset" and not self.controller.resume_pending():
+            self.scan(folder)
 
     # -- what the panels ask for -----------------------------------------------------------------------------
     @Slot()
@@ -399,6 +389,13 @@ class TrainPage(QWidget):
         self.create_demo_dataset(folder)
 
     @Slot()
+    def _on_lr_find_requested(self) -> None:
+        if self.controller.scan_result is None:
+            self.run_monitor.show_error("Scan a dataset folder first: the finder trains on it.")
+            return
+        self.assistant.find_learning_rate(self.training_config(), self.controller.scan_result.index)
+
+    @Slot()
     def _on_download_requested(self) -> None:
         spec = backbones.get_spec(self.backbone_name())
         self.controller.download_weights(spec.name)
@@ -412,10 +409,16 @@ class TrainPage(QWidget):
 
     # -- what the controller says ------------------------------------------------------------------------------
     @Slot(object)
+    def _on_scan_started(self, folder: object) -> None:
+        """Another dataset: what was shown about the last run no longer applies to it."""
+        self.run_monitor.reset(f"Scanning {folder}…")
+        self._update_start_enabled()
+
+    @Slot(object)
     def _on_scanned(self, result: object) -> None:
         self.dataset_panel.show_result(result)
         root = str(result.index.root)
-        self._set_setting("folders/dataset", root)
+        self._remembered.save_dataset(root)
         self.dataset_panel.start_folder = root
         self.run_monitor.set_status("Ready to train.")
         self.run_monitor.hide_error()
@@ -424,8 +427,11 @@ class TrainPage(QWidget):
 
     @Slot(str)
     def _on_scan_failed(self, message: str) -> None:
-        self.dataset_panel.dataset_summary.setText(message)
-        if message != "Scan cancelled.":
+        self.dataset_panel.show_scan_failed()
+        if message == "Scan cancelled.":
+            self.run_monitor.set_status("Scan stopped. Choose a dataset folder to begin.")
+        else:  # said once, here
+            self.run_monitor.set_status("This folder cannot be used for training.")
             self.run_monitor.show_error(message)
 
     @Slot()
@@ -453,6 +459,8 @@ class TrainPage(QWidget):
         """The training job's last signal: back to idle, then hand a usable result on."""
         self.run_monitor.end_run()
         self._set_training_ui(False)
+        if result is not None and result.outcome == "cancelled":
+            self.offer_interrupted_training()  # Resume, right here
         if usable_result(result):
             self.trainingFinished.emit(result)
 
@@ -466,13 +474,14 @@ class TrainPage(QWidget):
     def _on_weights_failed(self, message: str) -> None:
         self.backbone_panel.close_weights_dialog()
         self.backbone_panel.refresh()
-        QMessageBox.warning(self, "Pretrained weights", message)
+        QMessageBox.warning(self, "Pretrained weights", plain_download_error(message))
 
     @Slot(object)
     def _on_demo_written(self, root: object) -> None:
         self.dataset_panel.demo_button.setEnabled(not self.is_training())
         self.run_monitor.log(f"Demo dataset written to {root}")
         self.scan(Path(str(root)))
+        self.dataset_panel.show_note(f"The demo images were written to {root}.")
 
     @Slot(str)
     def _on_demo_failed(self, message: str) -> None:

@@ -27,20 +27,13 @@ from core.events import (
     Logged,
     StageStarted,
 )
+from core.training.budget import format_duration
 
+from ..text import display_name, plural, without_resume_hint
 from ..widgets.live_plot import LivePlotWidget
 
 OUTCOME_WORDS = {"finished": "Finished", "cancelled": "Cancelled", "failed": "Failed"}
 OUTCOME_BAR = {"finished": "Done", "cancelled": "Cancelled", "failed": "Failed"}
-
-
-def format_duration(seconds: float) -> str:
-    if not math.isfinite(seconds) or seconds < 0:
-        return "–"
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _fit_summary(event: FitEnded) -> str:
@@ -50,7 +43,7 @@ def _fit_summary(event: FitEnded) -> str:
             f" · best validation accuracy {100 * event.best_val_accuracy:.1f}% "
             f"(epoch {event.best_epoch})"
         )
-    return summary + f" · {event.epochs_completed} epoch(s) in {format_duration(event.seconds)}"
+    return summary + f" · {plural(event.epochs_completed, 'epoch')} in {format_duration(event.seconds)}"
 
 
 class RunMonitorWidget(QWidget):
@@ -124,7 +117,7 @@ class RunMonitorWidget(QWidget):
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(5000)
-        self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.log_view.setPlaceholderText("The training log appears here.")
         self.log_view.setMinimumHeight(90)
@@ -134,19 +127,34 @@ class RunMonitorWidget(QWidget):
         layout.addWidget(plots_and_log, 1)
 
     # -- a run ---------------------------------------------------------------------------------
-    def start_run(self, planned_epochs: int | None) -> None:
-        """Clear the last run's plots, log, progress and error for a new one."""
+    def reset(self, status: str) -> None:
+        """Nothing about a run any more (another dataset is coming): no plots, progress, detail
+        or error; `status` says what is going on. The log stays."""
+        self._status_timer.stop()
         self.live_plot.clear()
-        if planned_epochs is not None:
-            self.live_plot.set_planned_epochs(planned_epochs)
-        self.log_view.clear()
-        self._log_buffer.clear()
         self.error_label.hide()
+        self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("")
         self.detail_label.setText(" ")
         self._last_batch = None
         self._total_epochs = 0
+        self.status_label.setText(status)
+
+    def start_run(self, planned_epochs: int | None, history=()) -> None:
+        """Clear the last run's plots, log, progress and error for a new one. `history`: the
+        epochs a resumed run completed before (EpochEnded events), drawn from the start."""
+        self.reset("")
+        self.log_view.clear()
+        self._log_buffer.clear()
+        if planned_epochs is not None:
+            self.live_plot.set_planned_epochs(planned_epochs)
+        previous_stage = None
+        for event in history:
+            if previous_stage is not None and event.stage != previous_stage:
+                self.live_plot.add_stage(StageStarted(stage=event.stage, epochs=event.epochs))
+            previous_stage = event.stage
+            self.live_plot.add_epoch(event)
         self._fit_started_at = time.monotonic()
         self._running = True
 
@@ -204,17 +212,18 @@ class RunMonitorWidget(QWidget):
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         stages = " → ".join(plan.stages) if plan.stages else plan.strategy
+        name = display_name(plan.backbone)
         self.log(
-            f"{plan.backbone} ({'pretrained' if plan.pretrained else 'from scratch'}), {stages}, "
-            f"{plan.epochs} epochs, batch {plan.batch_size}, lr {plan.learning_rate:.2g}, "
+            f"{name} ({'pretrained' if plan.pretrained else 'from scratch'}), {stages}, "
+            f"{plural(plan.epochs, 'epoch')}, batch {plan.batch_size}, lr {plan.learning_rate:.2g}, "
             f"{plan.image_size} px on {plan.device_name} ({plan.precision}); "
-            f"{plan.num_train} train / {plan.num_val} val images"
+            f"{plan.num_train:,} training / {plural(plan.num_val, 'validation image')}"
         )
-        self.status_label.setText(f"Training {plan.backbone} on {plan.device_name}…")
+        self.status_label.setText(f"Training {name} on {plan.device_name}…")
 
     def _show_stage_started(self, event: StageStarted) -> None:
         self.live_plot.add_stage(event)
-        self.log(event.message or f"Stage '{event.stage}' ({event.epochs} epochs)")
+        self.log(event.message or f"Stage '{event.stage}' ({plural(event.epochs, 'epoch')})")
         if event.stage == "features":
             self.status_label.setText("Computing backbone features once…")
 
@@ -236,21 +245,32 @@ class RunMonitorWidget(QWidget):
         if event is None or not self._running:
             return
         epochs = max(self._total_epochs, event.epoch, 1)
-        fraction = min(1.0, ((event.epoch - 1) + event.batch / max(1, event.batches)) / epochs)
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setValue(round(1000 * fraction))
         elapsed = time.monotonic() - self._fit_started_at
-        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else math.nan
+        self.progress_bar.setRange(0, 1000)
         self.progress_bar.setFormat(f"Epoch {event.epoch}/{epochs} · batch {event.batch}/{event.batches}")
-        self.status_label.setText(
-            f"Epoch {event.epoch} of {epochs} · ETA {format_duration(eta)} · "
-            f"{event.images_per_second:,.0f} images/s"
-        )
+        if event.seconds_left is not None:  # a time budget: progress is time, epochs an estimate
+            budget = elapsed + event.seconds_left
+            self.progress_bar.setValue(round(1000 * min(1.0, elapsed / max(budget, 1e-9))))
+            self.progress_bar.setFormat(f"Epoch {event.epoch} of ~{epochs} · batch {event.batch}/{event.batches}")
+            timing = f"{format_duration(event.seconds_left)} left of {format_duration(budget)}"
+            self.status_label.setText(
+                f"Epoch {event.epoch} of ~{epochs} · {timing} · {event.images_per_second:,.0f} images/s"
+            )
+        else:
+            fraction = min(1.0, ((event.epoch - 1) + event.batch / max(1, event.batches)) / epochs)
+            self.progress_bar.setValue(round(1000 * fraction))
+            eta = elapsed * (1 - fraction) / fraction if fraction > 0 else math.nan
+            self.status_label.setText(
+                f"Epoch {event.epoch} of {epochs} · ETA {format_duration(eta)} · "
+                f"{event.images_per_second:,.0f} images/s"
+            )
         self.detail_label.setText(f"loss {event.loss:.4f} · learning rate {event.learning_rate:.3g}")
 
     def _show_epoch_ended(self, event: EpochEnded) -> None:
         self.live_plot.add_epoch(event)
-        self._total_epochs = max(self._total_epochs, event.epochs)
+        # under a time budget the epoch count is an estimate that may go down as well as up
+        budgeted = self._last_batch is not None and self._last_batch.seconds_left is not None
+        self._total_epochs = event.epochs if budgeted else max(self._total_epochs, event.epochs)
         best = "  ★ best" if event.is_best else ""
         self.log(
             f"epoch {event.epoch}/{event.epochs} [{event.stage}] train loss {event.train_loss:.4f} "
@@ -269,7 +289,11 @@ class RunMonitorWidget(QWidget):
         self.progress_bar.setFormat(OUTCOME_BAR.get(event.outcome, ""))
         summary = _fit_summary(event)
         self.status_label.setText(summary)
-        self.log(summary + (f": {event.message}" if event.message else ""))
+        # One line, no repeats: a finished fit's message says what the summary says, and a
+        # failed fit's message is in the log already; a cancelled one says where it stopped.
+        message = without_resume_hint(event.message)
+        self.log(message if event.outcome == "cancelled" and message else summary)
+        self.live_plot.end_run(event.epochs_completed)
         if event.outcome == "finished":
             self.progress_bar.setValue(1000)
         if event.outcome == "failed" and event.message:

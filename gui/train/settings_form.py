@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.devices import list_devices
 from core.events import FitPlan
+from core.training.budget import format_duration
 
 from ..widgets.wheel_guard import guard_wheel
 from .learning_rate_box import LearningRateSpinBox
@@ -35,7 +36,16 @@ STRATEGIES: tuple[tuple[str, str, str], ...] = (
 )  # fmt: skip
 FROZEN_STRATEGIES = {"head", "partial", "two_stage"}
 SCHEDULES = (("onecycle", "One-cycle"), ("cosine", "Cosine"))
-CLASS_WEIGHTING = (("auto", "Auto (when imbalanced)"), ("on", "On"), ("off", "Off"))
+# "Train for": (TrainConfig.time_budget, label); "auto" lets the plan choose from the data
+TIME_BUDGETS: tuple[tuple[Any, str], ...] = (
+    ("auto", "Automatic"),
+    (60.0, "1 min"),
+    (300.0, "5 min"),
+    (900.0, "15 min"),
+    (3600.0, "1 hour"),
+    (None, "Until done"),
+)
+CLASS_WEIGHTING = (("auto", "Auto (noted, not weighted)"), ("on", "On: every class counts the same"), ("off", "Off"))
 
 
 def _combo(items, tooltip: str = "") -> QComboBox:
@@ -52,6 +62,7 @@ class SettingsFormWidget(QGroupBox):
     until they have focus, so scrolling the page never changes a setting on the way."""
 
     changed = Signal()
+    lrFindRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Training", parent)
@@ -96,6 +107,16 @@ class SettingsFormWidget(QGroupBox):
         form.addRow("Strategy", self.strategy_combo)
         form.addRow("", self.strategy_note)
 
+        self.budget_combo = QComboBox()
+        for value, label in TIME_BUDGETS:
+            self.budget_combo.addItem(label, value)
+        self.budget_combo.setToolTip(
+            "How long the whole run may take, scan to saved model. Every layer trains for as long "
+            "as fits, with the learning rate laid out over the time. Automatic: about a minute "
+            "per thousand images (1 to 15 minutes). Until done: the epochs below."
+        )
+        self.budget_combo.currentIndexChanged.connect(self._on_budget_combo_changed)
+        form.addRow("Train for", self.budget_combo)
         self.epochs_spin = self._auto_spin(1000, tooltip="Passes over the training images")
         self.batch_spin = self._auto_spin(4096, tooltip="Images per optimisation step")
         self.lr_spin = LearningRateSpinBox()
@@ -114,13 +135,33 @@ class SettingsFormWidget(QGroupBox):
         self.val_spin.valueChanged.connect(self._on_setting_changed)
         self.augment_check = QCheckBox("Augment (random crops, flips, light colour jitter)")
         self.augment_check.setChecked(True)
+        self.augment_check.toggled.connect(self._on_augment_check_toggled)
+        self.flip_check = QCheckBox("Mirror images (turn off for text, digits, arrows)")
+        self.flip_check.setChecked(True)
+        self.flip_check.setToolTip(
+            "Random left-right mirroring during training. A mirrored 2, b or arrow is another "
+            "class: turn this off when a mirror image changes what an image shows."
+        )
         self.device_combo = QComboBox()
         self.device_combo.currentIndexChanged.connect(self._on_setting_changed)
 
         form.addRow("Epochs", self._pair(self.epochs_spin, "Batch", self.batch_spin))
-        form.addRow("Learning rate", self._pair(self.lr_spin, "Size", self.size_spin))
+        self.lr_find_button = QToolButton()
+        self.lr_find_button.setText("Find…")
+        self.lr_find_button.setToolTip(
+            "Sweep the learning rate on a throw-away copy of the model (one epoch's worth of "
+            "steps), plot the loss and suggest a rate (fastai's learning-rate finder)"
+        )
+        self.lr_find_button.clicked.connect(self.lrFindRequested)
+        rate = QHBoxLayout()
+        rate.addWidget(self.lr_spin, 1)
+        rate.addWidget(self.lr_find_button)
+        rate.addWidget(QLabel("Size"))
+        rate.addWidget(self.size_spin, 1)
+        form.addRow("Learning rate", rate)
         form.addRow("Validation", self.val_spin)
         form.addRow("", self.augment_check)
+        form.addRow("", self.flip_check)
         form.addRow("Device", self.device_combo)
         return form
 
@@ -151,7 +192,11 @@ class SettingsFormWidget(QGroupBox):
         self.smoothing_spin.setSingleStep(0.05)
         self.smoothing_spin.setValue(0.1)
         self.smoothing_spin.setToolTip("Softens the targets; helps calibration and small datasets")
-        self.weighting_combo = _combo(CLASS_WEIGHTING, "Weight the loss by inverse class frequency")
+        self.weighting_combo = _combo(
+            CLASS_WEIGHTING,
+            "On: weight the loss by inverse class frequency, so rare classes count as much as "
+            "common ones (costs overall accuracy; measured in docs/TRAINING.md)",
+        )
         self.early_spin = QSpinBox()
         self.early_spin.setRange(0, 100)
         self.early_spin.setSpecialValueText("Off")
@@ -193,7 +238,8 @@ class SettingsFormWidget(QGroupBox):
 
         return dict(
             strategy=self.strategy_combo.currentData(),
-            epochs=auto(self.epochs_spin.value()),
+            # under a fixed time budget the epochs follow from the time
+            epochs=auto(self.epochs_spin.value()) if not self._fixed_budget() else None,
             batch_size=auto(self.batch_spin.value()),
             learning_rate=auto(self.lr_spin.value()),
             image_size=auto(self.size_spin.value()),
@@ -201,6 +247,8 @@ class SettingsFormWidget(QGroupBox):
             seed=self.seed_spin.value(),
             device=self.device_combo.currentData() or "auto",
             augment=self.augment_check.isChecked(),
+            flip=self.flip_check.isChecked(),
+            time_budget=self.budget_combo.currentData(),
             feature_views=self.views_spin.value(),
             label_smoothing=self.smoothing_spin.value(),
             class_weighting=self.weighting_combo.currentData(),
@@ -226,15 +274,21 @@ class SettingsFormWidget(QGroupBox):
 
     def set_training(self, training: bool) -> None:
         for widget in (
-            self.strategy_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.size_spin,
-            self.val_spin, self.augment_check, self.device_combo, self.advanced_box,
+            self.strategy_combo, self.budget_combo, self.epochs_spin, self.batch_spin,
+            self.lr_spin, self.lr_find_button, self.size_spin, self.val_spin, self.augment_check,
+            self.flip_check,
+            self.device_combo, self.advanced_box,
         ):  # fmt: skip
             widget.setEnabled(not training)
+        if not training:
+            self.epochs_spin.setEnabled(not self._fixed_budget())
+            self.flip_check.setEnabled(self.augment_check.isChecked())
 
     # -- the plan ------------------------------------------------------------------------------------
     def show_plan(self, plan: FitPlan) -> None:
         """Show the automatic values in the "Auto" boxes, and the plan with its notes."""
-        self.epochs_spin.setSpecialValueText(f"Auto ({plan.epochs})")
+        budgeted = plan.time_budget is not None
+        self.epochs_spin.setSpecialValueText(f"Auto ({'~' if budgeted else ''}{plan.epochs})")
         self.batch_spin.setSpecialValueText(f"Auto ({plan.batch_size})")
         self.lr_spin.setSpecialValueText(f"Auto ({plan.learning_rate:.2g})")
         self.size_spin.setSpecialValueText(f"Auto ({plan.image_size} px)")
@@ -245,6 +299,8 @@ class SettingsFormWidget(QGroupBox):
         )
         if plan.small_input:
             text += ", small-image stem"
+        if budgeted:
+            text += f", within {format_duration(plan.time_budget)}"
         self.plan_label.setText("\n".join([text, *(f"• {note}" for note in plan.notes)]))
 
     def show_plan_problem(self, problem: object) -> None:
@@ -267,6 +323,20 @@ class SettingsFormWidget(QGroupBox):
     @Slot()
     def _on_setting_changed(self) -> None:
         self.changed.emit()
+
+    @Slot()
+    def _on_budget_combo_changed(self) -> None:
+        # under a budget the epochs follow from the time; a number typed there is a cap no more
+        self.epochs_spin.setEnabled(not self._fixed_budget())
+        self.changed.emit()
+
+    def _fixed_budget(self) -> bool:
+        """A number of minutes chosen (not Automatic, which yields to epochs typed in)."""
+        return isinstance(self.budget_combo.currentData(), float)
+
+    @Slot(bool)
+    def _on_augment_check_toggled(self, on: bool) -> None:
+        self.flip_check.setEnabled(on)
 
     @Slot(bool)
     def _on_advanced_button_toggled(self, shown: bool) -> None:

@@ -1,0 +1,80 @@
+"""Help the Train page gives before and around a run: the learning-rate finder dialog, and the
+offer of pretrained weights before a run from scratch (core.backbones.offer decides what to say).
+
+Offline, the page says once (in its log) that the run trains from scratch and asks nothing again
+this session; online, it offers the download once per backbone per session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.backbones.offer import can_reach, offer_for
+
+from .lr_finder_dialog import LrFinderDialog
+
+
+class TrainAssistant(QObject):
+    """`find_learning_rate(config, index)` opens the finder; `learningRateChosen(rate)` when the
+    user applies its suggestion. `before_start(config)` is False when the user chose to fetch
+    pretrained weights first (`downloadRequested` is emitted) or cancelled."""
+
+    learningRateChosen = Signal(float)
+    downloadRequested = Signal()
+    said = Signal(str)  # a line for the page's log
+
+    def __init__(self, parent: QWidget, reachable: Callable[[str], bool] = can_reach):
+        super().__init__(parent)
+        self._parent = parent
+        self._reachable = reachable
+        self._offline = False  # found once per session; not asked again
+        self._declined: set[str] = set()  # backbones the user chose to train from scratch
+        self._notes: list[str] = []  # for the log of the run about to start
+        self.dialog: LrFinderDialog | None = None
+
+    def find_learning_rate(self, config: Any, index: Any) -> LrFinderDialog:
+        self.dialog = LrFinderDialog(config, index, self._parent)
+        self.dialog.applied.connect(self.learningRateChosen)
+        self.dialog.show()
+        self.dialog.start()
+        return self.dialog
+
+    def before_start(self, config: Any) -> bool:
+        """Offer pretrained weights before a run from scratch; True: go ahead and train."""
+        if self._offline or config.backbone in self._declined:
+            return True
+        offer = offer_for(config.backbone, config.pretrained, self._reachable)
+        if offer is None:
+            return True
+        if offer.kind == "offline":
+            self._offline = True
+            self._notes.append(offer.message)
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Pretrained weights", offer.message,
+                          QMessageBox.StandardButton.Cancel, self._parent)  # fmt: skip
+        download = box.addButton("Download", QMessageBox.ButtonRole.AcceptRole)
+        scratch = box.addButton("Train from scratch", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(download)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is scratch:
+            self._declined.add(config.backbone)
+            return True
+        if clicked is download:
+            self.said.emit("Downloading the weights; press Start training when they are here.")
+            self.downloadRequested.emit()
+        return False
+
+    def take_notes(self) -> list[str]:
+        """What to write into the log of the run that starts now (said once)."""
+        notes, self._notes = self._notes, []
+        return notes
+
+    @Slot()
+    def close_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
