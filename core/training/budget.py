@@ -23,6 +23,7 @@ from ..errors import BackboneStudioError
 
 _UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "hr": 3600.0}
 MIN_EPOCHS = 3  # fewer epochs than this in a budget: say the budget is too short to be useful
+MIN_STEP_SECONDS = 1.0  # less time than this (or 2 % of the budget) left: no further epoch
 
 
 def parse_duration(text: str) -> float:
@@ -140,13 +141,15 @@ class BudgetPace:
         self._span = max(left - math.ceil(epochs_left) * self._val_seconds, 1e-6)
 
     def more(self, stage_epoch: int) -> bool:
+        """Another (possibly partial) epoch while the schedule has not reached its end and
+        there is time for a few steps and a validation: stopping with the learning rate still
+        high would waste the budget on an unannealed model."""
         if self._epoch_seconds == 0.0:  # nothing measured yet: the first epoch always runs
             return True
         if self._base >= 1.0:
             return False
-        # another epoch only if at least half of one still fits before the deadline
         left = self.deadline.left() - self.reserve - self._val_seconds
-        return left >= 0.5 * self._epoch_seconds
+        return left >= max(MIN_STEP_SECONDS, 0.02 * self.deadline.budget)
 
     def seconds_left(self) -> float | None:
         return max(0.0, self.deadline.left())
