@@ -148,3 +148,14 @@ def test_find_applies_the_suggested_learning_rate(qtbot, page, tmp_path, monkeyp
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert form.lr_spin.value() == pytest.approx(dialog.finding.suggestion, rel=0.01)
     assert page.training_config().learning_rate == pytest.approx(dialog.finding.suggestion, rel=0.01)
+
+
+def test_the_demos_first_run_takes_about_a_minute(qtbot, page, tmp_path):
+    """A first-time demo on a computer without pretrained weights: the form's defaults (Train
+    for: Automatic) plan about a minute, not 40 epochs."""
+    page.create_demo_dataset(tmp_path / "demo")
+    qtbot.waitUntil(lambda: page.scan_result is not None and not page.is_scanning(), timeout=60000)
+    assert not page.backbone_panel.pretrained_check.isChecked()  # no weights in the tests
+    plan = page.refresh_plan()
+    assert plan is not None and plan.time_budget == 60.0, plan
+    assert "within 1:00" in page.settings_form.plan_label.text()
