@@ -10,14 +10,17 @@ Everything is drawn from a seeded generator: the same seed writes the same files
 from __future__ import annotations
 
 import colorsys
+import contextlib
 import math
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .errors import DatasetError
+from .errors import DatasetError, DiskWriteError
+from .fileio import atomic_write, write_error
 
 _SUPERSAMPLE = 2  # draw at twice the size, then downsample: smooth edges
 
@@ -136,6 +139,18 @@ def make_demo_image(class_index: int, size: int = 64, rng: np.random.Generator |
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
 
 
+def _write_class(root: Path, class_index: int, per_class: int, size: int, seed: int) -> None:
+    folder = root / CLASS_NAMES[class_index]
+    folder.mkdir()
+    for i in range(per_class):
+        rng = np.random.default_rng([seed, class_index, i])
+        image = make_demo_image(class_index, size, rng)
+        # through core.fileio: a refused write is a DiskWriteError, never a partial file
+        target = folder / f"{CLASS_NAMES[class_index]}_{i:04d}.jpg"
+        with atomic_write(target, durable=False, size_hint=size * size * 3) as handle:
+            image.save(handle, "JPEG", quality=92)
+
+
 def make_demo_dataset(
     root: str | Path, classes: int = 4, per_class: int = 40, size: int = 64, seed: int = 0
 ) -> Path:
@@ -160,12 +175,19 @@ def make_demo_dataset(
                 f"{root} is not empty; choose a new or empty folder for the demo data "
                 "(it never writes next to existing files)."
             )
-    root.mkdir(parents=True, exist_ok=True)
-    for class_index in range(classes):
-        folder = root / CLASS_NAMES[class_index]
-        folder.mkdir()
-        for i in range(per_class):
-            rng = np.random.default_rng([seed, class_index, i])
-            image = make_demo_image(class_index, size, rng)
-            image.save(folder / f"{CLASS_NAMES[class_index]}_{i:04d}.jpg", "JPEG", quality=92)
+    created = not root.exists()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for class_index in range(classes):
+            _write_class(root, class_index, per_class, size, seed)
+    except OSError as exc:  # take back what was written: the folder was new or empty
+        for class_index in range(classes):
+            shutil.rmtree(root / CLASS_NAMES[class_index], ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                root.rmdir()
+        kept = "Nothing was left behind."
+        if isinstance(exc, DiskWriteError):
+            raise exc.with_kept(kept) from None
+        raise write_error(root, exc, kept=kept) from None
     return root

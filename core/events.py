@@ -29,6 +29,14 @@ class CancelToken:
         return self._event.is_set()
 
 
+class Cancelled(Exception):
+    """A job stopped because its CancelToken was set (at `epoch`, `batch` for a training)."""
+
+    def __init__(self, epoch: int = 0, batch: int = 0):
+        super().__init__(f"cancelled at epoch {epoch}, batch {batch}")
+        self.epoch, self.batch = epoch, batch
+
+
 @dataclass(frozen=True)
 class ClassMetrics:
     name: str

@@ -15,6 +15,7 @@ Nothing here opens an image for decoding; :func:`expand_paths` only reads a file
 
 from __future__ import annotations
 
+import errno
 import os
 import stat as stat_module
 import sys
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import images
+from .fileio import not_a_file_reason
 
 JUNK_NAMES = frozenset(
     {"__macosx", "thumbs.db", "desktop.ini", "ehthumbs.db", "$recycle.bin",
@@ -143,15 +145,19 @@ def _is_dir(entry: os.DirEntry) -> bool:
 
 
 def _not_a_file_reason(entry: os.DirEntry) -> str | None:
-    """None for a regular file (links followed), else why the entry is not one."""
+    """None for a regular file (links followed), else why the entry is not one: a broken or
+    looping link, or a pipe, socket or device (core.fileio's words; never opened)."""
     try:
         if entry.is_file():
             return None
-    except OSError:
-        pass
-    if entry.is_symlink():
-        return "broken symbolic link (its target is missing)"
-    return "not a regular file (device, pipe or socket)"
+        st = os.stat(entry.path)  # links followed; nothing is opened
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself)"
+        if entry.is_symlink():
+            return "broken symbolic link (its target is missing)"
+        return f"cannot be read: {exc.strerror or exc}"
+    return not_a_file_reason(st.st_mode, "an image") or "not a regular file"
 
 
 # --------------------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ try:
 except ImportError:  # pragma: no cover - a Pillow built without littlecms: no conversion
     ImageCms = None
 
-from core.errors import ImageLoadError
+from core.errors import ImageLoadError, NotAFileError
+from core.fileio import check_regular_file, open_for_reading
 
 LOADER_VERSION = 2
 """Bumped whenever the pixels :func:`load_image` returns change (2: ICC profiles converted to
@@ -66,6 +67,7 @@ _HEIF_BRANDS = {
     b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1",
 }  # fmt: skip
 _VIDEO_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"qt  ", b"M4V ", b"3gp4", b"3gp5"}
+_SURE_MAGIC = frozenset({"JPEG", "PNG", "GIF", "TIFF", "WEBP"})  # signatures text cannot start
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 # Pillow decodes EPS by running Ghostscript on the file: never for files from a user's folder.
 _NEVER_OPEN = frozenset({"EPS"})
@@ -87,7 +89,7 @@ def _open_formats() -> list[str]:
 
 
 def _read_head(path: Path, n: int = 512) -> bytes:
-    with open(path, "rb") as f:
+    with open_for_reading(path, "an image") as f:
         return f.read(n)
 
 
@@ -137,7 +139,7 @@ def sniff_format(path: str | os.PathLike) -> str | None:
     """
     path = Path(path)
     try:
-        with open(path, "rb") as f:
+        with open_for_reading(path, "an image") as f:
             try:
                 with Image.open(f, formats=_open_formats()) as im:
                     return im.format
@@ -147,7 +149,7 @@ def sniff_format(path: str | os.PathLike) -> str | None:
                 return None
             f.seek(0)
             head = f.read(16)
-    except OSError:
+    except (OSError, NotAFileError):  # a pipe or device is never opened: not an image
         return None
     return _magic_format(head)
 
@@ -329,13 +331,11 @@ def load_image(path: str | os.PathLike, target_size: int | None = None) -> Image
     decompression bombs, unsupported modes.
     """
     path = Path(path)
-    with _reading(path):
-        if path.is_dir():
-            raise ImageLoadError(path, "is a folder, not an image")
-        size = path.stat().st_size
+    with _reading(path):  # a folder, pipe, socket or device is refused before it is opened
+        size = check_regular_file(path, "an image", ImageLoadError).st_size
     if size == 0:
         raise ImageLoadError(path, "empty file (0 bytes)")
-    with _reading(path), open(path, "rb") as f:
+    with _reading(path), open_for_reading(path, "an image", ImageLoadError) as f:
         image = _open(f, path)
         return _decode(image, path, target_size)
 
@@ -365,7 +365,11 @@ def _open(f: io.BufferedReader, path: Path) -> Image.Image:
         return Image.open(f, formats=_open_formats())
     except UnidentifiedImageError:
         f.seek(0)
-        raise ImageLoadError(path, _describe_non_image(f.read(512))) from None
+        head = f.read(512)
+        fmt = _magic_format(head)
+        if fmt in _SURE_MAGIC:  # an image's signature, a header that cannot be parsed
+            raise ImageLoadError(path, f"damaged {fmt} file: its header cannot be read") from None
+        raise ImageLoadError(path, _describe_non_image(head)) from None
     except Image.DecompressionBombError as exc:
         match = _BOMB_PIXELS.search(str(exc))
         pixels = f"{int(match.group(1)):,} pixels" if match else "too many pixels"

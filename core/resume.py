@@ -9,17 +9,21 @@ checkpoint is an explicit call.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import torch
 
 from . import backbones
 from .errors import ResumeError
 from .events import EpochEnded
 from .fileio import default_cache_dir
-from .training.checkpoint import CheckpointSummary, read_checkpoint_summary
+from .training.checkpoint import (
+    CheckpointSummary,
+    check_checkpoint_file,
+    load_state,
+    read_checkpoint_summary,
+)
 from .training.state import epoch_from_dict
 
 APP_CHECKPOINT_EVERY = 30.0
@@ -53,7 +57,7 @@ class ResumeOffer:
 def find_interrupted(path: str | Path | None = None) -> ResumeOffer:
     """The unfinished training kept at `path` (default: the app's checkpoint), if usable."""
     path = Path(path) if path is not None else app_checkpoint_path()
-    if not path.is_file():
+    if not os.path.lexists(path):
         return ResumeOffer(None)
     try:
         return ResumeOffer(read_checkpoint_summary(path))
@@ -83,7 +87,7 @@ def history(summary: CheckpointSummary) -> list[EpochEnded]:
     """The epochs the checkpointed training completed before it stopped, for showing its whole
     history (curves) when it resumes; empty when the checkpoint cannot be read for it."""
     try:
-        state = torch.load(summary.path, map_location="cpu", weights_only=True, mmap=True)
+        state = load_state(summary.path, mmap=True)
         return [epoch_from_dict(entry) for entry in state["history"]]
     except Exception:  # noqa: BLE001 - the curves are a nicety: resuming reports real problems
         return []
@@ -109,10 +113,10 @@ def same_folder(a: str | Path, b: str | Path) -> bool:
 
 
 def check_resume_file(path: str | Path) -> Path:
-    """The checkpoint a user named to resume from; ResumeError when it is not a file."""
+    """The checkpoint a user named to resume from; ResumeError when it is missing or not a
+    regular file (a pipe or device is refused before it is opened)."""
     path = Path(path)
-    if not path.is_file():
-        raise ResumeError(f"The checkpoint {path} does not exist; choose the .ckpt file to resume.")
+    check_checkpoint_file(path)
     return path
 
 

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
-from .errors import BackboneStudioError
+from .errors import BackboneStudioError, DiskWriteError
+from .fileio import atomic_write, write_text_atomic
 from .words import plural
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -326,7 +327,10 @@ def _check_image_formats(report: SelfTestReport, folder: Path) -> None:
     for fmt in REQUIRED_FORMATS:
         path = folder / f"sample.{fmt.lower()}"
         try:
-            Image.new("RGB", (24, 16), colour).save(path, format=fmt)
+            with atomic_write(path, durable=False) as handle:  # a refusing disk: DiskWriteError
+                Image.new("RGB", (24, 16), colour).save(handle, format=fmt)
+        except DiskWriteError:
+            raise
         except (KeyError, OSError, ValueError) as exc:
             raise SelfTestFailure(f"cannot write a {fmt} test image ({exc}): Pillow's {fmt} "
                                   "support is missing from this installation") from None  # fmt: skip
@@ -463,9 +467,9 @@ def main(argv: Sequence[str] | None = None, extra_versions: Mapping[str, str] | 
         _print(f"self-test FAILED: {report.reason.splitlines()[0]}", sys.stderr)
     if args.report:
         try:
-            Path(args.report).write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            _print(f"could not write the report to {args.report}: {exc}", sys.stderr)
+            write_text_atomic(args.report, text + "\n", kept="The report is printed above.")
+        except OSError as exc:  # DiskWriteError: names the file, says why
+            _print(f"could not write the report: {exc}", sys.stderr)
             return EXIT_FAILED
     return EXIT_OK if report.passed else EXIT_FAILED
 

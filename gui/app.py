@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import multiprocessing
 import signal
 import sys
@@ -31,16 +30,23 @@ _log = logging.getLogger("gui")
 
 # ------------------------------------------------------------------------------------ logging
 def configure_logging(path: Path | None = None) -> Path:
-    """Log warnings and errors (and our own info) to a rotating file; returns its path."""
+    """Log warnings and errors (and our own info) to a rotating file; returns its path. The
+    file is written through core.fileio and a disk that refuses it never stops the app
+    (core.logfile.SafeLogFileHandler); a log folder that cannot be made means no log file."""
+    from core.logfile import SafeLogFileHandler
+
     path = Path(path) if path is not None else log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"Backbone Studio: no log file ({path.parent}: {exc.strerror or exc})",
+              file=sys.stderr)  # fmt: skip
+        return path
     root = logging.getLogger()
     for handler in root.handlers:
         if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
             return path
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=2 * 2**20, backupCount=2, encoding="utf-8"
-    )
+    handler = SafeLogFileHandler(path)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     )

@@ -40,7 +40,7 @@ from PySide6.QtCore import (
 )
 
 from core.errors import BackboneStudioError
-from core.events import CancelToken, Throttle
+from core.events import Cancelled, CancelToken, Throttle
 
 _log = logging.getLogger(__name__)
 
@@ -128,6 +128,8 @@ class Job(QObject):
         """On the worker thread: `work()`, then `report()` or `failed`, then `finished`."""
         try:
             result = self.work()
+        except Cancelled:  # asked for: the job just ends (its owner knows it cancelled it)
+            pass
         except BackboneStudioError as exc:
             self.failed.emit(self.failure_message(exc))
         except Exception as exc:  # noqa: BLE001 - reported, never raised into Qt

@@ -11,7 +11,6 @@ Closing the window while training asks first, then cancels and waits for every w
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.fileio import atomic_replace
+from core.errors import BackboneStudioError
 
 from .about import APP_NAME, about_html, device_text, imagenet_available
 from .classify import MODEL_FILTER, ClassifyPage, describe_classifier
@@ -312,15 +311,15 @@ class MainWindow(QMainWindow):
                         return None
                     written = Path(saved)
                 else:
-                    source = Path(self.classify_page.model_path)
-                    if source.resolve() != dest.resolve():
-                        with atomic_replace(dest) as tmp:
-                            shutil.copyfile(source, tmp)
-                    written = dest
+                    from core.modelfile import copy_model
+
+                    written = copy_model(Path(self.classify_page.model_path), dest)
             finally:
                 QApplication.restoreOverrideCursor()
         except Exception as exc:  # noqa: BLE001 - shown to the person, who can pick another place
-            QMessageBox.warning(self, "Could not save the model", f"Could not write {dest}:\n{exc}")
+            text = str(exc) if isinstance(exc, BackboneStudioError) else (
+                f"Could not write {dest}:\n{exc}")  # fmt: skip
+            QMessageBox.warning(self, "Could not save the model", text)
             return None
         self.settings.set_last_folder("models", written)
         self.settings.add_recent_model(written)

@@ -53,6 +53,11 @@ NOT_IMAGE_REASONS = ("not an image", "not a recognised image", "not a recognized
                      "unrecognised", "unrecognized", "unknown format", "not a supported",
                      "unsupported", "cannot identify")
 HEIC_REASONS = ("heic", "heif")
+PDF_REASONS = ("pdf",)
+SVG_REASONS = ("svg",)
+ZIP_REASONS = ("zip", "archive")
+VIDEO_REASONS = ("video",)
+EPS_REASONS = ("postscript", "eps")
 BOMB_REASONS = ("too large", "too big", "pixels", "bomb", "megapixel")
 
 
@@ -237,6 +242,24 @@ def exif_rotated_jpeg() -> bytes:
 EXIF_UPRIGHT_SIZE = (64, 40)
 
 
+def png_bad_crc() -> bytes:
+    """A PNG whose IHDR chunk fails its CRC: the signature says PNG, the header is damaged."""
+    data = bytearray(good_png(BLUE, (32, 24)))
+    data[29] ^= 0xFF  # the last byte of the IHDR chunk's CRC-32
+    return bytes(data)
+
+
+PDF_BYTES = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n"
+             b"<< /Root 1 0 R >>\n%%EOF\n")  # fmt: skip
+SVG_BYTES = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" '
+             b'height="10"><rect width="10" height="10" fill="red"/></svg>\n')  # fmt: skip
+ZIP_BYTES = b"PK\x03\x04\x14\x00" + b"\x00" * 60
+MP4_BYTES = struct.pack(">I", 24) + b"ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64
+EPS_BYTES = (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"
+             b"newpath 0 0 moveto 10 10 lineto stroke\nshowpage\n")  # fmt: skip
+HTML_BYTES = b"<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>\n" * 3
+
+
 def appledouble_bytes() -> bytes:
     """macOS AppleDouble resource fork header (magic 0x00051607) as written for `._name` files."""
     header = struct.pack(">II", 0x00051607, 0x00020000) + b"Mac OS X        " + struct.pack(">H", 2)
@@ -379,6 +402,50 @@ def _kinds() -> tuple[BadKind, ...]:
           _write_bytes(good_jpeg(YELLOW, (32, 32), seed=6)), "convert",
           check=expect_pixel(0.5, 0.5, YELLOW, 45),
           description="spaces, brackets, quotes, an upper-case suffix"),
+        # documents and other files with an image's name (downloads, exports, web pages)
+        k("pdf_named_jpg", "scan.jpg", _write_bytes(PDF_BYTES), "skip", PDF_REASONS,
+          description="a PDF document saved with a .jpg name"),
+        k("svg_named_png", "logo.png", _write_bytes(SVG_BYTES), "skip", SVG_REASONS,
+          description="an SVG vector drawing with a .png name"),
+        k("zip_named_jpg", "album.jpg", _write_bytes(ZIP_BYTES), "skip", ZIP_REASONS,
+          description="a ZIP archive with a .jpg name"),
+        k("video_named_jpg", "clip.jpg", _write_bytes(MP4_BYTES), "skip", VIDEO_REASONS,
+          description="the start of an MP4 video with a .jpg name"),
+        k("eps_named_jpg", "figure.jpg", _write_bytes(EPS_BYTES), "skip", EPS_REASONS,
+          description="PostScript/EPS with a .jpg name: never handed to Ghostscript"),
+        k("html_named_jpg", "download.jpg", _write_bytes(HTML_BYTES), "skip", NOT_IMAGE_REASONS,
+          description="a web server's error page saved as the 'downloaded' photo"),
+        k("png_bad_crc", "bad_crc.png", _write_bytes(png_bad_crc()), "skip", DAMAGED_REASONS,
+          description="a PNG whose header chunk fails its checksum"),
+        k("truncated_gif", "cut_off.gif",
+          _write_bytes(truncated(encode(noisy_image(RED, (40, 32)), "GIF"), 0.5)), "skip",
+          DAMAGED_REASONS, description="a GIF cut off half-way"),
+        k("truncated_webp", "cut_off.webp",
+          _write_bytes(truncated(encode(noisy_image(RED, (40, 32)), "WEBP", quality=90), 0.5)),
+          "skip", DAMAGED_REASONS, description="a WebP cut off half-way"),
+        # other formats and modes, read by content
+        k("bmp_named_jpg", "really_a_bmp.jpg",
+          _write_bytes(encode(Image.new("RGB", (20, 10), RED), "BMP")), "convert",
+          check=expect_pixel(0.5, 0.5, RED, 2, "(BMP under a .jpg name)"),
+          description="a Windows BMP with a .jpg name"),
+        k("webp", "photo.webp",
+          _write_bytes(encode(Image.new("RGB", (20, 10), GREEN), "WEBP", lossless=True)),
+          "convert", check=expect_pixel(0.5, 0.5, GREEN, 2), description="a WebP image"),
+        k("tiff", "scan.tif", _write_bytes(encode(Image.new("RGB", (16, 16), BLUE), "TIFF")),
+          "convert", check=expect_pixel(0.5, 0.5, BLUE, 2), description="a TIFF image"),
+        k("ico", "favicon.ico", _write_bytes(encode(Image.new("RGB", (16, 16), RED), "ICO")),
+          "convert", check=expect_pixel(0.5, 0.5, RED, 2), description="a Windows icon"),
+        k("one_bit_png", "bilevel.png", _write_bytes(encode(Image.new("1", (16, 16), 1), "PNG")),
+          "convert", check=expect_pixel(0.5, 0.5, (255, 255, 255), 2),
+          description="a 1-bit black-and-white PNG (fax, line art)"),
+        k("greyscale_jpeg", "grey.jpg",
+          _write_bytes(encode(Image.new("L", (16, 16), 128), "JPEG", quality=95)), "convert",
+          check=expect_pixel(0.5, 0.5, (128, 128, 128), 3),
+          description="a greyscale (mode L) JPEG"),
+        k("jpeg_trailing_garbage", "with_trailer.jpg",
+          _write_bytes(good_jpeg(RED, (32, 24)) + b"\x00bytes after the end of the image" * 10),
+          "convert", check=expect_pixel(0.5, 0.5, RED, 45),
+          description="a JPEG with bytes after its end marker (some cameras and editors)"),
         k("appledouble", "._holiday.jpg", _write_bytes(appledouble_bytes()), "ignore",
           description="macOS AppleDouble resource fork '._x.jpg'"),
         k("ds_store", ".DS_Store", _write_bytes(ds_store_bytes()), "ignore",
@@ -414,6 +481,91 @@ def write_kind(kind: BadKind | str, folder: Path) -> Path:
     kind = KINDS_BY_NAME[kind] if isinstance(kind, str) else kind
     path = Path(folder) / kind.filename
     kind.write(path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# special files: what the app must refuse BEFORE opening (opening a FIFO blocks forever,
+# /dev/zero never ends). Kept out of BAD_KINDS and make_bad_tree: snapshot() and other helpers
+# read every file they meet, and would hang on these too.
+
+
+@dataclass(frozen=True)
+class SpecialFile:
+    name: str
+    make: Callable[[Path], None]  # creates it at the given path (a name like "x.jpg")
+    reasons: tuple[str, ...]  # the refusal says one of these (case-insensitive)
+    description: str = ""
+
+
+def _make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _make_socket(path: Path) -> None:
+    """A Unix socket file; made in a short folder (socket paths are limited to ~100 bytes)
+    and moved into place."""
+    import shutil
+    import socket
+    import tempfile
+
+    short = Path(tempfile.mkdtemp(prefix="s", dir="/tmp"))
+    try:
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(short / "s"))
+        server.close()  # the socket file stays
+        os.rename(short / "s", path)
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+
+
+def _make_device(path: Path) -> None:
+    path.symlink_to("/dev/zero")  # a character device that never ends
+
+
+def _make_link_to_fifo(path: Path) -> None:
+    target = path.with_name(f".{path.name}.pipe")
+    os.mkfifo(target)
+    path.symlink_to(target.name)
+
+
+def _make_link_to_socket(path: Path) -> None:
+    target = path.with_name(f".{path.name}.sock")
+    _make_socket(target)
+    path.symlink_to(target.name)
+
+
+def _make_self_link(path: Path) -> None:
+    path.symlink_to(path.name)  # a link to itself: ELOOP
+
+
+def _make_folder(path: Path) -> None:
+    path.mkdir()
+
+
+SPECIAL_FILES: tuple[SpecialFile, ...] = (
+    SpecialFile("fifo", _make_fifo, ("named pipe", "fifo"), "a named pipe (mkfifo)"),
+    SpecialFile("socket", _make_socket, ("socket",), "a Unix domain socket"),
+    SpecialFile("device", _make_device, ("device",), "a link to /dev/zero (endless zeros)"),
+    SpecialFile("link_to_fifo", _make_link_to_fifo, ("named pipe", "fifo"),
+                "a symbolic link to a named pipe"),
+    SpecialFile("link_to_socket", _make_link_to_socket, ("socket",),
+                "a symbolic link to a socket"),
+    SpecialFile("self_link", _make_self_link, ("symbolic link", "link loop", "levels of symbolic"),
+                "a symbolic link that points to itself"),
+    SpecialFile("folder", _make_folder, ("folder",), "a folder with a file's name"),
+)  # fmt: skip
+SPECIAL_BY_NAME = {special.name: special for special in SPECIAL_FILES}
+SPECIAL_ROLES = ("image", "model", "checkpoint", "weights")  # what each pretends to be
+SPECIAL_SUFFIX = {"image": ".jpg", "model": ".safetensors", "checkpoint": ".ckpt",
+                  "weights": ".pth"}  # fmt: skip
+
+
+def make_special(special: SpecialFile | str, folder: Path, role: str = "image") -> Path:
+    """Create the special file `special` in `folder`, named like a `role` file; its path."""
+    special = SPECIAL_BY_NAME[special] if isinstance(special, str) else special
+    path = Path(folder) / f"{special.name}{SPECIAL_SUFFIX[role]}"
+    special.make(path)
     return path
 
 

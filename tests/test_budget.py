@@ -77,6 +77,13 @@ class ClockedStep(TrainStep):
 
 
 @pytest.fixture(scope="module")
+def resnet18_like_weights():
+    from tests.weights_helpers import fake_pretrained
+
+    return fake_pretrained("resnet18")
+
+
+@pytest.fixture(scope="module")
 def shapes(tmp_path_factory):
     root = tmp_path_factory.mktemp("budget") / "shapes"
     return scan_folder(make_demo_dataset(root, classes=3, per_class=24, size=32)).index
@@ -139,3 +146,50 @@ def test_an_automatic_budget_follows_the_size_of_the_data(shapes):
     assert Trainer(TrainConfig(pretrained=False), shapes).plan().time_budget is None
     with pytest.raises(BackboneStudioError, match="time_budget"):
         TrainConfig(time_budget="soon")
+
+
+def test_a_resumed_budgeted_run_goes_on_with_what_its_budget_has_left(shapes, tmp_path):
+    from core.events import CancelToken
+
+    clock, token = FakeClock(), CancelToken()
+
+    class StopAfterTwelve(ClockedStep):
+        calls = 0
+
+        def __call__(self, module, inputs, targets):
+            StopAfterTwelve.calls += 1
+            if StopAfterTwelve.calls == 12:
+                token.cancel()  # the user presses Cancel during the second epoch
+            return super().__call__(module, inputs, targets)
+
+    StopAfterTwelve.clock = clock
+    checkpoint = tmp_path / "run.ckpt"
+    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=8, image_size=32,
+                         time_budget=40.0, seed=0, checkpoint=str(checkpoint))  # fmt: skip
+    seams = Seams(step=StopAfterTwelve, clock=clock)
+    first = Trainer(config, shapes, seams=seams).fit(token)
+    assert first.outcome == "cancelled" and checkpoint.is_file()
+    from core.training import CheckpointStore
+
+    kept = CheckpointStore.load(checkpoint).scheduler["budget_spent"]  # the epoch it kept
+    assert kept == pytest.approx(7.0)  # 7 one-second steps; the cancelled epoch is not kept
+    events: list = []
+    resumed = Trainer(config, shapes, [events.append], seams=Seams(step=ClockedStep, clock=clock))
+    ClockedStep.clock = clock
+    result = resumed.fit(resume=checkpoint)
+    assert result.outcome == "finished", result.message
+    ended = next(e for e in events if isinstance(e, FitEnded))
+    # what the checkpoint kept counts: together they keep to the one budget, not two
+    assert 30.0 <= kept + ended.seconds <= 40.0, (kept, ended.seconds)
+
+
+def test_frozen_stages_stop_at_the_deadline_too(shapes, resnet18_like_weights):
+    clock = FakeClock()
+    step = type("Step", (ClockedStep,), {"clock": clock})
+    config = TrainConfig(backbone="resnet18", strategy="head", pretrained=True, epochs=200,
+                         batch_size=8, image_size=32, time_budget=20.0)  # fmt: skip
+    events: list = []
+    result = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock)).fit()
+    assert result.outcome == "finished", result.message
+    assert 3 <= len(result.history) < 200  # 7 one-second steps an epoch: the deadline ends it
+    assert clock.now - 1000.0 <= 20.0

@@ -56,3 +56,75 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path, umask):
         tmp.write_bytes(b"half")
         raise RuntimeError("disk full")
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------ failed writes, faults
+
+
+def test_a_library_naming_the_os_error_in_its_message_is_a_disk_write_error(tmp_path):
+    """safetensors reports a full disk as SafetensorError("... (os error 28)"), torch.save as a
+    RuntimeError whose context is the OSError: both become the one DiskWriteError."""
+    import errno
+
+    from core.errors import DiskWriteError
+
+    target = tmp_path / "model.safetensors"
+
+    class SafetensorError(Exception):
+        pass
+
+    with pytest.raises(DiskWriteError, match="The disk is full: writing .*model.safetensors"):
+        with atomic_replace(target, size_hint=10**6):
+            raise SafetensorError("Error while serializing: I/O error: No space left on device "
+                                  "(os error 28)")  # fmt: skip
+    with pytest.raises(DiskWriteError) as info, atomic_replace(target):
+        try:
+            raise OSError(errno.EIO, "Input/output error")
+        except OSError:
+            raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos") from None
+    assert info.value.errno == errno.EIO and "input/output error" in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_callers_own_errors_pass_through_atomic_write_unchanged(tmp_path):
+    from core.fileio import atomic_write
+
+    with pytest.raises(ValueError, match="a bug"), atomic_write(tmp_path / "x.csv") as handle:
+        handle.write(b"half")
+        raise ValueError("a bug")
+    with pytest.raises(FileNotFoundError), atomic_write(tmp_path / "copy.bin") as handle:
+        handle.write((tmp_path / "no-such-source").read_bytes())  # reading, not writing, failed
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_fault_seam_counts_matching_files_and_stops_after_times(tmp_path):
+    import errno
+
+    from core.errors import DiskWriteError
+    from core.fileio import inject_write_fault, write_text_atomic
+
+    with inject_write_fault(errno.ENOSPC, at_write=2, match="*.csv", times=2) as fault:
+        write_text_atomic(tmp_path / "a.txt", "not counted")  # another name
+        write_text_atomic(tmp_path / "1.csv", "first: fine")
+        for name in ("2.csv", "3.csv"):
+            with pytest.raises(DiskWriteError):
+                write_text_atomic(tmp_path / name, "refused")
+        write_text_atomic(tmp_path / "4.csv", "after `times` faults: fine again")
+    assert fault.writes == 4 and fault.failed == [tmp_path / "2.csv", tmp_path / "3.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.csv", "4.csv", "a.txt"]
+
+
+def test_reading_refuses_a_fifo_without_opening_it(tmp_path):
+    from core.errors import NotAFileError
+    from core.fileio import check_regular_file, open_for_reading
+
+    fifo = tmp_path / "model.safetensors"
+    os.mkfifo(fifo)
+    with pytest.raises(NotAFileError, match="named pipe"):
+        check_regular_file(fifo, "a model file")
+    with pytest.raises(NotAFileError, match=r"is a folder, not an image"):
+        open_for_reading(tmp_path, "an image")
+    regular = tmp_path / "ok.bin"
+    regular.write_bytes(b"data")
+    with open_for_reading(regular) as handle:
+        assert handle.read() == b"data"

@@ -15,7 +15,7 @@ from safetensors.torch import save_file
 from torch import nn
 
 from core import backbones, modelfile
-from core.errors import ModelFileError
+from core.errors import DiskWriteError, ModelFileError
 from core.modelfile import (
     ModelMetadata,
     TrainingRecord,
@@ -215,7 +215,7 @@ def test_failed_rename_leaves_previous_file_and_no_temp(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(modelfile_writer.os, "replace", broken_replace)
-    with pytest.raises(ModelFileError, match="No space left"):
+    with pytest.raises(DiskWriteError, match="The disk is full: writing .*m.safetensors"):
         save_model(path, _model(seed=2), _metadata())
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
@@ -254,7 +254,7 @@ def test_huge_header_length_is_refused_before_reading(tmp_path, monkeypatch):
         handle.write(struct.pack("<Q", 200 * 2**20) + b"{")
         handle.truncate(300 * 2**20)
     reads: list[int] = []
-    real_open = open
+    real_open = modelfile_reader.open_for_reading  # the reader opens files through core.fileio
 
     class Recorder:
         def __init__(self, handle):
@@ -270,7 +270,8 @@ def test_huge_header_length_is_refused_before_reading(tmp_path, monkeypatch):
             reads.append(n)
             return self._handle.read(n)
 
-    monkeypatch.setattr(modelfile_reader, "open", lambda p, mode="r": Recorder(real_open(p, mode)), raising=False)
+    monkeypatch.setattr(modelfile_reader, "open_for_reading",
+                        lambda *args: Recorder(real_open(*args)))  # fmt: skip
     with pytest.raises(ModelFileError, match="header") as info:
         load_model(path)
     assert str(path) in str(info.value)

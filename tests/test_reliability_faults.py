@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.errors import ModelFileError
+from core.errors import DiskWriteError
 
 BACKBONE = "mobilenet_v3_small"
 REPO = Path(__file__).resolve().parents[1]
@@ -71,19 +71,19 @@ def _inject(point: str, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(safetensors.torch, "save_file", half_then_enospc)
-        return ModelFileError
+        return DiskWriteError
     if point == "fsync-io-error":
         def failing_fsync(fd):
             raise OSError(errno.EIO, "Input/output error")
 
         monkeypatch.setattr(os, "fsync", failing_fsync)
-        return ModelFileError
+        return DiskWriteError
     if point == "replace-fails":
         def failing_replace(src, dst, **kwargs):
             raise OSError(errno.EXDEV, "Invalid cross-device link")
 
         monkeypatch.setattr(os, "replace", failing_replace)
-        return ModelFileError
+        return DiskWriteError
     if point == "keyboard-interrupt-in-writer":  # Ctrl-C while the bytes are being written
         real = safetensors.torch.save_file
 
@@ -112,8 +112,8 @@ def test_failed_save_keeps_previous_model_and_no_temp_file(point, tmp_path, monk
         save_model(path, new_model, meta)
     monkeypatch.undo()
 
-    if expected is ModelFileError:
-        assert path.name in str(info.value), info.value
+    if expected is DiskWriteError:
+        assert path.name in str(info.value) and "unchanged" in str(info.value), info.value
     assert sorted(os.listdir(tmp_path)) == listing, "a temp file was left behind"
     loaded, loaded_meta = load_model(path)
     assert loaded_meta.class_names == meta.class_names
@@ -125,7 +125,7 @@ def test_failed_first_save_leaves_nothing(tmp_path, monkeypatch):
 
     model, meta = _model(seed=0)
     _inject("writer-disk-full", monkeypatch)
-    with pytest.raises(ModelFileError):
+    with pytest.raises(DiskWriteError, match="The disk is full"):
         save_model(tmp_path / "new.safetensors", model, meta)
     assert os.listdir(tmp_path) == []
 

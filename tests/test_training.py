@@ -556,3 +556,13 @@ def test_the_recipe_for_small_imbalanced_transparent_images(tmp_path):
     assert any("Imbalanced classes" in note for note in plan.notes)
     model = build_model("resnet18", 3, small_input=True, stem_stride=plan.stem_stride)
     assert model.conv1.stride == (2, 2)
+
+
+def test_the_learning_rate_finder_stops_at_a_blow_up_instead_of_failing(shapes32, resnet18_weights):
+    from core.training import LrRange, find_learning_rate
+
+    finding = find_learning_rate(head_config(), shapes32,
+                                 sweep=LrRange(start=1e-3, end=1e9, steps=60))  # fmt: skip
+    assert len(finding.learning_rates) < 60  # it stopped where the loss blew up
+    last = finding.losses[-1]
+    assert not math.isfinite(last) or last > 4 * min(finding.losses)

@@ -9,6 +9,7 @@ say once that the run trains from scratch, and do not ask again in this session.
 from __future__ import annotations
 
 import socket
+import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,14 +21,25 @@ REACH_TIMEOUT = 2.0  # seconds to wait for the weights' server before calling th
 
 
 def can_reach(url: str, timeout: float = REACH_TIMEOUT) -> bool:
-    """True when a TCP connection to the URL's host can be opened (nothing is downloaded)."""
+    """True when a TCP connection to the URL's host can be opened (nothing is downloaded).
+
+    Never takes much longer than `timeout`, name lookup included (which the socket timeout
+    does not cover): the attempt runs on a daemon thread that is left behind if it hangs."""
     parts = urllib.parse.urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
+    reached: list[bool] = []
+
+    def attempt() -> None:
+        try:
+            with socket.create_connection((parts.hostname, port), timeout=timeout):
+                reached.append(True)
+        except OSError:
+            reached.append(False)
+
+    worker = threading.Thread(target=attempt, name="reach", daemon=True)
+    worker.start()
+    worker.join(timeout + 0.5)
+    return bool(reached and reached[0])
 
 
 @dataclass(frozen=True)

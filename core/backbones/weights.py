@@ -19,9 +19,9 @@ from pathlib import Path
 import torch
 from torchvision.models import WeightsEnum
 
-from ..errors import WeightsUnavailable
+from ..errors import NotAFileError, WeightsUnavailable
 from ..events import CancelToken, ProgressCallback
-from ..fileio import atomic_replace
+from ..fileio import atomic_write, open_for_reading
 from .table import BackboneSpec, get_spec
 
 
@@ -104,30 +104,30 @@ def download_weights(
     target = weights_file(spec)
     if weights_cached(spec):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         response = urllib.request.urlopen(weights.url, timeout=timeout)  # noqa: S310
     except (urllib.error.URLError, OSError) as exc:
         raise WeightsUnavailable(_offline_message(spec, str(getattr(exc, "reason", exc)))) from exc
     sha = hashlib.sha256()
-    with response, atomic_replace(target, suffix=".part") as tmp:
-        with open(tmp, "wb") as out:
-            total = int(response.headers.get("Content-Length") or 0)
-            done = 0
-            while True:
-                if cancel is not None and cancel.cancelled:
-                    raise WeightsUnavailable(f"Download of {spec.display_name} weights cancelled.")
-                try:
-                    chunk = response.read(1 << 20)
-                except OSError as exc:
-                    raise WeightsUnavailable(_offline_message(spec, f"connection lost: {exc}")) from exc
-                if not chunk:
-                    break
-                out.write(chunk)
-                sha.update(chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
+    total = int(response.headers.get("Content-Length") or 0)
+    kept = "Nothing was added to the weights cache; the download can be tried again."
+    with response, atomic_write(target, size_hint=total or None, kept=kept,
+                                make_folder=True) as out:  # fmt: skip
+        done = 0
+        while True:
+            if cancel is not None and cancel.cancelled:
+                raise WeightsUnavailable(f"Download of {spec.display_name} weights cancelled.")
+            try:
+                chunk = response.read(1 << 20)
+            except OSError as exc:
+                raise WeightsUnavailable(_offline_message(spec, f"connection lost: {exc}")) from exc
+            if not chunk:
+                break
+            out.write(chunk)
+            sha.update(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
         if total and done != total:
             raise WeightsUnavailable(_offline_message(spec, f"got {done} of {total} bytes"))
         expected = _hash_prefix(weights.url)
@@ -140,8 +140,9 @@ def download_weights(
 
 
 def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
-    """Read a state dict without unpickling code: .safetensors, or torch.load(weights_only)."""
-    with open(path, "rb") as fh:
+    """Read a state dict without unpickling code: .safetensors, or torch.load(weights_only).
+    A pipe, device or folder is refused before it is opened (NotAFileError)."""
+    with open_for_reading(path, "a weights file") as fh:
         head = fh.read(16)
     if len(head) < 8:
         raise ValueError("the file is empty or truncated")
@@ -202,10 +203,14 @@ def import_weights(name: str | BackboneSpec, source: str | Path) -> Path:
     spec = get_spec(name)
     _require_weights(spec)
     source = Path(source)
-    if not source.is_file():
+    if not os.path.lexists(source):
         raise WeightsUnavailable(f"{source}: no such file.")
     try:
         state = _read_state_dict(source)
+    except NotAFileError as exc:
+        raise WeightsUnavailable(f"{exc} Choose a .pth or .safetensors weights file.") from None
+    except OSError as exc:
+        raise WeightsUnavailable(f"{source} cannot be read: {exc.strerror or exc}.") from None
     except Exception as exc:  # noqa: BLE001 - report any unreadable file the same way
         raise WeightsUnavailable(
             f"{source} is not a weights file that can be read safely ({first_line(exc)}). "
@@ -219,9 +224,10 @@ def import_weights(name: str | BackboneSpec, source: str | Path) -> Path:
             f"{spec.display_name} (torchvision's is {os.path.basename(spec.weights.url)})."
         ) from exc
     target = weights_file(spec)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_replace(target, suffix=".part") as tmp:
-        torch.save({k: v.contiguous() for k, v in state.items()}, tmp)
+    size = sum(v.numel() * v.element_size() for v in state.values())
+    kept = f"{source} is unchanged; nothing was added to the weights cache."
+    with atomic_write(target, size_hint=size + 2**20, kept=kept, make_folder=True) as handle:
+        torch.save({k: v.contiguous() for k, v in state.items()}, handle)
     return target
 
 

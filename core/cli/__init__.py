@@ -40,6 +40,13 @@ from .train import add_training_arguments, cmd_train
 # ---------------------------------------------------------------------------------- parser
 
 
+def _at_least_five(text: str) -> int:
+    value = int(text)
+    if value < 5:
+        raise argparse.ArgumentTypeError("a sweep needs at least 5 steps")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backbone-studio-cli",
@@ -73,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lr-find", help="sweep the learning rate and suggest one (fastai's lr_find)")
     add_training_arguments(p)
-    p.add_argument("--steps", type=int, help="steps to sweep (default: one epoch, at most 100)")
+    p.add_argument("--steps", type=_at_least_five,
+                   help="steps to sweep, at least 5 (default: one epoch, 20 to 100)")  # fmt: skip
     p.add_argument("--csv", help="also write the learning rates and losses to this CSV file")
     p.set_defaults(func=cmd_lr_find)
 

@@ -243,7 +243,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
             rows.append((p.source, "-", "-", f"error: {p.error}"))
     _out(_table(("file", "label", "confidence", f"top-{args.top_k}"), rows, right=(2,)))
     if args.csv:
-        _write_text_atomic(Path(args.csv), _predictions_csv(predictions))
+        _write_text_atomic(Path(args.csv), _predictions_csv(predictions),
+                           kept="The predictions are printed above.")  # fmt: skip
         _out(f"\nwrote {len(predictions)} rows to {args.csv}")
     failed = sum(p.error is not None for p in predictions)
     if failed:

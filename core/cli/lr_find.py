@@ -6,9 +6,9 @@ import argparse
 import math
 from pathlib import Path
 
-from ..events import CancelToken
+from ..events import Cancelled, CancelToken
 from .commands import _scan
-from .output import EXIT_OK, _out, _table, _tqdm, _write_text_atomic
+from .output import EXIT_INTERRUPTED, EXIT_OK, _err, _out, _table, _tqdm, _write_text_atomic
 from .train import cancel_on_interrupt, training_config
 
 ROWS = 12  # lines of the printed curve
@@ -31,6 +31,9 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
             finding = find_learning_rate(
                 config, scan.index, token, progress, LrRange(steps=args.steps)
             )
+        except Cancelled:
+            _err("learning-rate sweep cancelled; nothing was changed")
+            return EXIT_INTERRUPTED
         finally:
             bar.close()
     rates, losses = finding.learning_rates, finding.losses
@@ -44,6 +47,7 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
         _out(f"use it with: backbone-studio-cli train ... --lr {finding.suggestion:.2g}")
     if args.csv:
         lines = ["learning_rate,loss", *(f"{r:.6g},{v:.6g}" for r, v in zip(rates, losses, strict=True))]
-        _write_text_atomic(Path(args.csv), "\n".join(lines) + "\n")
+        _write_text_atomic(Path(args.csv), "\n".join(lines) + "\n",
+                           kept="The sweep is printed above.")  # fmt: skip
         _out(f"wrote {args.csv}")
     return EXIT_OK

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import BackboneStudioError
-from ..fileio import atomic_replace
+from ..fileio import write_text_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -64,14 +64,11 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
-    """Write a file the way the app writes everything: temp file in the folder, then rename."""
+def _write_text_atomic(path: Path, text: str, kept: str | None = None) -> None:
+    """Write a file the way the app writes everything (core.fileio: temp file in the folder,
+    then rename); DiskWriteError saying `kept` when the disk refuses."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise BackboneStudioError(f"Cannot write {path}: the folder {folder} does not exist.")
-    try:
-        with atomic_replace(path) as tmp:
-            tmp.write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise BackboneStudioError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    write_text_atomic(path, text, kept=kept)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import backbones
 from .. import events as ev
-from ..errors import BackboneStudioError, TrainingError, WeightsUnavailable
+from ..errors import BackboneStudioError, DiskWriteError, TrainingError, WeightsUnavailable
 from ..events import CancelToken
 from ..resume import check_resume_file, cli_checkpoint_path
 from ..training.budget import format_duration, parse_duration
@@ -204,7 +204,7 @@ def training_config(args: argparse.Namespace, **more):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ..training import Trainer
+    from ..training import Trainer, check_training_outputs
 
     started = time.monotonic()
     out = Path(args.out)
@@ -219,6 +219,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         budget = "auto"
     config = training_config(args, epochs=args.epochs, learning_rate=args.lr,
                              checkpoint=str(checkpoint), time_budget=budget)  # fmt: skip
+    check_training_outputs(config, out)  # a read-only or full disk is said now, not at the end
     scan = _scan(args.dir)
     if scan.problems:
         _err(f"note: {plural(len(scan.problems), 'file')} in {args.dir} cannot be read and are skipped "
@@ -249,9 +250,12 @@ def _report_outcome(result, out: Path, checkpoint: Path) -> int:
     ):
         raise result.error  # refused before training began (bad resume file, settings): exit 2
     saved = None
+    written = result.checkpoint or (checkpoint if checkpoint.is_file() else None)
     if result.model is not None and result.metadata is not None:
-        saved = save_model(out, result.model, result.metadata)
-    written = result.checkpoint or (checkpoint if checkpoint.exists() else None)
+        try:
+            saved = save_model(out, result.model, result.metadata)
+        except DiskWriteError as exc:
+            _say_unsaved(exc, result, written)
     if result.outcome == "finished" and saved is None:
         _err(f"training finished without a model to save: {result.message}")
         raise Failed
@@ -271,5 +275,20 @@ def _report_outcome(result, out: Path, checkpoint: Path) -> int:
     if saved:
         _err(f"the best model before the failure was saved to {saved}")
     if written:
-        _err(f"checkpoint: {written}")
+        resumable = isinstance(result.error, DiskWriteError)
+        _err(f"checkpoint: {written}" + (f" (continue with --resume {written} once there is room)"
+                                         if resumable else ""))  # fmt: skip
+    raise Failed
+
+
+def _say_unsaved(exc: DiskWriteError, result, written: Path | None) -> None:
+    """The model file could not be written: say why and where the training is kept; exit 1."""
+    if result.outcome != "finished":
+        _err(f"training {result.outcome}: {result.message}")
+    if written:
+        kept = (f"Your training is kept in {written}; resume with `backbone-studio-cli train "
+                f"... --resume {written}` (the same options as this run) to write the model.")
+    else:
+        kept = "No checkpoint could be written either, so the trained weights are lost."
+    _err(f"error: {exc.with_kept(kept)}")
     raise Failed

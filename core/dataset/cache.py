@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -13,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core.errors import ImageLoadError
-from core.fileio import atomic_replace, default_cache_dir
+from core.errors import ImageLoadError, NotAFileError
+from core.fileio import atomic_write, default_cache_dir, free_bytes, open_for_reading
 from core.images import LOADER_VERSION, load_image
 
 log = logging.getLogger(__name__)
@@ -66,6 +65,7 @@ class DecodedImageCache:
         self._spill_bytes: int | None = None  # measured on the first spill
         self._spill_mine: set[str] = set()  # keys this instance wrote or read: never pruned
         self._spill_full_logged = False
+        self._spill_failed = False
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
         self._memory_bytes = 0
         self._known: dict[str, str] = {}  # real path -> key of its last decoded version
@@ -190,10 +190,11 @@ class DecodedImageCache:
                 return arr
         spill = self._spill_path(key)
         try:
-            arr = np.load(spill, allow_pickle=False)
+            with open_for_reading(spill, "a decoded image") as handle:
+                arr = np.load(handle, allow_pickle=False)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, EOFError) as exc:
+        except (OSError, ValueError, EOFError, NotAFileError) as exc:
             log.warning("damaged cache file %s (%s); decoding again", spill, exc)
             try:
                 spill.unlink()
@@ -238,22 +239,23 @@ class DecodedImageCache:
             self._spill_mine.add(key)
             self._spill_bytes = (self._spill_bytes or 0) + arr.nbytes
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
             # a cache: no fsync, a file lost in a crash only costs a re-decode
-            with atomic_replace(target, suffix=".npy", durable=False) as tmp, open(tmp, "wb") as f:
+            with atomic_write(target, durable=False, size_hint=arr.nbytes + 128,
+                              make_folder=True) as f:  # fmt: skip
                 np.save(f, arr, allow_pickle=False)
-        except OSError as exc:  # a full or read-only cache disk only costs a re-decode
-            log.warning("cannot spill a decoded image to %s: %s", target, exc)
+        except OSError as exc:  # DiskWriteError: a full or read-only cache disk costs re-decodes
+            with self._lock:
+                self._spill_bytes = (self._spill_bytes or 0) - arr.nbytes
+                self._spill_mine.discard(key)
+                self._spill_failed = True
+                self._spill_refused(str(exc))
 
     def _make_room(self, nbytes: int) -> bool:
         """Whether ``nbytes`` more may be spilled, pruning other runs' files to make room.
         Called with the lock held."""
-        try:
-            free = shutil.disk_usage(
-                self.spill_dir if self.spill_dir.exists() else _existing_parent(self.spill_dir)
-            ).free
-        except OSError:
-            free = None
+        if self._spill_failed:  # the cache disk refused a write: not tried again in this run
+            return False
+        free = free_bytes(self.spill_dir)
         if free is not None and free - nbytes < self.min_free_disk:
             return self._spill_refused(
                 f"the disk keeps less than {self.min_free_disk / 2**30:.1f} GiB free"
@@ -305,10 +307,3 @@ class DecodedImageCache:
                         continue
                     found.append((Path(entry.path), st.st_size, st.st_mtime))
         return found
-
-
-def _existing_parent(path: Path) -> Path:
-    for parent in (path, *path.parents):
-        if parent.exists():
-            return parent
-    return Path(os.sep)

@@ -24,7 +24,7 @@ from .metadata import (
     new_metadata,
 )
 from .reader import MAX_HEADER_BYTES, load_model, read_metadata
-from .writer import save_model
+from .writer import copy_model, save_model
 
 __all__ = [
     "FORMAT_VERSION",
@@ -33,6 +33,7 @@ __all__ = [
     "SUFFIX",
     "ModelMetadata",
     "TrainingRecord",
+    "copy_model",
     "load_model",
     "new_metadata",
     "read_metadata",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import torch
 from torch import nn
 
 from ..errors import BackboneStudioError, ModelFileError
+from ..fileio import check_regular_file, open_for_reading
 from .metadata import FORMAT_VERSION, IMPORT_HINT, METADATA_KEY, SUFFIX, ModelMetadata
 
 MAX_HEADER_BYTES = 100 * 2**20  # a real header is a few kB; anything above 100 MB is not ours
@@ -29,10 +31,8 @@ def _read_header(path: Path) -> tuple[dict[str, Any], int, int]:
     Returns (header, header_length, file_size). ModelFileError on anything that is not a
     complete safetensors file.
     """
-    if not path.exists():
+    if not os.path.lexists(path):
         raise ModelFileError(f"Model file {path} does not exist. Check the path.")
-    if path.is_dir():
-        raise ModelFileError(f"{path} is a folder, not a model file. Choose a {SUFFIX} file.")
     try:
         raw, length, size = _read_raw_header(path)
     except OSError as exc:
@@ -51,10 +51,11 @@ def _read_header(path: Path) -> tuple[dict[str, Any], int, int]:
 
 
 def _read_raw_header(path: Path) -> tuple[bytes, int, int]:
-    """(header bytes, header length, file size); ModelFileError for a pickle or a file too short
-    for the length its first bytes announce; OSError when it cannot be read."""
-    size = path.stat().st_size
-    with open(path, "rb") as handle:
+    """(header bytes, header length, file size); ModelFileError for a folder, pipe or device
+    (refused before it is opened), a pickle or a file too short for the length its first bytes
+    announce; OSError when it cannot be read."""
+    size = check_regular_file(path, "a model file", _not_a_model).st_size
+    with open_for_reading(path, "a model file", _not_a_model) as handle:
         head = handle.read(8)
         if _looks_like_pickle(head):
             raise ModelFileError(
@@ -74,6 +75,10 @@ def _read_raw_header(path: Path) -> tuple[bytes, int, int]:
                 f"kind of file. Choose a {SUFFIX} model saved by Backbone Studio."
             )
         return handle.read(length), length, size
+
+
+def _not_a_model(path: Path, reason: str) -> ModelFileError:
+    return ModelFileError(f"{path} {reason}. Choose a {SUFFIX} model file.")
 
 
 def _check_offsets(path: Path, header: dict[str, Any], data_bytes: int) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from ..errors import BackboneStudioError, ModelFileError
-from ..fileio import atomic_replace
+from ..fileio import atomic_replace, atomic_write, open_for_reading
 from .metadata import METADATA_KEY, SUFFIX, ModelMetadata
 
 
@@ -57,7 +57,8 @@ def save_model(path: str | Path, model: nn.Module, metadata: ModelMetadata) -> P
     """Write model weights + metadata as one `.safetensors` file, atomically.
 
     The file appears complete or not at all: on any failure a previous file at `path` is left
-    untouched and the temporary file is removed.
+    untouched and the temporary file is removed. A disk that refuses (full, read-only, no
+    permission, I/O error) raises DiskWriteError naming the file and the space needed.
     """
     from safetensors.torch import save_file
 
@@ -75,18 +76,27 @@ def save_model(path: str | Path, model: nn.Module, metadata: ModelMetadata) -> P
     if aliases:
         header["aliases"] = json.dumps(aliases, sort_keys=True)
 
-    try:
-        with atomic_replace(path) as tmp:
-            save_file(tensors, str(tmp), metadata=header)
-    except BaseException as exc:
-        if isinstance(exc, OSError):
-            raise ModelFileError(
-                f"Cannot save the model to {path}: {exc.strerror or exc}. "
-                "Check that the folder is writable and the disk is not full."
-            ) from exc
-        raise
-    _fsync_dir(folder)
+    size = sum(t.numel() * t.element_size() for t in tensors.values()) + len(str(header))
+    # safetensors writes to a file name and reports a full disk as SafetensorError("... (os
+    # error 28)"): atomic_replace turns that, like any OSError, into DiskWriteError naming path
+    with atomic_replace(path, size_hint=size) as tmp:
+        save_file(tensors, str(tmp), metadata=header)
     return path
+
+
+def copy_model(source: str | Path, dest: str | Path) -> Path:
+    """Copy a model file to `dest` (Save as… of an opened model), atomically. The source is
+    read through core.fileio (a pipe or device is refused); DiskWriteError when the disk
+    refuses, the source untouched. Copying a file onto itself does nothing."""
+    source, dest = Path(source), Path(dest)
+    if source.resolve() == dest.resolve():
+        return dest
+    with open_for_reading(source, "a model file") as reader:
+        size = os.fstat(reader.fileno()).st_size
+        kept = f"{source} is unchanged."
+        with atomic_write(dest, size_hint=size, kept=kept) as writer:
+            shutil.copyfileobj(reader, writer, 1 << 20)
+    return dest
 
 
 def _check_head(model: nn.Module, metadata: ModelMetadata) -> None:
@@ -104,15 +114,3 @@ def _check_head(model: nn.Module, metadata: ModelMetadata) -> None:
             f"the model's head has {outputs} outputs but the metadata lists "
             f"{metadata.num_classes} class names"
         )
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable where the platform allows it (POSIX)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -16,7 +16,8 @@ Strategies (each a row of stages in plan.RECIPES; stage kinds in stages.STAGES)
 Modules: config (TrainConfig), plan (make_plan -> Plan, the notes), stages (stage objects),
 loop (TrainStep, train_epoch, evaluate), features (the feature pass), state (RunState, Best),
 checkpoint (Checkpoint, CheckpointStore), schedule, context (what stages share), result
-(FitResult), trainer (Trainer: orchestration only, with its Seams).
+(FitResult), trainer (Trainer: orchestration only, with its Seams), preflight (before a run:
+can its checkpoint and model be written, is there roughly room).
 """
 
 from .checkpoint import (
@@ -30,6 +31,7 @@ from .config import SCHEDULES, STRATEGIES, TrainConfig, resolve_strategy
 from .loop import StepSettings, TrainStep, is_out_of_memory
 from .lr_find import LrFinding, LrRange, find_learning_rate
 from .plan import Plan, StageSpec, make_plan
+from .preflight import check_training_outputs
 from .result import FitResult, displayable_names
 from .schedule import Schedule
 from .trainer import Seams, Trainer
@@ -52,6 +54,7 @@ __all__ = [
     "TrainConfig",
     "TrainStep",
     "Trainer",
+    "check_training_outputs",
     "displayable_names",
     "find_learning_rate",
     "is_out_of_memory",

@@ -7,9 +7,11 @@ schedule short is much worse; Li et al., "Budgeted Training", ICLR 2020). After 
 pace re-plans from what is left and what the epochs really cost, so a machine that slows down
 (another program starts) still ends on time with an annealed model.
 
-What the budget covers: everything after the folder scan (the CLI and the app count the scan
-too, by passing the seconds it took): the feature pass, training, validation after each epoch,
-the final evaluation, and a reserve for writing the checkpoint and the model file.
+What the budget covers: the feature pass, training, the validation after each epoch (the last
+one is the final evaluation), and a reserve for writing the checkpoint and the model file; the
+CLI counts its folder scan too (`fit(spent=...)`). In the app the folder was scanned before
+Start, so the budget starts at Start. Frozen stages (head, partial) keep their cheap epochs but
+stop at the deadline too (`DeadlinePace`).
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ class EpochPace:
     def progress(self, stage_epoch: int, batch: int, batches: int) -> float:
         return (stage_epoch + batch / max(batches, 1)) / self.epochs
 
+    def spent(self) -> float:
+        return 0.0
+
     def epoch_ended(self, train_seconds: float, val_seconds: float) -> None:
         pass
 
@@ -114,13 +119,17 @@ class BudgetPace:
 
     budgeted = True
 
-    def __init__(self, deadline: Deadline, reserve: float, start: float = 0.0):
+    def __init__(self, deadline: Deadline, reserve: float, start: float = 0.0,
+                 val_share: float = 0.0):  # fmt: skip
+        """`val_share`: a validation's expected cost as a share of a training epoch's, until
+        one is measured (the validations to come are taken out of the training time)."""
         self.deadline = deadline
-        self.reserve = reserve  # seconds kept for the final evaluation and the saves
+        self.reserve = reserve  # seconds kept for the saves
         self._clock = deadline.clock
         self._base = start  # progress reached at the last re-plan (a resumed run: where it was)
         self._since = self._clock()  # when that was
-        self._span = max(deadline.left() - reserve, 1e-6)  # training seconds from there to 1.0
+        # training seconds from there to 1.0
+        self._span = max((deadline.left() - reserve) / (1.0 + val_share), 1e-6)
         self._val_seconds = 0.0
         self._epoch_seconds = 0.0
 
@@ -144,19 +153,48 @@ class BudgetPace:
         """Another (possibly partial) epoch while the schedule has not reached its end and
         there is time for a few steps and a validation: stopping with the learning rate still
         high would waste the budget on an unannealed model."""
-        if self._epoch_seconds == 0.0:  # nothing measured yet: the first epoch always runs
-            return True
         if self._base >= 1.0:
             return False
         left = self.deadline.left() - self.reserve - self._val_seconds
         return left >= max(MIN_STEP_SECONDS, 0.02 * self.deadline.budget)
 
+    def spent(self) -> float:
+        """Seconds of the budget used so far (kept in checkpoints: a resumed run goes on with
+        what is left, not with a fresh budget)."""
+        return self.deadline.budget - self.deadline.left()
+
     def seconds_left(self) -> float | None:
         return max(0.0, self.deadline.left())
 
     def expected_epochs(self, done: int) -> int:
+        """Epochs the stage will have run: at least one more while `more(done)`."""
         per_epoch = self._epoch_seconds + self._val_seconds
+        at_least = done + (1 if self.more(done) else 0)
         if per_epoch <= 0:
-            return max(done, 1)
+            return max(at_least, 1)
         left = max(0.0, self.deadline.left() - self.reserve)
-        return done + max(0, round(left / per_epoch))
+        return max(at_least, done + round(left / per_epoch))
+
+
+class DeadlinePace(EpochPace):
+    """A frozen stage's epochs under a budget: the planned epochs, but none past the deadline
+    (its schedule is cut short then: these stages are cheap and rarely get there)."""
+
+    def __init__(self, epochs: int, deadline: Deadline, reserve: float):
+        super().__init__(epochs)
+        self.deadline, self.reserve = deadline, reserve
+
+    def _out_of_time(self) -> bool:
+        return self.deadline.left() <= self.reserve
+
+    def progress(self, stage_epoch: int, batch: int, batches: int) -> float:
+        return 1.0 if self._out_of_time() else super().progress(stage_epoch, batch, batches)
+
+    def more(self, stage_epoch: int) -> bool:
+        return super().more(stage_epoch) and not self._out_of_time()
+
+    def seconds_left(self) -> float | None:
+        return max(0.0, self.deadline.left())
+
+    def spent(self) -> float:
+        return self.deadline.budget - self.deadline.left()

@@ -11,6 +11,7 @@ message naming the file and why.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +20,8 @@ from typing import Any
 
 import torch
 
-from ..errors import BackboneStudioError, ResumeError, TrainingError
-from ..fileio import atomic_replace
+from ..errors import BackboneStudioError, DiskWriteError, ResumeError, TrainingError
+from ..fileio import atomic_write, check_regular_file
 from .config import TrainConfig, resolve_strategy
 
 CHECKPOINT_VERSION = 1
@@ -134,11 +135,46 @@ class CheckpointSummary:
     best_accuracy: float | None
 
 
+def tensor_bytes(obj: Any) -> int:
+    """Bytes of the tensors in a nested dict/list (what torch.save will write, roughly)."""
+    if isinstance(obj, torch.Tensor):
+        return obj.numel() * obj.element_size()
+    if isinstance(obj, dict):
+        return sum(tensor_bytes(v) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return sum(tensor_bytes(v) for v in obj)
+    return 0
+
+
 def save_atomically(obj: Any, path: Path) -> None:
-    """torch.save through a temporary file beside `path`, fsynced, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_replace(path) as tmp:
-        torch.save(obj, tmp)
+    """torch.save through a temporary file beside `path` (its folder made if missing), fsynced,
+    then renamed over it; DiskWriteError naming `path` when the disk refuses."""
+    with atomic_write(path, size_hint=tensor_bytes(obj) + 2**20, make_folder=True) as handle:
+        torch.save(obj, handle)
+
+
+def check_checkpoint_file(path: Path, what: str = "the checkpoint") -> os.stat_result:
+    """The checkpoint is a regular file (never a pipe or device: opening one can block)."""
+
+    def refuse(path: Path, reason: str) -> ResumeError:
+        return ResumeError(f"{path} {reason}. Choose the .ckpt file to resume.")
+
+    try:
+        return check_regular_file(path, "a training checkpoint", refuse)
+    except FileNotFoundError:
+        raise ResumeError(f"{what.capitalize()} {path} does not exist; choose the .ckpt file to "
+                          "resume.") from None  # fmt: skip
+    except OSError as exc:
+        raise ResumeError(f"{what.capitalize()} {path} cannot be read: "
+                          f"{exc.strerror or exc}.") from None  # fmt: skip
+
+
+def load_state(path: str | Path, mmap: bool = False) -> Any:
+    """torch.load(weights_only=True) of a checkpoint file, refused before it is opened when it
+    is not a regular file (ResumeError); other failures are torch's to raise."""
+    path = Path(path)
+    check_checkpoint_file(path)
+    return torch.load(path, map_location="cpu", weights_only=True, mmap=mmap)
 
 
 class CheckpointStore:
@@ -164,11 +200,16 @@ class CheckpointStore:
         return force or self.every <= 0 or self._clock() - self._written_at >= self.every
 
     def save(self, record: Checkpoint) -> Path:
-        """Write the record; TrainingError (naming the file) when the disk refuses."""
+        """Write the record; DiskWriteError (naming the file, saying whether the last
+        checkpoint is kept) when the disk refuses."""
         assert self.path is not None
         record.saved_at = time.time()
         try:
             self._write(record.to_file_dict(), self.path)
+        except DiskWriteError as exc:
+            kept = (f"The last checkpoint {self.path} is unchanged." if self.path.is_file()
+                    else "No checkpoint was written.")  # fmt: skip
+            raise exc.with_kept(kept) from None
         except OSError as exc:
             raise TrainingError(
                 f"Could not write the checkpoint {self.path}: {exc.strerror or exc}. Choose a "
@@ -182,12 +223,9 @@ class CheckpointStore:
     def load(path: str | Path) -> Checkpoint:
         """Read a checkpoint for resuming; ResumeError naming the file for anything unusable."""
         path = Path(path)
-        if not path.is_file():
-            raise ResumeError(
-                f"The checkpoint {path} does not exist; choose the .ckpt file to resume."
-            )
+        check_checkpoint_file(path, "the checkpoint")
         try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
+            state = load_state(path)
         except Exception as exc:
             raise ResumeError(
                 f"The checkpoint {path} cannot be read ({type(exc).__name__}: {str(exc)[:200]}). "
@@ -200,8 +238,9 @@ def read_checkpoint_summary(path: str | Path) -> CheckpointSummary:
     """The summary of a checkpoint (memory-mapped: the weights are not read). Raises
     ResumeError, naming the file, for anything that is not a usable checkpoint."""
     path = Path(path)
+    check_checkpoint_file(path)
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+        state = load_state(path, mmap=True)
         record = Checkpoint.from_file_dict(state, path)
         best = record.run.get("best")
         return CheckpointSummary(

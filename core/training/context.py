@@ -12,7 +12,7 @@ from torch import nn
 from .. import backbones
 from ..events import Logged, emit
 from .config import TrainConfig
-from .loop import autocast
+from .loop import StepSettings, TrainStep, autocast, make_optimizer
 from .plan import Plan
 from .state import seed_everything
 
@@ -189,3 +189,11 @@ def start_run(config: TrainConfig, plan: Plan, index, cache, callbacks,
             torch.tensor(weights, dtype=torch.float32, device=plan.device) if weights else None
         ),
     )  # fmt: skip
+
+
+def make_step(ctx: RunContext, groups, peak_lrs, factory=TrainStep) -> TrainStep:
+    """An AdamW optimizer over `groups` at `peak_lrs`, and the training step that drives it."""
+    optimizer = make_optimizer(groups, peak_lrs, ctx.config.weight_decay, ctx.device)
+    settings = StepSettings(ctx.device, ctx.plan.amp_dtype, ctx.class_weights,
+                            ctx.config.label_smoothing, ctx.config.grad_clip)  # fmt: skip
+    return factory(optimizer, [p for g in groups for p in g], settings)

@@ -11,10 +11,10 @@ import torch
 from torch import nn
 
 from ..errors import BackboneStudioError, TrainingError
-from ..events import FeaturePassProgressed, StageStarted, Throttle, emit
+from ..events import Cancelled, FeaturePassProgressed, StageStarted, Throttle, emit
 from ..words import plural
 from .context import RunContext, unpack
-from .loop import Cancelled, OutOfMemory, halve_batch, is_out_of_memory
+from .loop import OutOfMemory, halve_batch, is_out_of_memory
 
 PARTIAL_CACHE_LIMIT = 4 * 2**30  # bytes of fp16 trunk outputs we are willing to keep in memory
 

@@ -17,15 +17,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import BackboneStudioError, TrainingError
-from ..events import BatchEnded, CancelToken, Logged, Throttle, emit
+from ..events import BatchEnded, Cancelled, CancelToken, Logged, Throttle, emit
 from ..metrics import accuracy, confusion_matrix
 from .schedule import Schedule
-
-
-class Cancelled(Exception):
-    def __init__(self, epoch: int, batch: int):
-        super().__init__(f"cancelled at epoch {epoch}, batch {batch}")
-        self.epoch, self.batch = epoch, batch
 
 
 class NonFinite(Exception):

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import BackboneStudioError
-from ..events import CancelToken
+from ..events import Cancelled, CancelToken
 from .config import TrainConfig
-from .context import default_cache, start_run
-from .loop import Cancelled, StepSettings, TrainStep, make_optimizer
+from .context import default_cache, make_step, start_run
+from .loop import NonFinite, TrainStep, is_out_of_memory
 from .plan import make_plan
 from .stages import STAGES
 
@@ -48,44 +48,75 @@ class LrRange:
 def find_learning_rate(config: TrainConfig, index, cancel: CancelToken | None = None,
                        progress: Callable[[int, int], None] | None = None,
                        sweep: LrRange = LrRange()) -> LrFinding:  # fmt: skip
-    """Sweep the learning rate over the first stage of `config`'s plan; see the module doc."""
+    """Sweep the learning rate over the first stage of `config`'s plan; see the module doc.
+    Raises Cancelled when `cancel` is set, BackboneStudioError for what a user can fix."""
     cancel = cancel or CancelToken()
     plan = make_plan(config, index)
     ctx = start_run(config, plan, index, default_cache(plan), [], pretrained=config.pretrained)
     spec = plan.stages[0]
-    stage = STAGES[spec.name]
-    prepared = stage.prepare(ctx, False, (cancel, 1))
+    prepared = STAGES[spec.name].prepare(ctx, False, (cancel, 1))
     batches = prepared.batches(plan.batch_size)
     steps = sweep.steps or max(MIN_STEPS, min(MAX_STEPS, len(batches)))
-    optimizer = make_optimizer(prepared.groups, [sweep.start] * len(prepared.groups),
-                               config.weight_decay, plan.device)  # fmt: skip
-    settings = StepSettings(plan.device, plan.amp_dtype, ctx.class_weights,
-                            config.label_smoothing, config.grad_clip)  # fmt: skip
-    step = TrainStep(optimizer, [p for g in prepared.groups for p in g], settings)
+    step = make_step(ctx, prepared.groups, [sweep.start] * len(prepared.groups))
     ratio = (sweep.end / sweep.start) ** (1 / max(steps - 1, 1))
-    rates, losses = [], []
-    average, best = 0.0, math.inf
+    curve = _Curve()
     prepared.set_modes()
-    done = 0
-    while done < steps:
+    while len(curve.rates) < steps and not curve.diverged:
+        formed = False
         for x, y in batches:
+            formed = True
             if cancel.cancelled:
-                raise Cancelled(1, done + 1)
-            lr = sweep.start * ratio**done
-            for group in optimizer.param_groups:
+                raise Cancelled(1, len(curve.rates) + 1)
+            lr = sweep.start * ratio ** len(curve.rates)
+            for group in step.optimizer.param_groups:
                 group["lr"] = lr
-            loss, _correct = step(prepared.trainable, x, y)
-            done += 1
-            average = 0.98 * average + 0.02 * loss
-            smoothed = average / (1 - 0.98**done)
-            rates.append(lr)
-            losses.append(smoothed)
-            best = min(best, smoothed)
+            curve.add(lr, _loss(step, prepared.trainable, (x, y), ctx.device))
             if progress is not None:
-                progress(done, steps)
-            if done >= steps or not math.isfinite(smoothed) or smoothed > DIVERGED * best:
-                return _finding(rates, losses, spec.name)
-    return _finding(rates, losses, spec.name)
+                progress(len(curve.rates), steps)
+            if len(curve.rates) >= steps or curve.diverged:
+                break
+        if not formed:
+            raise BackboneStudioError(
+                "No training batch could be formed: the training images could not be read."
+            )
+    return _finding(curve.rates, curve.losses, spec.name)
+
+
+def _loss(step: TrainStep, module, batch, device) -> float:
+    """One step's loss; inf when it blew up (what the sweep looks for, not an error)."""
+    try:
+        loss, _correct = step(module, *batch)
+    except NonFinite:
+        return math.inf
+    except Exception as exc:
+        if is_out_of_memory(exc):
+            raise BackboneStudioError(
+                f"Out of memory on {device} during the learning-rate sweep. Choose a smaller "
+                "batch size or image size."
+            ) from None
+        raise
+    return loss
+
+
+class _Curve:
+    """The smoothed loss (exponential moving average, bias-corrected) at each rate tried."""
+
+    def __init__(self) -> None:
+        self.rates: list[float] = []
+        self.losses: list[float] = []
+        self._average, self._best = 0.0, math.inf
+
+    def add(self, lr: float, loss: float) -> None:
+        self._average = 0.98 * self._average + 0.02 * loss
+        smoothed = self._average / (1 - 0.98 ** (len(self.rates) + 1))
+        self.rates.append(lr)
+        self.losses.append(smoothed)
+        self._best = min(self._best, smoothed)
+
+    @property
+    def diverged(self) -> bool:
+        last = self.losses[-1] if self.losses else 0.0
+        return not math.isfinite(last) or last > DIVERGED * self._best
 
 
 def _finding(rates: list[float], losses: list[float], stage: str) -> LrFinding:

@@ -22,8 +22,9 @@ from PIL import Image
 
 from .. import backbones
 from ..devices import autocast_dtype, device_info, resolve_device
-from ..errors import BackboneStudioError, WeightsUnavailable
+from ..errors import BackboneStudioError, NotAFileError, WeightsUnavailable
 from ..events import FitPlan
+from ..fileio import check_regular_file
 from .config import TrainConfig
 
 SMALL_INPUT_BELOW = 96  # ResNets trained from scratch on smaller images use the small stem
@@ -107,6 +108,7 @@ class Plan:
             "class_weights": self.class_weights,
             "precision": self.precision,
             "device": str(self.device),
+            "time_budget": self.time_budget,
         }
 
     def apply_resolved(self, resolved: dict) -> None:
@@ -117,10 +119,13 @@ class Plan:
         self.batch_size = int(resolved["batch_size"])
         self.class_weights = resolved["class_weights"]
         self.stages = [StageSpec.from_list(row) for row in resolved["stages"]]
+        # the budget the run was started with (older checkpoints: none)
+        self.time_budget = resolved.get("time_budget")
         if not self.stages:
             raise ValueError("no stages")
         self.notes.append(
-            "Resuming: image size, batch size, epochs and learning rates as in the checkpoint."
+            "Resuming: image size, batch size, epochs, learning rates and time budget as in the "
+            "checkpoint."
         )
 
     def describe(self, config: TrainConfig, class_names) -> FitPlan:
@@ -256,9 +261,10 @@ def _image_size(config: TrainConfig, samples, spec, notes: list[str]) -> int:
     sides = []
     for sample in chosen:
         try:
+            check_regular_file(sample.path, "an image")  # a pipe swapped in since the scan
             with Image.open(sample.path) as image:  # reads the header only
                 sides.append(min(image.size))
-        except (OSError, ValueError, Image.DecompressionBombError):
+        except (OSError, ValueError, Image.DecompressionBombError, NotAFileError):
             continue
     if not sides:
         notes.append(f"Image size {spec.default_size} px (the backbone's default).")

@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..errors import BackboneStudioError, ResumeError, TrainingError
+from ..errors import BackboneStudioError, DiskWriteError, ResumeError, TrainingError
 from ..events import (
     CancelToken,
     EpochEnded,
@@ -35,23 +35,21 @@ from ..events import (
 )
 from ..metrics import per_class_metrics
 from ..words import plural
-from .budget import MIN_EPOCHS, BudgetPace, Deadline, EpochPace, format_duration
+from .budget import MIN_EPOCHS, BudgetPace, Deadline, DeadlinePace, EpochPace, format_duration
 from .checkpoint import Checkpoint, CheckpointStore
 from .config import TrainConfig
-from .context import RunContext, copy_state, default_cache, start_run
+from .context import RunContext, copy_state, default_cache, make_step, start_run
 from .loop import (
     BatchReporter,
     Cancelled,
     EpochTask,
     NonFinite,
     OutOfMemory,
-    StepSettings,
     TrainStep,
     cpu_threads,
     free_memory,
     halve_batch,
     is_out_of_memory,
-    make_optimizer,
     train_epoch,
 )
 from .plan import Plan, make_plan, spread
@@ -138,8 +136,9 @@ class Trainer:
             if checkpoint is not None:
                 self._continue_plan(checkpoint, Path(resume))
             budget = self._plan.time_budget
-            if budget is not None:
-                already = spent + self.seams.clock() - started
+            if budget is not None:  # a resumed run goes on with what its budget has left
+                before = float(checkpoint.scheduler.get("budget_spent", 0.0)) if checkpoint else 0.0
+                already = before + spent + self.seams.clock() - started
                 self._deadline = Deadline.start(self.seams.clock, budget, already)
         except BackboneStudioError as exc:
             return self._finish("failed", str(exc), started, error=exc)
@@ -286,12 +285,8 @@ class Trainer:
         if len(peak) != len(groups):
             peak = [peak[-1]] * len(groups) if len(peak) == 1 else spread(peak[-1], len(groups))
         self._learning_rate = peak[-1]
-        optimizer = make_optimizer(groups, peak, self.config.weight_decay, plan.device)
-        settings = StepSettings(
-            plan.device, plan.amp_dtype, ctx.class_weights, self.config.label_smoothing,
-            self.config.grad_clip,
-        )  # fmt: skip
-        step = self.seams.step(optimizer, [p for g in groups for p in g], settings)
+        step = make_step(ctx, groups, peak, self.seams.step)
+        optimizer = step.optimizer
         schedule = Schedule(self.config.schedule, spec.epochs)
         if resuming is not None:
             if run.stage_epoch > 0:  # mid-stage: the optimizer goes on where it stopped
@@ -311,23 +306,34 @@ class Trainer:
         for p in ctx.model.parameters():
             p.requires_grad_(True)
 
-    def _pace(self, spec, resuming: Checkpoint | None) -> EpochPace | BudgetPace:
-        """How the stage moves through its schedule: by epochs, or by the time budget."""
-        if self._deadline is None or not spec.budgeted:
+    def _pace(self, spec, resuming: Checkpoint | None) -> EpochPace:
+        """How the stage moves through its schedule: by epochs (within the deadline, if there
+        is one), or by the time budget."""
+        if self._deadline is None:
             return EpochPace(spec.epochs)
         reserve = 1.0 + 3 * sum(
             t.numel() * t.element_size() for t in self._ctx.model.state_dict().values()
         ) / 100e6  # the final checkpoint and model file at a slow disk's 100 MB/s
+        if not spec.budgeted:
+            return DeadlinePace(spec.epochs, self._deadline, reserve)
         start = 0.0
         if resuming is not None and self.run.stage_epoch > 0:
             start = float(resuming.scheduler.get("progress", 0.0))
-        return BudgetPace(self._deadline, reserve, start)
+        plan = self._plan
+        # a validation costs about a third of a training pass over as many images; half, to be safe
+        val_share = 0.5 * len(plan.val_samples) / max(len(plan.train_samples), 1)
+        return BudgetPace(self._deadline, reserve, start, val_share)
 
     def _stage_epochs(self, current: _StageRun, cancel: CancelToken) -> None:
         run, model, pace, clock = self.run, self._ctx.model, current.pace, self.seams.clock
         reporter = BatchReporter(self.callbacks, run.step)
         stage_epoch = run.stage_epoch
-        while pace.more(stage_epoch):
+        if not pace.more(stage_epoch):  # the budget went to the stages before
+            self._log(f"No time left in the budget for stage '{current.name}'.", level="warning")
+            current.epochs = run.stage_epoch = self._plan.stages[current.index].epochs = stage_epoch
+            return
+        last = False
+        while not last:
             epoch = current.offset + stage_epoch + 1
             t0 = clock()
             train_loss, train_acc, seen = self._train_epoch(current, stage_epoch, cancel, reporter)
@@ -358,21 +364,26 @@ class Trainer:
             early = self.config.early_stopping
             stop_early = early is not None and run.bad_epochs >= early
             stage_epoch += 1
-            last = stop_early or not pace.more(stage_epoch)
+            last = stop_early or not pace.more(stage_epoch)  # decided once per epoch
             if last and pace.budgeted:
                 current.epochs = stage_epoch  # what the budget allowed
             run.stage_epoch = current.epochs if last else stage_epoch
             self._plan.stages[current.index].epochs = current.epochs
             if self._store.due(force=last):
-                self._store.save(self._checkpoint(current))
+                self._save_checkpoint(current)
             if stage_epoch == 1:
                 self._say_if_budget_too_short(current, clock() - t0)
             if stop_early:
                 self._log(
                     f"Early stopping in stage '{current.name}' after epoch {epoch}: no better "
-                    f"validation accuracy for {run.bad_epochs} epochs."
+                    f"validation accuracy for {plural(run.bad_epochs, 'epoch')}."
                 )
-                break
+
+    def _save_checkpoint(self, current: _StageRun) -> None:
+        try:
+            self._store.save(self._checkpoint(current))
+        except DiskWriteError as exc:  # say what survives: the last checkpoint, the best weights
+            raise exc.with_kept(f"{exc.kept} {self.run.kept_description()}".strip()) from None
 
     def _epochs_after(self, index: int) -> int:
         return sum(s.epochs for s in self._plan.stages[index + 1 :])
@@ -387,7 +398,7 @@ class Trainer:
         budget = self._deadline.budget
         self._log(
             f"Measured {epoch_seconds:.1f} s per epoch (training and validation): about "
-            f"{expected} epochs fit in the time budget of {format_duration(budget)}."
+            f"{plural(expected, 'epoch')} fit in the time budget of {format_duration(budget)}."
         )
         if expected < MIN_EPOCHS:
             least = budget - self._deadline.left() + (MIN_EPOCHS + 1) * epoch_seconds
@@ -441,6 +452,7 @@ class Trainer:
             scheduler={
                 **current.schedule.state_dict(),
                 "progress": current.pace.progress(self.run.stage_epoch, 0, 1),
+                "budget_spent": current.pace.spent(),
             },
             run=self.run.state_dict(),
             rng=rng_state(self._ctx.generator),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import BackboneStudioError
 from core.images import IMAGE_SUFFIXES
 from core.predict import Classifier
 
@@ -403,9 +404,7 @@ class ClassifyPage(QWidget):
             path += ".csv"
         try:
             self.export_csv(path)
-        except OSError as exc:
-            QMessageBox.warning(
-                self,
-                "Could not save the results",
-                f"Could not write {path}:\n{exc.strerror or exc}",
-            )
+        except (OSError, BackboneStudioError) as exc:  # DiskWriteError says what and where
+            text = str(exc) if isinstance(exc, BackboneStudioError) else (
+                f"Could not write {path}:\n{exc.strerror or exc}")  # fmt: skip
+            QMessageBox.warning(self, "Could not save the results", text)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import BackboneStudioError
 from core.evaluate import FolderEvaluation
 
 from ..text import display_name, plural, without_resume_hint
@@ -288,7 +289,9 @@ class ResultsPage(QWidget):
         try:
             saved = self._result.save(path)
         except Exception as exc:  # noqa: BLE001 - disk full, permissions, ...: shown to the user
-            QMessageBox.warning(self, "Save model", f"Could not save the model to {path}:\n{exc}")
+            text = str(exc) if isinstance(exc, BackboneStudioError) else (
+                f"Could not save the model to {path}:\n{exc}")  # fmt: skip
+            QMessageBox.warning(self, "Save model", text)  # the model stays here to save again
             return None
         self._saved_path = str(saved or path)
         self.saved_label.setText(f"Saved to {self._saved_path}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.backbones.offer import can_reach, offer_for
@@ -37,9 +37,13 @@ class TrainAssistant(QObject):
         self.dialog: LrFinderDialog | None = None
 
     def find_learning_rate(self, config: Any, index: Any) -> LrFinderDialog:
+        """Open the finder, window-modal (one sweep at a time, no training alongside it)."""
+        self.close_dialog()
         self.dialog = LrFinderDialog(config, index, self._parent)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.applied.connect(self.learningRateChosen)
-        self.dialog.show()
+        self.dialog.destroyed.connect(self._on_dialog_destroyed)
+        self.dialog.open()
         self.dialog.start()
         return self.dialog
 
@@ -76,5 +80,10 @@ class TrainAssistant(QObject):
 
     @Slot()
     def close_dialog(self) -> None:
+        """Stop the finder's sweep (if any) and close it: before a training, and at quit."""
         if self.dialog is not None:
             self.dialog.reject()
+
+    @Slot()
+    def _on_dialog_destroyed(self) -> None:
+        self.dialog = None

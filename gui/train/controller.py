@@ -19,8 +19,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 from core import backbones, resume
 from core.dataset import DecodedImageCache
 from core.demo import make_demo_dataset
+from core.errors import DiskWriteError
 from core.events import FitEnded, FitPlan, FitStarted
-from core.training import CheckpointSummary, TrainConfig, Trainer
+from core.training import CheckpointSummary, TrainConfig, Trainer, check_training_outputs
 
 from ..jobs import JobSlot, JobThreads
 from ..workers import CallWorker, ScanWorker, TrainWorker
@@ -40,13 +41,28 @@ def demo_target(folder: str | Path) -> Path:
     return target
 
 
+def failed_on_disk(result: Any) -> bool:
+    """A fit stopped by a disk that refused its checkpoint (full, read-only, failing): what it
+    trained is not lost (its best weights go to Results, its last checkpoint stays to resume)."""
+    return getattr(result, "outcome", None) == "failed" and isinstance(
+        getattr(result, "error", None), DiskWriteError
+    )
+
+
 def usable_result(result: Any) -> bool:
-    """A fit that left a model to show and save: finished, or cancelled after an epoch."""
+    """A fit that left a model to show and save: finished, or cancelled after an epoch, or
+    stopped by a disk that refused its checkpoint."""
     return (
         result is not None
         and getattr(result, "model", None) is not None
-        and result.outcome in ("finished", "cancelled")
+        and (result.outcome in ("finished", "cancelled") or failed_on_disk(result))
     )
+
+
+def kept_to_resume(result: Any) -> bool:
+    """Whether the fit's checkpoint is kept and offered to resume: cancelled, or stopped by a
+    disk that refused to write (resumed once there is room)."""
+    return result is not None and (result.outcome == "cancelled" or failed_on_disk(result))
 
 
 class TrainController(QObject):
@@ -184,6 +200,17 @@ class TrainController(QObject):
             checkpoint_every=resume.APP_CHECKPOINT_EVERY,
         )
 
+    @staticmethod
+    def output_problem(config: TrainConfig) -> str | None:
+        """Why the training's checkpoint cannot be written (a read-only folder, a nearly full
+        disk), said before it starts; None when there is room. The CLI asks the same
+        (core.training.check_training_outputs)."""
+        try:
+            check_training_outputs(config)
+        except DiskWriteError as exc:
+            return str(exc)
+        return None
+
     def start_training(self, config: TrainConfig, summary: CheckpointSummary | None = None) -> None:
         """Train on the scanned data with `config` (from `app_config`), or continue the
         checkpointed training `summary`. A new training replaces the unfinished one."""
@@ -230,7 +257,7 @@ class TrainController(QObject):
     def _on_train_finished(self) -> None:
         gc.unfreeze()
         result = self.last_result
-        if result is None or result.outcome == "failed":
+        if (result is None or result.outcome == "failed") and not failed_on_disk(result):
             self.forget_checkpoint()  # resuming would meet the same failure
         self.trainEnded.emit(result)
 

@@ -32,7 +32,7 @@ from core.training import CheckpointSummary, TrainConfig
 from ..text import display_name, plain_download_error
 from .assist import TrainAssistant
 from .backbone_panel import BackbonePanelWidget
-from .controller import TrainController, usable_result
+from .controller import TrainController, kept_to_resume, usable_result
 from .dataset_panel import DatasetPanelWidget, FolderDropTarget
 from .form_sync import show_training
 from .remembered import RememberedChoices
@@ -264,6 +264,10 @@ class TrainPage(QWidget):
         except Exception as exc:  # noqa: BLE001 - a bad combination of inputs
             self.run_monitor.show_error(f"These settings cannot be used: {exc}")
             return False
+        problem = self.controller.output_problem(config)  # a read-only or full disk: said now
+        if problem is not None:
+            self.run_monitor.show_error(problem)
+            return False
         self.resume_banner.withdraw()
         if resume_from is None:
             self._remembered.save_choices(self.backbone_name(), self.settings_form.strategy(),
@@ -291,6 +295,7 @@ class TrainPage(QWidget):
     def cancel_and_wait(self, timeout_ms: int = 10000) -> bool:
         """Cancel every job of this page and wait for their threads; True when all have ended.
         The jobs' last signals (the final result) are delivered meanwhile."""
+        self.assistant.close_dialog()  # a learning-rate sweep stops too
         self.cancel_training()  # also says so on the page
         return self.controller.cancel_and_wait(timeout_ms)
 
@@ -459,7 +464,7 @@ class TrainPage(QWidget):
         """The training job's last signal: back to idle, then hand a usable result on."""
         self.run_monitor.end_run()
         self._set_training_ui(False)
-        if result is not None and result.outcome == "cancelled":
+        if kept_to_resume(result):  # cancelled, or stopped by a full disk
             self.offer_interrupted_training()  # Resume, right here
         if usable_result(result):
             self.trainingFinished.emit(result)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections import OrderedDict
 from pathlib import Path
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from core.fileio import atomic_replace
+from core.fileio import write_text_atomic
 
 from ..style import COLORS
 
@@ -216,24 +217,27 @@ class PredictionTableModel(QAbstractTableModel):
     def write_csv(self, path: str | os.PathLike, top_k: int = 3) -> Path:
         """One row per prediction: file, label, confidence, top-k labels/scores, error.
 
-        Written atomically (core.fileio.atomic_replace), with the user's usual permissions.
+        Written atomically (core.fileio.write_text_atomic), with the user's usual permissions;
+        DiskWriteError naming the file and the space it needs when the disk refuses (a file
+        already there unchanged).
         """
         path = Path(path)
         header = ["file", "label", "confidence"]
         for k in range(1, top_k + 1):
             header += [f"top{k}_label", f"top{k}_confidence"]
         header.append("error")
-        with atomic_replace(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for p in self._rows:
-                row = [p.source, p.label or "", "" if p.error else f"{p.confidence:.6f}"]
-                top = list(p.top_k)[:top_k]
-                for k in range(top_k):
-                    row += [top[k][0], f"{top[k][1]:.6f}"] if k < len(top) else ["", ""]
-                row.append(p.error or "")
-                writer.writerow(row)
-        return path
+        buffer = io.StringIO()  # whole first: its size is the space the disk must have
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for p in self._rows:
+            row = [p.source, p.label or "", "" if p.error else f"{p.confidence:.6f}"]
+            top = list(p.top_k)[:top_k]
+            for k in range(top_k):
+                row += [top[k][0], f"{top[k][1]:.6f}"] if k < len(top) else ["", ""]
+            row.append(p.error or "")
+            writer.writerow(row)
+        kept = "The results are still listed here; export them again to another place."
+        return write_text_atomic(path, buffer.getvalue(), kept=kept)
 
     # -- Qt model API ---------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
