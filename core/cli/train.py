@@ -28,6 +28,7 @@ class TrainReporter:
     def __init__(self) -> None:
         self._bar = None
         self._bar_key: tuple | None = None
+        self._about = ""
         self._handlers = {
             ev.FitStarted: self._fit_started,
             ev.StageStarted: self._stage_started,
@@ -45,6 +46,7 @@ class TrainReporter:
 
     def _fit_started(self, event: ev.FitStarted) -> None:
         plan = event.plan
+        self._about = "~" if plan.time_budget is not None else ""  # epochs: an estimate
         stages = f" {' -> '.join(plan.stages)}" if len(plan.stages) > 1 else ""
         _out(
             f"training {plan.backbone} ({plan.strategy}{stages}, "
@@ -89,7 +91,7 @@ class TrainReporter:
     def _epoch_ended(self, event: ev.EpochEnded) -> None:
         self.close()
         _out(
-            f"epoch {event.epoch:>3}/{event.epochs} [{event.stage}] "
+            f"epoch {event.epoch:>3}/{self._about}{event.epochs} [{event.stage}] "
             f"train loss {event.train_loss:.4f} acc {_percent(event.train_accuracy)} | "
             f"val loss {event.val_loss:.4f} acc {_percent(event.val_accuracy)} | "
             f"{event.seconds:.1f} s, {event.images_per_second:.0f} img/s"

@@ -38,7 +38,7 @@ IMBALANCE_RATIO = 3.0  # above this max/min count ratio the plan notes the imbal
 HEAD_LR = 2e-3
 PARTIAL_LR = 1e-3
 FULL_LR_PRETRAINED = 1e-3
-FULL_LR_SCRATCH = 2e-3
+FULL_LR_SCRATCH = 1e-3  # measured from scratch: 99.2 % (two seeds) vs 98.8 % at 2e-3, and steadier (docs/TRAINING.md)
 LR_SPREAD = 100.0  # pretrained full fine-tuning: the first layers get lr / LR_SPREAD
 
 
