@@ -1,5 +1,6 @@
 # Backbone Studio. `make run` launches the app, `make test` runs the whole test suite.
-# Both create .venv with pip on first use; nothing but Python 3.10+ is needed.
+# Both create .venv with pip on first use: Python 3.10+ is all `make test` needs; on Linux the
+# window also needs a few X11 libraries (README, "Two commands"; the app names what is missing).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
