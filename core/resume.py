@@ -25,6 +25,7 @@ from .training.checkpoint import (
     read_checkpoint_summary,
 )
 from .training.state import epoch_from_dict
+from .words import plural
 
 APP_CHECKPOINT_EVERY = 30.0
 """Seconds between the checkpoints the app keeps of a running training (and at each stage end),
@@ -78,7 +79,7 @@ def describe(summary: CheckpointSummary) -> str:
     )
     return (
         f"A training did not finish: {spec.display_name} on {summary.data_root}, "
-        f"{summary.epoch} of {summary.total_epochs} epochs done{best} ({when}). Resume it "
+        f"{summary.epoch} of {plural(summary.total_epochs, 'epoch')} done{best} ({when}). Resume it "
         "from there, or discard it; a new training replaces it."
     )
 

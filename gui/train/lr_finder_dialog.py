@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.training import find_learning_rate
+from core.training import LrRange, find_learning_rate
 
 from ..jobs import JobSlot, JobThreads
 from ..workers import CallWorker
@@ -43,9 +43,10 @@ class LrFinderDialog(QDialog):
         self._threads = JobThreads()
         self._slot = JobSlot(self._threads, owner=self)
         layout = QVBoxLayout(self)
+        sweep = LrRange()
         self.status_label = QLabel(
             "Training a throw-away copy of the model for one epoch's worth of steps while the "
-            "learning rate rises from 1e-7 to 10…"
+            f"learning rate rises from {sweep.start:g} to {sweep.end:g}…"
         )
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)

@@ -34,7 +34,8 @@ STRATEGIES: tuple[tuple[str, str, str], ...] = (
     ("full", "Full", "Fine-tune every layer: best with lots of data, or when training from scratch."),
     ("two_stage", "Two-stage", "Train the head on frozen features first, then fine-tune everything gently."),
 )  # fmt: skip
-FROZEN_STRATEGIES = {"head", "partial", "two_stage"}
+# strategies that start by training on frozen features: random ones without pretrained weights
+STARTS_FROZEN = {"head", "partial", "two_stage"}
 SCHEDULES = (("onecycle", "One-cycle"), ("cosine", "Cosine"))
 # "Train for": (TrainConfig.time_budget, label); "auto" lets the plan choose from the data
 TIME_BUDGETS: tuple[tuple[Any, str], ...] = (
@@ -313,7 +314,7 @@ class SettingsFormWidget(QGroupBox):
     def _on_strategy_combo_changed(self) -> None:
         key = self.strategy_combo.currentData()
         explanation = next((text for k, _label, text in STRATEGIES if k == key), "")
-        if key in FROZEN_STRATEGIES and not self._pretrained:
+        if key in STARTS_FROZEN and not self._pretrained:
             explanation += (
                 " Without pretrained weights the frozen features are random: choose Full or Automatic."
             )
