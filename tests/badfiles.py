@@ -27,6 +27,7 @@ import io
 import os
 import stat
 import struct
+import threading
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -868,3 +869,22 @@ def scan_accounting(result) -> tuple[list[Path], list[Path], set[Path]]:
 
 def resolve_all(paths: Iterable[Path]) -> set[Path]:
     return {Path(os.path.realpath(p)) for p in paths}
+
+
+def within(seconds: float, fn):
+    """fn() in a thread; fail (instead of hanging the suite) if it does not return in time."""
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{fn} did not return within {seconds} s (it hung: opened a pipe?)"
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")

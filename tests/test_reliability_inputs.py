@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
-import threading
 from pathlib import Path
 
 import badfiles as bf
@@ -35,21 +34,7 @@ def _one_torch_thread():
 
 def _run_with_timeout(fn, seconds: float = 60.0):
     """Run fn() in a thread; fail (instead of hanging the suite) if it does not return."""
-    box: dict = {}
-
-    def target():
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"{fn} did not return within {seconds} s (hang?)"
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    return bf.within(seconds, fn)
 
 
 def test_background_is_the_documented_one():

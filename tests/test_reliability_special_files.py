@@ -12,7 +12,6 @@ instead of hanging the suite.
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 import badfiles as bf
@@ -25,25 +24,6 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special f
 
 BACKBONE = "mobilenet_v3_small"
 SPECIALS = pytest.mark.parametrize("special", bf.SPECIAL_FILES, ids=lambda s: s.name)
-
-
-def within(seconds: float, fn):
-    """fn() in a thread; fail (instead of hanging the suite) if it does not return in time."""
-    box: dict = {}
-
-    def target():
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"{fn} did not return within {seconds} s: it opened the file?"
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 def refused(special: bf.SpecialFile, path: Path, text: str) -> None:
@@ -74,16 +54,16 @@ def test_as_an_image(special, tmp_path, model_file):
     manifest = bf.make_good_tree(tmp_path / "photos", ("cats", "dogs"), 5)
     path = bf.make_special(special, manifest.root / "cats", "image")
     with pytest.raises(ImageLoadError) as info:
-        within(20, lambda: load_image(path))
+        bf.within(20, lambda: load_image(path))
     refused(special, path, str(info.value))
-    assert within(20, lambda: sniff_format(path)) is None
-    result = within(60, lambda: scan_folder(manifest.root, workers=2))
+    assert bf.within(20, lambda: sniff_format(path)) is None
+    result = bf.within(60, lambda: scan_folder(manifest.root, workers=2))
     accepted, skipped, _ignored = bf.scan_accounting(result)
     assert set(accepted) == manifest.accepted  # the good images, and nothing else
     if special.name != "folder":  # a folder named x.jpg is a (here empty) subfolder
         assert skipped == [path]
         refused(special, path, f"{path}: {result.problems[0].reason}")
-        rows = within(60, lambda: Classifier.load(model_file, device="cpu").predict([path]))
+        rows = bf.within(60, lambda: Classifier.load(model_file, device="cpu").predict([path]))
         assert len(rows) == 1 and rows[0].error, rows
         refused(special, path, f"{path}: {rows[0].error}")
 
@@ -97,11 +77,11 @@ def test_as_a_model_file(special, tmp_path, capsys):
     path = bf.make_special(special, tmp_path, "model")
     for door in (load_model, read_metadata, lambda p: Classifier.load(p, device="cpu")):
         with pytest.raises(ModelFileError) as info:
-            within(20, lambda door=door: door(path))
+            bf.within(20, lambda door=door: door(path))
         refused(special, path, str(info.value))
     image = tmp_path / "photo.png"
     image.write_bytes(bf.good_png())
-    code = within(20, lambda: main(["predict", str(path), str(image), "--device", "cpu"]))
+    code = bf.within(20, lambda: main(["predict", str(path), str(image), "--device", "cpu"]))
     err = capsys.readouterr().err
     assert code == 2
     refused(special, path, err)
@@ -116,13 +96,13 @@ def test_as_a_training_checkpoint(special, tmp_path, capsys):
     path = bf.make_special(special, tmp_path, "checkpoint")
     for door in (CheckpointStore.load, read_checkpoint_summary, check_resume_file):
         with pytest.raises(ResumeError) as info:
-            within(20, lambda door=door: door(path))
+            bf.within(20, lambda door=door: door(path))
         refused(special, path, str(info.value))
-    offer = within(20, lambda: find_interrupted(path))
+    offer = bf.within(20, lambda: find_interrupted(path))
     assert not offer.available and offer.warning  # said once, never offered
     refused(special, path, offer.warning)
     photos = bf.make_good_tree(tmp_path / "photos", ("cats", "dogs"), 5).root
-    code = within(30, lambda: main(["train", str(photos), "--backbone", BACKBONE,
+    code = bf.within(30, lambda: main(["train", str(photos), "--backbone", BACKBONE,
                                     "--no-pretrained", "--out", str(tmp_path / "m.safetensors"),
                                     "--resume", str(path)]))  # fmt: skip
     assert code == 2
@@ -136,7 +116,7 @@ def test_as_a_weights_file(special, tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "hub"))
     path = bf.make_special(special, tmp_path, "weights")
     with pytest.raises(WeightsUnavailable) as info:
-        within(20, lambda: import_weights(BACKBONE, path))
+        bf.within(20, lambda: import_weights(BACKBONE, path))
     refused(special, path, str(info.value))
     assert not weights_cached(BACKBONE)
 
@@ -161,4 +141,4 @@ def test_a_file_swapped_for_a_pipe_after_the_check_is_still_refused(tmp_path, mo
 
     monkeypatch.setattr(reading, "check_regular_file", check_then_swap)
     with pytest.raises(NotAFileError, match="named pipe"):
-        within(20, lambda: open_for_reading(path, "an image"))
+        bf.within(20, lambda: open_for_reading(path, "an image"))

@@ -174,3 +174,30 @@ def dataset(tmp_path, image_factory):
         image_factory(root / "rare" / f"rare_{i}.png", index=3 + 4 * i, size=32)
     (root / "circle" / "broken.jpg").write_bytes(b"this is not a JPEG")
     return root
+
+
+@pytest.fixture
+def train_page(qtbot, settings):
+    """A shown Train page in a fresh settings folder; its jobs are stopped afterwards."""
+    from gui.train import TrainPage
+
+    widget = TrainPage(settings.qsettings)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    yield widget
+    assert widget.cancel_and_wait(15000)
+
+
+@pytest.fixture
+def classify_page(qtbot, settings, tiny_classifier):
+    """A shown Classify page with the tiny classifier loaded; its jobs are stopped afterwards."""
+    from gui.classify import ClassifyPage
+
+    page = ClassifyPage(settings)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    page.set_classifier(tiny_classifier, path=None)
+    yield page
+    assert page.cancel_and_wait(5000)

@@ -39,14 +39,8 @@ def drop_urls(widget, paths) -> None:
 
 
 @pytest.fixture
-def page(qtbot, settings, tiny_classifier):
-    page = ClassifyPage(settings)
-    qtbot.addWidget(page)
-    page.resize(1100, 700)
-    page.show()
-    page.set_classifier(tiny_classifier, path=None)
-    yield page
-    assert page.cancel_and_wait(5000)
+def page(classify_page):
+    return classify_page
 
 
 def wait_done(qtbot, page, timeout=20000) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog, QPlainTextEdit
 
 from core.backbones import get_spec
 from core.events import EpochEnded, FitEnded, FitPlan, FitStarted
-from gui.train import TrainPage
 from gui.widgets.live_plot import LivePlotWidget
 from tests.gui.test_train_page import TINY, _interrupted_training, _opened_page, scan, tiny_settings
 
@@ -19,13 +18,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(qtbot, settings):
-    widget = TrainPage(settings.qsettings)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    yield widget
-    assert widget.cancel_and_wait(15000)
+def page(train_page):
+    return train_page
 
 
 def epoch_event(n: int, epochs: int, accuracy: float = 0.5) -> EpochEnded:

@@ -7,29 +7,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.demo import make_demo_dataset
-from gui.train import TrainPage
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(qtbot, settings):
-    widget = TrainPage(settings.qsettings)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    yield widget
-    assert widget.cancel_and_wait(15000)
-
-
-@pytest.fixture
-def one_torch_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def page(train_page):
+    return train_page
 
 
 def test_the_form_offers_budgets_and_mirroring(page):

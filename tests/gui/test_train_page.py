@@ -28,13 +28,8 @@ TINY = "mobilenet_v3_small"
 
 
 @pytest.fixture
-def page(qtbot, settings):
-    widget = TrainPage(settings.qsettings)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    yield widget
-    assert widget.cancel_and_wait(15000)
+def page(train_page):
+    return train_page
 
 
 def scan(qtbot, page, root):
