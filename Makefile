@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint screenshots app app-test bench clean venv
+.PHONY: run test lint screenshots app app-test bench clean venv translations
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,20 @@ lint: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m gui.screenshots --out screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m gui.screenshots --out screenshots/zh_CN --language zh_CN
+
+# The translations (docs/GLOSSARY.md, "中文"): lupdate collects every tr()/translate() text of gui/
+# and core's messages into the .ts sources; lrelease compiles them into the .qm files the app
+# loads (committed, so a fresh checkout runs without this step). Translate in the .ts (Qt
+# Linguist: $(BIN)/pyside6-linguist), then run this again.
+I18N := resources/i18n
+translations: $(STAMP)
+	$(BIN)/python -m gui.i18n_sources $(I18N)/core_messages.py
+	$(BIN)/pyside6-lupdate -extensions py -recursive gui $(I18N)/core_messages.py -locations none \
+		-no-obsolete -source-language en -target-language zh_CN -ts $(I18N)/backbone_studio_zh_CN.ts
+	$(BIN)/pyside6-lupdate -extensions py -recursive gui $(I18N)/core_messages.py -locations none \
+		-no-obsolete -pluralonly -source-language en -target-language en -ts $(I18N)/backbone_studio_en.ts
+	$(BIN)/pyside6-lrelease $(I18N)/backbone_studio_zh_CN.ts $(I18N)/backbone_studio_en.ts
 
 app: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean build.spec

@@ -39,6 +39,8 @@ SCENARIOS: tuple[Scenario, ...] = (
              _lazy("predict", "run_latency")),
     Scenario("predict-folder", "200 12 MP JPEGs vs one-at-a-time (target >= 3x)",
              _lazy("predict", "run_folder")),
+    Scenario("sort", "sort 200 12 MP JPEGs into class folders vs predict-folder (target >= 0.9x)",
+             _lazy("sort")),
     Scenario("train-head", "10 head epochs on 256 1080p JPEGs vs naive frozen / full "
              "(targets >= 8x / >= 20x)", _lazy("train", "run_head")),
     Scenario("train-full", "full fine-tuning epoch throughput vs naive (>= 1.3x, >= 60 % of peak)",
@@ -47,6 +49,10 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("budget", "from scratch within a time budget vs the plain loop for the same seconds "
              "(targets: +4 pt on 10k glyphs in 5 min, +10 pt on 900 icons, on time)",
              _lazy("budget")),
+    Scenario("runtimes", "ONNX Runtime fp32 / INT8 and OpenVINO vs PyTorch fp32: batch-1 latency "
+             "and batch-32 throughput (ResNet-18, MobileNetV3-Large)", _lazy("runtimes")),
+    Scenario("audit", "data audit of 2,000 images vs one feature pass (<= 1.3x); Grad-CAM vs a "
+             "forward pass (<= 2.5x)", _lazy("audit")),
 )
 
 SCENARIO_NAMES = tuple(s.name for s in SCENARIOS)

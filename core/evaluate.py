@@ -11,6 +11,7 @@ from .errors import BackboneStudioError
 from .events import CancelToken, ClassMetrics, ProgressCallback
 from .metrics import accuracy, confusion_matrix, per_class_metrics
 from .predict import Classifier
+from .review.records import ImageRecord, record_from_top_k
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class FolderEvaluation:
     skipped_classes: tuple[str, ...] = ()  # folder classes the model does not know
     problems: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (file, reason)
     model_path: str | None = None  # the model file, when the caller loaded one
+    records: tuple[ImageRecord, ...] = ()  # one per image scored: prediction, loss, top-5
 
 
 def evaluate(
@@ -59,19 +61,23 @@ def evaluate(
             f"{', ...' if len(names) > 10 else ''}). Choose a folder with one subfolder per class "
             "of the model."
         )
-    predictions = classifier.predict(
-        [s.path for s in usable], top_k=1, batch_size=batch_size, progress=progress, cancel=cancel
+    # Every class's probability (for the loss), one batch at a time: a record keeps the top-5.
+    predictions = classifier.predict_iter(
+        [s.path for s in usable], top_k=len(classifier.class_names), batch_size=batch_size,
+        progress=progress, cancel=cancel,
     )
-    if cancel is not None and cancel.cancelled:
-        raise BackboneStudioError("Evaluation cancelled.")
-    y_true, y_pred = [], []
+    y_true, y_pred, records = [], [], []
     problems = [(str(p.path), p.reason) for p in scan.problems]
-    for sample, prediction in zip(usable, predictions, strict=True):
+    for sample, prediction in zip(usable, predictions, strict=False):  # shorter when cancelled
         if prediction.error is not None:
             problems.append((str(sample.path), prediction.error))
             continue
         y_true.append(model_classes[index.class_names[sample.label]])
         y_pred.append(model_classes[prediction.label])
+        true_name = index.class_names[sample.label]
+        records.append(record_from_top_k(str(sample.path), true_name, prediction.top_k))
+    if cancel is not None and cancel.cancelled:
+        raise BackboneStudioError("Evaluation cancelled.")
     if not y_true:
         raise BackboneStudioError(f"None of the {len(usable)} images in {index.root} could be read.")
     names = list(classifier.class_names)
@@ -88,4 +94,5 @@ def evaluate(
         skipped_classes=skipped,
         problems=tuple(problems),
         model_path=model_path,
+        records=tuple(records),
     )

@@ -24,6 +24,7 @@ import torch
 from PIL import Image
 from torch import nn
 
+from .calibration import ReviewPolicy
 from .errors import BackboneStudioError, ImageLoadError, ModelFileError
 from .events import CancelToken, ProgressCallback
 from .files import expand_paths
@@ -40,10 +41,24 @@ class Prediction:
     confidence: float
     top_k: tuple[tuple[str, float], ...]
     error: str | None = None
+    not_sure: bool = False  # confidence below the model's review threshold (core.calibration)
+    unfamiliar: bool = False  # "None of these": unlike every class the model knows (OOD)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def needs_review(self) -> bool:
+        """Not sure or unfamiliar: goes to review, never straight to a class."""
+        return self.ok and (self.not_sure or self.unfamiliar)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The words for CSVs and manifests: "not_sure", "unfamiliar", "unreadable"."""
+        if not self.ok:
+            return ("unreadable",)
+        return tuple(f for f, on in (("not_sure", self.not_sure), ("unfamiliar", self.unfamiliar)) if on)
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,7 @@ class Classifier:
         # eval_transform resizes the short side to size * 8/7 before the centre crop: decode at
         # least that large, so draft decoding of big JPEGs never costs detail.
         self._decode_size = math.ceil(self.input_size * 8 / 7)
+        self.review = ReviewPolicy.from_metadata(self.metadata)  # temperature, "not sure", OOD
 
     def __repr__(self) -> str:
         return (
@@ -283,7 +299,9 @@ class Classifier:
 
     def _run_batch(self, batch: list[_Prepared], top_k: int) -> list[Prediction]:
         good = [p for p in batch if p.tensor is not None]
-        probabilities = self._probabilities(torch.stack([p.tensor for p in good])) if good else None
+        probabilities, flags = (
+            self._probabilities(torch.stack([p.tensor for p in good])) if good else (None, None)
+        )
         k = min(top_k, len(self.class_names))
         out: list[Prediction] = []
         row = 0
@@ -292,23 +310,35 @@ class Classifier:
                 out.append(Prediction(prepared.source, None, 0.0, (), prepared.error))
                 continue
             values, indices = probabilities[row].topk(k)
+            not_sure, unfamiliar = flags[row].tolist()
             row += 1
             ranked = tuple(
                 (self.class_names[i], float(v)) for v, i in zip(values.tolist(), indices.tolist(), strict=True)
             )
-            out.append(Prediction(prepared.source, ranked[0][0], ranked[0][1], ranked))
+            out.append(Prediction(prepared.source, ranked[0][0], ranked[0][1], ranked,
+                                  not_sure=bool(not_sure), unfamiliar=bool(unfamiliar)))  # fmt: skip
         return out
 
-    def _probabilities(self, batch: torch.Tensor) -> torch.Tensor:
-        """Softmax probabilities on the CPU, fp32; halves the batch on CUDA out-of-memory."""
+    def _probabilities(self, batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Calibrated softmax probabilities on the CPU, fp32, and per row the review flags
+        (not sure, unfamiliar) as an [N, 2] bool tensor; halves the batch on CUDA out-of-memory."""
         try:
             with torch.inference_mode():
                 x = batch.to(self.device, non_blocking=True)
                 if self._channels_last:
                     x = x.contiguous(memory_format=torch.channels_last)
+                features = None
                 with self._autocast():
-                    logits = self.model(x)
-                return logits.float().softmax(dim=1).cpu()
+                    if self.review.needs_features:
+                        body, head = self._split()
+                        features = body(x)
+                        logits = head(features)
+                    else:
+                        logits = self.model(x)
+                logits = logits.float().cpu()
+                probabilities = self.review.probabilities(logits)
+                not_sure, unfamiliar = self.review.judge(probabilities, logits, features)
+                return probabilities, torch.tensor([not_sure, unfamiliar], dtype=torch.bool).T
         except torch.cuda.OutOfMemoryError:
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()
@@ -318,7 +348,16 @@ class Classifier:
                     "Close other GPU programs or use the CPU (--device cpu)."
                 ) from None
             half = len(batch) // 2
-            return torch.cat([self._probabilities(batch[:half]), self._probabilities(batch[half:])])
+            first, second = self._probabilities(batch[:half]), self._probabilities(batch[half:])
+            return torch.cat([first[0], second[0]]), torch.cat([first[1], second[1]])
+
+    def _split(self):
+        """(body, head) of the model, for the penultimate features the OOD check reads."""
+        if getattr(self, "_parts", None) is None:
+            from .backbones import split_features
+
+            self._parts = split_features(self.model, self.backbone)
+        return self._parts
 
     def _autocast(self):
         if self.device.type != "cuda":

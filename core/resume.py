@@ -18,6 +18,7 @@ from . import backbones
 from .errors import ResumeError
 from .events import EpochEnded
 from .fileio import default_cache_dir
+from .messages import define
 from .training.checkpoint import (
     CheckpointSummary,
     check_checkpoint_file,
@@ -25,7 +26,21 @@ from .training.checkpoint import (
     read_checkpoint_summary,
 )
 from .training.state import epoch_from_dict
-from .words import plural
+
+OFFER = define(
+    "resume.offer",
+    "A training did not finish: {backbone} on {folder}, {epoch} of {epochs} done{best} ({when}). "
+    "Resume it from there, or discard it; a new training replaces it.",
+)
+OFFER_BEST = define("resume.offer.best", ", best validation accuracy {accuracy:.1f}%")
+OFFER_EARLIER = define("resume.offer.earlier", "earlier")
+EPOCH_ONE = define("words.epoch_one", "{n:,} epoch")  # core.words.plural, as messages
+EPOCH_MANY = define("words.epoch_many", "{n:,} epochs")
+FOLDER_GONE = define(
+    "resume.folder_gone",
+    "The folder this training used, {folder}, is not there any more. Put it back to resume, or "
+    "discard the unfinished training.",
+)
 
 APP_CHECKPOINT_EVERY = 30.0
 """Seconds between the checkpoints the app keeps of a running training (and at each stage end),
@@ -69,19 +84,18 @@ def find_interrupted(path: str | Path | None = None) -> ResumeOffer:
 def describe(summary: CheckpointSummary) -> str:
     """One sentence offering the unfinished training to the user."""
     spec = backbones.get_spec(summary.config.backbone)
-    when = "earlier"
+    when = OFFER_EARLIER()
     if summary.saved_at is not None:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.saved_at))
     best = (
-        f", best validation accuracy {100 * summary.best_accuracy:.1f}%"
+        OFFER_BEST(accuracy=100 * summary.best_accuracy)
         if summary.best_accuracy is not None
         else ""
     )
-    return (
-        f"A training did not finish: {spec.display_name} on {summary.data_root}, "
-        f"{summary.epoch} of {plural(summary.total_epochs, 'epoch')} done{best} ({when}). Resume it "
-        "from there, or discard it; a new training replaces it."
-    )
+    total = summary.total_epochs
+    epochs = (EPOCH_ONE if total == 1 else EPOCH_MANY)(n=total)
+    return OFFER(backbone=spec.display_name, folder=summary.data_root, epoch=summary.epoch,
+                 epochs=epochs, best=best, when=when)  # fmt: skip
 
 
 def history(summary: CheckpointSummary) -> list[EpochEnded]:
@@ -98,10 +112,7 @@ def folder_problem(summary: CheckpointSummary) -> str | None:
     """Why the training's folder cannot be scanned again to resume it; None when it can."""
     root = Path(summary.data_root)
     if not summary.data_root or not root.is_dir():
-        return (
-            f"The folder this training used, {root}, is not there any more. Put it back to "
-            "resume, or discard the unfinished training."
-        )
+        return FOLDER_GONE(folder=root)
     return None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import platform
 
+from PySide6.QtCore import QCoreApplication
+
 APP_NAME = "Backbone Studio"
 
 
@@ -19,9 +21,11 @@ def device_text(device=None) -> str:
         from core.devices import device_info, resolve_device
 
         info = device_info(device if device is not None else resolve_device("auto"))
-        return f"Device: {device_kind(info)} · {info.label}"
+        return QCoreApplication.translate("About", "Device: {kind} · {label}").format(
+            kind=device_kind(info), label=info.label
+        )
     except Exception:  # noqa: BLE001 - a status line never breaks the window
-        return "Device: unknown"
+        return QCoreApplication.translate("About", "Device: unknown")
 
 
 def versions_text() -> str:
@@ -51,13 +55,16 @@ def versions_text() -> str:
 
 
 def about_html(log_path) -> str:
-    """The About box's text."""
-    return (
-        "<p><b>Backbone Studio</b> classifies your photos and fine-tunes CNN backbones "
-        "(AlexNet, VGG, ResNet, MobileNet, EfficientNet, ConvNeXt) on your own folders.</p>"
-        "<pre>" + html_escape(versions_text()) + "</pre>"
-        f"<p>Log file: {html_escape(str(log_path))}</p>"
+    """The About box's text (the versions stay in English: they are for bug reports)."""
+    intro = QCoreApplication.translate(
+        "About",
+        "<b>Backbone Studio</b> classifies your photos and fine-tunes CNN backbones (AlexNet, "
+        "VGG, ResNet, MobileNet, EfficientNet, ConvNeXt) on your own folders.",
     )
+    log_line = QCoreApplication.translate("About", "Log file: {path}").format(
+        path=html_escape(str(log_path))
+    )
+    return f"<p>{intro}</p><pre>{html_escape(versions_text())}</pre><p>{log_line}</p>"
 
 
 def imagenet_available() -> list[str]:

@@ -19,7 +19,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -114,12 +114,13 @@ def describe_exception(exc_type, exc, tb) -> tuple[str, str, str]:
     details = "".join(traceback.format_exception(exc_type, exc, tb))
     if isinstance(exc, BackboneStudioError):
         return "Backbone Studio", str(exc), details  # user-actionable: the message says what to do
-    text = (
-        f"Something went wrong: {exc_type.__name__}: {exc}\n\n"
-        "The app keeps running, but the last action may not have completed. "
-        f"The details were written to {log_file()}; please attach that file to a bug report."
-    )
-    return "Unexpected error", text, details
+    text = QCoreApplication.translate(
+        "App",
+        "Something went wrong: {error}\n\nThe app keeps running, but the last action may not "
+        "have completed. The details were written to {log}; please attach that file to a bug "
+        "report.",
+    ).format(error=f"{exc_type.__name__}: {exc}", log=log_file())
+    return QCoreApplication.translate("App", "Unexpected error"), text, details
 
 
 def excepthook(exc_type, exc, tb) -> None:
@@ -135,7 +136,7 @@ def excepthook(exc_type, exc, tb) -> None:
     try:
         title, text, details = describe_exception(exc_type, exc, tb)
     except Exception:  # noqa: BLE001 - the hook itself must never raise
-        title, text, details = "Unexpected error", f"{exc_type.__name__}: {exc}", ""
+        title, text, details = "Unexpected error", f"{exc_type.__name__}: {exc}", ""  # i18n: ok
     app = QApplication.instance()
     if app is None:
         sys.__excepthook__(exc_type, exc, tb)
@@ -220,6 +221,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     apply_style(app)
+    from .i18n import install_translators
+
+    install_translators(app)
     return app
 
 
@@ -256,7 +260,7 @@ def _splash(app: QApplication):
     painter.end()
     splash = QSplashScreen(pixmap)
     splash.showMessage(
-        "Loading PyTorch…",
+        QCoreApplication.translate("App", "Loading PyTorch…"),
         Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignHCenter,
         QColor(COLORS["muted"]),
     )

@@ -30,6 +30,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDeadlineTimer,
     QEventLoop,
@@ -41,6 +42,7 @@ from PySide6.QtCore import (
 
 from core.errors import BackboneStudioError
 from core.events import Cancelled, CancelToken, Throttle
+from core.messages import Message
 
 _log = logging.getLogger(__name__)
 
@@ -72,7 +74,19 @@ def _resume_cyclic_gc() -> None:
 def unexpected_failure(what: str, exc: BaseException) -> str:
     """A failure message for a bug (not a user error): short, and the traceback goes to the log."""
     _log.error("%s failed:\n%s", what, "".join(traceback.format_exception(exc)))
-    return f"{what} failed unexpectedly: {type(exc).__name__}: {exc}. Details are in the log."
+    return QCoreApplication.translate(
+        "Job", "{what} failed unexpectedly: {error}. Details are in the log."
+    ).format(what=what, error=f"{type(exc).__name__}: {exc}")
+
+
+def error_text(exc: BaseException) -> str:
+    """An error's message, rendered in the user's language when it is a core message."""
+    from .i18n import render
+
+    message = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(message, Message) and str(exc) == message:
+        return render(message)
+    return str(exc)
 
 
 class Job(QObject):
@@ -88,7 +102,7 @@ class Job(QObject):
     failed = Signal(str)
     finished = Signal()
 
-    description = "The job"  # names the job in an unexpected failure's message
+    description = QT_TRANSLATE_NOOP("Job", "The job")  # names the job in a failure's message
     progress_per_second = 10.0
 
     def __init__(self) -> None:
@@ -105,8 +119,9 @@ class Job(QObject):
         """Announce `work()`'s result (on the worker thread); the default announces nothing."""
 
     def failure_message(self, exc: BackboneStudioError) -> str:
-        """What `failed` says about a user error; the error's own message by default."""
-        return str(exc)
+        """What `failed` says about a user error; the error's own message by default (in the
+        user's language when it is one of core's messages)."""
+        return error_text(exc)
 
     def report_progress(self, done: int, total: int) -> None:
         """A progress callback for core: emits `progressed` a few times a second, and always
@@ -133,7 +148,8 @@ class Job(QObject):
         except BackboneStudioError as exc:
             self.failed.emit(self.failure_message(exc))
         except Exception as exc:  # noqa: BLE001 - reported, never raised into Qt
-            self.failed.emit(unexpected_failure(self.description, exc))
+            what = QCoreApplication.translate("Job", self.description)
+            self.failed.emit(unexpected_failure(what, exc))
         else:
             self.report(result)
         finally:

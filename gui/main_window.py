@@ -33,9 +33,11 @@ from core.errors import BackboneStudioError
 from .about import APP_NAME, about_html, device_text, imagenet_available
 from .classify import MODEL_FILTER, ClassifyPage, describe_classifier
 from .help_dialog import HelpDialog, shortcut_rows
+from .i18n import LanguageMenu
 from .pages import ClassifyPageProtocol, Page, ResultsPageProtocol, TrainPageProtocol
 from .recent_menu import RecentModelsMenu
 from .results import ResultsPage
+from .results.retrain import Retrainer
 from .settings import Settings, log_file
 from .style import app_icon, page_icon
 from .train import TrainPage
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         self.resume_notice.resumeRequested.connect(self._on_resume_requested)
         self.results_page.useForClassificationRequested.connect(self._on_use_for_classification)
         self.results_page.modelSaved.connect(self._on_model_saved)
+        self._retrainer = Retrainer(self.results_page, self.train_page, lambda: self.show_page(PAGE_TRAIN))
 
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -218,6 +221,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for action in self.page_actions:
             view_menu.addAction(action)
+        view_menu.addMenu(LanguageMenu(self.settings, self))  # gui.i18n: applied at restart
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.help_action)

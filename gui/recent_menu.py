@@ -13,7 +13,7 @@ class RecentModelsMenu(QMenu):
     "Clear list" forgets them."""
 
     def __init__(self, settings, open_model: Callable[[str], None], parent: QWidget | None = None):
-        super().__init__("Open &recent model", parent)
+        super().__init__(self.tr("Open &recent model"), parent)
         self.settings = settings
         self.open_model = open_model
         self.aboutToShow.connect(self.fill)
@@ -23,15 +23,15 @@ class RecentModelsMenu(QMenu):
         self.clear()
         recent = self.settings.recent_models()
         for path in recent:
-            action = self.addAction(Path(path).name)
+            action = self.addAction(Path(path).name)  # i18n: ok (a file name)
             action.setToolTip(path)
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_model(p))
         if recent:
             self.addSeparator()
-            self.addAction("Clear list", self._clear)
+            self.addAction(self.tr("Clear list"), self._clear)
         else:
-            self.addAction("No recent models").setEnabled(False)
+            self.addAction(self.tr("No recent models")).setEnabled(False)
 
     def _clear(self) -> None:
         self.settings.clear_recent_models()

@@ -1,6 +1,6 @@
 """Screenshots of every page in a realistic state, at several window sizes.
 
-    python -m gui.screenshots --out DIR [--sizes 1280x800,1920x1080] [--epochs 15]
+    python -m gui.screenshots --out DIR [--sizes 1280x800,1920x1080] [--epochs 15] [--language zh_CN]
 
 What it does, with the real widgets and the real core (nothing is painted by hand):
 1. the Classify page with no model (the empty state);
@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         "--size", type=int, default=64, help="training image size in pixels (default 64)"
     )
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed for training")
+    parser.add_argument("--language", default="en", help="the app's language: en (default), zh_CN")
     args = parser.parse_args(argv)
     sizes = _parse_sizes(args.sizes)
     out = args.out.expanduser().resolve()
@@ -172,6 +173,9 @@ def _run(args, sizes, out: Path, work: Path) -> int:
     _no_modal_dialogs()
 
     app = create_application([sys.argv[0]])
+    from .i18n import install_translators
+
+    install_translators(app, args.language)  # before any window: every text in that language
     from core.demo import make_demo_dataset
 
     from .main_window import PAGE_CLASSIFY, PAGE_RESULTS, PAGE_TRAIN, MainWindow

@@ -1,14 +1,62 @@
-"""Words the user reads: real plurals, backbones by their display name, and technical errors
-turned into plain sentences (the technical detail goes to the log file instead)."""
+"""Words the user reads: real plurals, backbones by their display name, numbers, percentages
+and durations in the user's locale (QLocale), and technical errors turned into plain sentences
+(the technical detail goes to the log file instead). Sentences go through Qt's translation
+(context "Text"); core's messages through `render` (gui.i18n)."""
 
 from __future__ import annotations
 
 import logging
+import math
 import re
+
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from core.words import plural  # noqa: F401 - the GUI's words use the same plurals
 
+from .i18n import render, translated_plan  # noqa: F401 - core's messages, said in the GUI
+
 _log = logging.getLogger(__name__)
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """A number in the user's locale (grouped thousands: 12,345 / 12 345 / 12.345)."""
+    locale = _locale()
+    if decimals <= 0:
+        return locale.toString(int(round(value)))
+    return locale.toString(float(value), "f", decimals)
+
+
+def _locale() -> QLocale:
+    """The default QLocale, or US English where it is the C locale (no digit grouping)."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
+
+
+def format_percent(fraction: float, decimals: int = 1) -> str:
+    """A fraction (0.873) as a percentage in the user's locale ("87.3%")."""
+    if fraction is None or not math.isfinite(fraction):
+        return "–"
+    number = _locale().toString(float(fraction) * 100, "f", decimals)
+    return QCoreApplication.translate("Text", "{number}%").format(number=number)
+
+
+def format_duration(seconds: float | None) -> str:
+    """A duration as 5:00 or 1:02:03 with the locale's digits; "–" for what is not a time."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    locale = _locale()
+
+    def two(n: int) -> str:
+        return locale.toString(n).rjust(2, locale.zeroDigit())
+
+    if hours:
+        return f"{locale.toString(hours)}:{two(minutes)}:{two(secs)}"
+    return f"{locale.toString(minutes)}:{two(secs)}"
 
 
 def display_name(backbone: str) -> str:
@@ -49,16 +97,24 @@ def plain_download_error(message: str) -> str:
     if not download or not _NETWORK.search(message):
         return message
     url = _URL.search(message)
-    elsewhere = (
-        f" or download {url.group(0).rstrip('.,')} on a computer that is online and import it"
-        if url
-        else " or import a weights file fetched on a computer that is online"
-    )
-    return _logged(message, (
-        f"No internet connection: the ImageNet weights for {download.group('what')} could not "
-        f"be downloaded. Connect to the internet and try again,{elsewhere} with “Import weights "
-        "file…”. You can also train from scratch without pretrained weights."
-    ))  # fmt: skip
+    if url:
+        text = QCoreApplication.translate(
+            "Text",
+            "No internet connection: the ImageNet weights for {backbone} could not be downloaded. "
+            "Connect to the internet and try again, or download {url} on a computer that is "
+            "online and import it with “Import weights file…”. You can also train from scratch "
+            "without pretrained weights.",
+        )
+    else:
+        text = QCoreApplication.translate(
+            "Text",
+            "No internet connection: the ImageNet weights for {backbone} could not be downloaded. "
+            "Connect to the internet and try again, or import a weights file fetched on a "
+            "computer that is online with “Import weights file…”. You can also train from "
+            "scratch without pretrained weights.",
+        )
+    url_text = url.group(0).rstrip(".,") if url else ""
+    return _logged(message, text.format(backbone=download.group("what"), url=url_text))
 
 
 def plain_model_error(message: str, subject: str = "") -> str:
@@ -66,10 +122,13 @@ def plain_model_error(message: str, subject: str = "") -> str:
     or it is damaged"; the original goes to the log. `subject` names the file."""
     if not _NOT_A_MODEL.search(message) or "pickle" in message:
         return message  # a pickle's message is plain already and says how to import it
-    return _logged(message, (
-        f"{subject or 'This file'} is not a model file, or it is damaged (cut short by an "
-        "interrupted copy or download). Choose a .safetensors model saved by Backbone Studio."
-    ))  # fmt: skip
+    text = QCoreApplication.translate(
+        "Text",
+        "{subject} is not a model file, or it is damaged (cut short by an interrupted copy or "
+        "download). Choose a .safetensors model saved by Backbone Studio.",
+    )
+    subject = subject or QCoreApplication.translate("Text", "This file")
+    return _logged(message, text.format(subject=subject))
 
 
 def without_resume_hint(message: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 
 from core.errors import BackboneStudioError
 from core.events import BatchEnded, Throttle
@@ -39,7 +39,9 @@ class ScanWorker(Job):
         self.root = Path(root)
         self.cache = cache
         self.workers = workers
-        self.description = f"Scanning {self.root}"
+        self.description = QCoreApplication.translate("Job", "Scanning {folder}").format(
+            folder=self.root
+        )
 
     def work(self) -> Any:
         from core.dataset import scan_folder
@@ -91,7 +93,7 @@ class TrainWorker(Job):
     eventEmitted = Signal(object)
     fitted = Signal(object)
 
-    description = "Training"
+    description = QT_TRANSLATE_NOOP("Job", "Training")
     batch_events_per_second = 20.0
 
     def __init__(self, config: Any, index: Any, cache: Any = None,
@@ -173,7 +175,7 @@ class PredictWorker(Job):
     predicted = Signal(list)
     skipped = Signal(int)  # files left out because they are shown already
 
-    description = "Prediction"
+    description = QT_TRANSLATE_NOOP("Job", "Prediction")
     CHUNK_SECONDS = 0.25
     CHUNK_MAX = 256
 

@@ -13,6 +13,7 @@ _TORCH_HOME = tempfile.mkdtemp(prefix="bbs-torch-home-")
 os.environ["TORCH_HOME"] = _TORCH_HOME
 os.environ.setdefault("BACKBONE_STUDIO_CACHE", tempfile.mkdtemp(prefix="bbs-cache-"))
 os.environ.setdefault("BACKBONE_STUDIO_CONFIG", tempfile.mkdtemp(prefix="bbs-config-"))
+os.environ.setdefault("BACKBONE_STUDIO_STATE", tempfile.mkdtemp(prefix="bbs-state-"))
 # The CPU's training precision is pinned, never left to the hardware: CI runs on CPUs with native
 # bf16 (AVX512-BF16) and without. fp32 unless the run asks otherwise
 # (`BACKBONE_STUDIO_CPU_BF16=1 make test`); tests of the bf16 branch set it themselves.

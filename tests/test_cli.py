@@ -105,7 +105,8 @@ def test_predict_table_and_csv_with_unreadable_row(capsys, demo, model_file, tmp
     with open(csv_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["file"] for r in rows] == [str(p) for p in files]
-    assert set(rows[0]) == {"file", "label", "confidence", "top_k", "error"}
+    assert set(rows[0]) == {"file", "label", "confidence", "top_k", "error", "not_sure",
+                            "none_of_these"}
     broken = [r for r in rows if r["file"].endswith("broken.jpg")]
     assert len(broken) == 1 and broken[0]["error"] and broken[0]["label"] == ""
     classifier = Classifier.load(model_file, device="cpu")

@@ -63,6 +63,15 @@ WRITE_PATHS = {
     "core/selftest.py": ("test_self_test_and_its_report",),
     "core/training/preflight.py": ("test_cli_train_checks_first", "test_gui_start_checks_first"),
     "gui/widgets/prediction_view.py": ("test_gui_csv_export",),
+    "core/review/exclusions.py": ("test_review_exclusions",),
+    "core/review/actions.py": ("test_review_copy_and_move",),
+    "core/export/card.py": ("test_model_card_beside_the_model",),
+    "core/export/package.py": ("test_export_folder",),
+    "core/export/convert.py": ("test_export_folder",),
+    "core/sorting/place.py": ("test_sort_folder",),
+    "core/sorting/manifest.py": ("test_sort_folder",),
+    "core/sorting/sorter.py": ("test_sort_folder",),
+    "gui/train/child_run.py": ("test_child_run_settings",),
 }  # fmt: skip
 FILEIO_WRITERS = ("atomic_write", "atomic_replace", "write_text_atomic", "open_for_append",
                   "check_output_folder")  # fmt: skip
@@ -283,7 +292,8 @@ def test_cli_train_checkpoint(error, tmp_path, photos, capsys):
     assert f"continue with --resume {ckpt} once there is room" in err
     assert read_metadata(out).class_names == ("cats", "dogs")
     assert torch.load(ckpt, map_location="cpu", weights_only=True)["epoch"] == 1
-    assert listing(tmp_path) == sorted([out.name, ckpt.name])
+    # the saved model's card beside it (core.export.card)
+    assert listing(tmp_path) == sorted([out.name, ckpt.name, "model.MODEL_CARD.md"])
     code, stdout, err = cli(capsys, *args, "--resume", ckpt)
     assert code == 0 and "epoch   2/2" in stdout and "epoch   1/2" not in stdout, stdout + err
 
@@ -509,6 +519,137 @@ def test_self_test_and_its_report(error, tmp_path, capsys):
     assert report.read_text() == "the previous report\n"
 
 
+@ERRORS
+def test_review_exclusions(error, tmp_path):
+    """The exclusion list on a refusing disk: the message, the file and the list unchanged."""
+    from core.review import Exclusions
+
+    ex = Exclusions.for_folder(tmp_path / "data", state_dir=tmp_path / "state")
+    ex.add(["cats/a.png"], "first")
+    saved = ex.file.read_bytes()
+    with inject_write_fault(error, match="*.json") as fault, pytest.raises(DiskWriteError) as info:
+        ex.add(["cats/b.png"], "second")
+    assert fault.failed and says(info.value, error, ex.file)
+    assert ex.file.read_bytes() == saved and len(ex) == 1
+    assert listing(ex.file.parent) == [ex.file.name]
+    ex.add(["cats/b.png"], "second")
+    assert len(Exclusions.for_folder(tmp_path / "data", state_dir=tmp_path / "state")) == 2
+
+
+@ERRORS
+def test_review_copy_and_move(error, tmp_path):
+    """A copy into a class folder on a refusing disk: the message, nothing half-done (the copies
+    made before are taken back), and the same copy works once the disk is fine."""
+    from core.review.actions import ReviewHistory
+
+    source = tmp_path / "src"
+    source.mkdir()
+    images = [source / f"{i}.png" for i in range(3)]
+    for i, image in enumerate(images):
+        image.write_bytes(bytes([i]) * 1000)
+    target = tmp_path / "data" / "dogs"
+    history = ReviewHistory()
+    with inject_write_fault(error, at_write=2, match="*.png") as fault:
+        with pytest.raises(DiskWriteError) as info:
+            history.copy(images, target)
+    assert says(info.value, error, fault.failed[0])
+    assert not target.exists() and history.entries == [] and listing(source) == ["0.png", "1.png", "2.png"]
+    action = history.copy(images, target)
+    assert listing(target) == ["0.png", "1.png", "2.png"] and history.undo() is action
+
+
+@ERRORS
+def test_model_card_beside_the_model(error, tmp_path):
+    """Saving a trained model writes STEM.MODEL_CARD.md beside it (core.export.card): a disk that
+    refuses the card says so; the model file is already complete, nothing half-written."""
+    from core.export.card import save_with_card
+    from core.modelfile import load_model
+
+    model, meta = _model(0)
+    target = tmp_path / "classifier.safetensors"
+    with inject_write_fault(error, match="*.MODEL_CARD.md") as fault:
+        with pytest.raises(DiskWriteError) as info:
+            save_with_card(target, model, meta)
+    assert fault.failed == [tmp_path / "classifier.MODEL_CARD.md"]
+    assert "was saved complete" in says(info.value, error, tmp_path / "classifier.MODEL_CARD.md")
+    assert listing(tmp_path) == ["classifier.safetensors"] and load_model(target)[1].model_card
+    save_with_card(target, model, meta)
+    assert listing(tmp_path) == ["classifier.MODEL_CARD.md", "classifier.safetensors"]
+
+
+@ERRORS
+def test_export_folder(error, tmp_path):
+    """An export (core.export) on a refusing disk: the message names the file, and neither the
+    export folder nor its temporary folder is left; the same export works afterwards."""
+    from core.demo import make_demo_dataset
+    from core.export import ExportRequest, export_model, parse_formats
+
+    data = make_demo_dataset(tmp_path / "data", classes=2, per_class=4, size=32)
+    model, meta = _model(0, classes=tuple(sorted(p.name for p in data.iterdir())))
+    request = ExportRequest(model, meta, tmp_path / "export", parse_formats("pt2"), data)
+    with inject_write_fault(error, match="model.pt2") as fault:
+        with pytest.raises(DiskWriteError) as info:
+            export_model(request)
+    assert fault.failed and "Nothing was written" in says(info.value, error,
+                                                          tmp_path / "export" / "model.pt2")
+    assert listing(tmp_path) == ["data"]
+    export_model(request)
+    assert (tmp_path / "export" / "model.pt2").is_file()
+
+
+@ERRORS
+def test_sort_folder(error, tmp_path, model_file, photos):
+    """A sort (core.sorting) on a refusing disk: the sort stops with the message naming the
+    file; nothing half-written is left, the originals are untouched, the manifest lists only
+    complete copies, and sorting again finishes with every photo once."""
+    from core.predict import Classifier
+    from core.sorting import MANIFEST_NAME, SortOptions, read_manifest, sort_folder
+
+    classifier = Classifier.load(model_file, device="cpu")
+    sources = sorted(p for p in photos.rglob("*") if p.is_file())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sources}
+    dest = tmp_path / "sorted"
+    options = SortOptions(mode="copy", threshold=0.0)
+    with inject_write_fault(error, at_write=3, match="*g") as fault:  # .png, .jpg, .jpeg
+        with pytest.raises(DiskWriteError) as info:
+            sort_folder(classifier, photos, dest, options)
+    says(info.value, error, fault.failed[0])
+    placed = sorted(p for p in dest.rglob("*") if p.is_file() and p.name != MANIFEST_NAME)
+    assert not [p for p in placed if p.name.endswith(".tmp")]
+    assert len(placed) < len(sources)
+    rows = read_manifest(dest / MANIFEST_NAME) if (dest / MANIFEST_NAME).exists() else []
+    assert {r.destination for r in rows} <= {p.relative_to(dest).as_posix() for p in placed}
+    summary = sort_folder(classifier, photos, dest, options)
+    rows = read_manifest(dest / MANIFEST_NAME)
+    assert sorted(r.source for r in rows) == sorted(str(p) for p in sources)
+    assert summary.total == len(sources) and not summary.problems
+    placed = [p for p in dest.rglob("*") if p.is_file() and p.name != MANIFEST_NAME]
+    assert len(placed) == len(sources)
+    assert all((p.read_bytes(), p.stat().st_mtime_ns) == before[p] for p in sources)
+
+
+@ERRORS
+def test_child_run_settings(error, tmp_path):
+    """A multi-process run from the Train page writes its settings for the launcher first: a
+    refusing disk says which file, before any process starts."""
+    from core.dataset import scan_folder
+    from core.training import TrainConfig
+    from gui.train.child_run import ChildTrainWorker
+
+    data = tmp_path / "data"
+    bf.make_good_tree(data, ("cats", "dogs"), 2, size=(16, 16))
+    worker = ChildTrainWorker(TrainConfig(backbone=BACKBONE, device="cpu:x2"),
+                              scan_folder(data).index)  # fmt: skip
+    folder = tmp_path / "run"
+    folder.mkdir()
+    with inject_write_fault(error, match="settings.json") as fault:
+        with pytest.raises(DiskWriteError) as info:
+            worker.command(folder)
+    says(info.value, error, fault.failed[0])
+    assert listing(folder) == []
+    assert "--nproc-per-node" in worker.command(folder) and listing(folder) == ["settings.json"]
+
+
 # ------------------------------------------------------------------------------ "every"
 
 _WRITE_MODES = re.compile(r"[wax+]")
@@ -520,6 +661,8 @@ ALLOWED = {
     ("core/modelfile/writer.py", "save_file"): "writes the temporary path of atomic_replace",
     ("core/selftest.py", "result.save"): "FitResult.save is save_model",
     ("core/cli/__init__.py", "open"): "os.devnull, after the reader of stdout went away",
+    ("core/cli/distributed.py", "open"): "os.devnull: the stdout of a rank other than 0",
+    ("core/cli/distributed_predict.py", "open"): "os.devnull: the stdout of a rank other than 0",
 }
 
 
@@ -560,7 +703,9 @@ def _calls(tree: ast.AST, names) -> bool:
 
 # written by Qt itself, or a developer tool (not part of the app a user runs)
 NOT_THE_APPS = {"gui/settings.py": "QSettings writes its own file (Qt's, atomic)",
-                "gui/screenshots.py": "a developer tool for the docs' screenshots"}  # fmt: skip
+                "gui/screenshots.py": "a developer tool for the docs' screenshots",
+                "gui/i18n_sources.py": "a developer tool: regenerates resources/i18n (make "
+                                       "translations)"}  # fmt: skip
 
 
 def test_every_write_goes_through_core_fileio():

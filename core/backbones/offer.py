@@ -14,8 +14,28 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..messages import define
 from .table import BackboneSpec, get_spec
 from .weights import weights_cached
+
+OFFLINE = define(
+    "weights.offer.offline",
+    "This computer seems to be offline, so {backbone} trains from scratch. With its ImageNet "
+    "weights (Download or Import weights file) a few hundred images usually reach a much better "
+    "model.",
+)
+DOWNLOAD = define(
+    "weights.offer.download",
+    "{backbone}'s ImageNet weights ({megabytes:.0f} MB) are not on this computer. Starting from "
+    "them instead of from scratch usually gives a much better model from a few hundred images, "
+    "in a fraction of the time. Download them now?",
+)
+DOWNLOAD_UNSIZED = define(
+    "weights.offer.download_unsized",
+    "{backbone}'s ImageNet weights are not on this computer. Starting from them instead of from "
+    "scratch usually gives a much better model from a few hundred images, in a fraction of the "
+    "time. Download them now?",
+)
 
 REACH_TIMEOUT = 2.0  # seconds to wait for the weights' server before calling the machine offline
 
@@ -66,16 +86,10 @@ def offer_for(name: str | BackboneSpec, pretrained: bool,
         return None
     size = weights_megabytes(spec)
     if not reachable(spec.weights.url):
-        return WeightsOffer(
-            "offline", spec.name, size,
-            f"This computer seems to be offline, so {spec.display_name} trains from scratch. "
-            "With its ImageNet weights (Download or Import weights file) a few hundred images "
-            "usually reach a much better model.",
-        )  # fmt: skip
-    amount = f" ({size:.0f} MB)" if size else ""
-    return WeightsOffer(
-        "download", spec.name, size,
-        f"{spec.display_name}'s ImageNet weights{amount} are not on this computer. Starting from "
-        "them instead of from scratch usually gives a much better model from a few hundred "
-        "images, in a fraction of the time. Download them now?",
-    )  # fmt: skip
+        return WeightsOffer("offline", spec.name, size, OFFLINE(backbone=spec.display_name))
+    message = (
+        DOWNLOAD(backbone=spec.display_name, megabytes=size)
+        if size
+        else DOWNLOAD_UNSIZED(backbone=spec.display_name)
+    )
+    return WeightsOffer("download", spec.name, size, message)

@@ -91,14 +91,16 @@ class Family:
     parts: Callable[[nn.Module], list[nn.Module]]
     tail_start: Callable[[nn.Module, Sequence[nn.Module]], int]
     small_stem: Callable[[nn.Module, int], None] | None = None  # (model, stride)
+    cam_layer: str = "features"  # Grad-CAM's target: the module whose output is the last
+    # convolutional feature map (a path for model.get_submodule; core/explain.py)
 
 
-RESNET = Family("ResNet", _resnet_parts, _resnet_tail_start, _resnet_small_stem)
-VGG = Family("VGG", _features_pool_flatten_parts, _last_conv_block_start)
-ALEXNET = Family("AlexNet", _features_pool_flatten_parts, _last_conv_block_start)
-MOBILENET = Family("MobileNet", _features_pool_flatten_parts, _last_feature_blocks(3))
-EFFICIENTNET = Family("EfficientNet", _features_pool_flatten_parts, _last_feature_blocks(2))
-CONVNEXT = Family("ConvNeXt", _convnext_parts, _last_feature_blocks(2))
+RESNET = Family("ResNet", _resnet_parts, _resnet_tail_start, _resnet_small_stem, cam_layer="layer4")
+VGG = Family("VGG", _features_pool_flatten_parts, _last_conv_block_start, cam_layer="features")
+ALEXNET = Family("AlexNet", _features_pool_flatten_parts, _last_conv_block_start, cam_layer="features")
+MOBILENET = Family("MobileNet", _features_pool_flatten_parts, _last_feature_blocks(3), cam_layer="features")
+EFFICIENTNET = Family("EfficientNet", _features_pool_flatten_parts, _last_feature_blocks(2), cam_layer="features")
+CONVNEXT = Family("ConvNeXt", _convnext_parts, _last_feature_blocks(2), cam_layer="features")
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
     backbone-studio-cli lr-find DIR --backbone resnet18 [--steps N] [--csv OUT]
     backbone-studio-cli predict MODEL PATH... [--top-k K] [--csv OUT]     (MODEL may be imagenet:NAME)
     backbone-studio-cli evaluate MODEL DIR
+    backbone-studio-cli export MODEL --format onnx,int8,openvino,pt2 --out DIR [--verify DIR]
+    backbone-studio-cli sort SRC DEST --model M [--copy | --link | --move] [--threshold auto|0.9]
     backbone-studio-cli demo-data DIR
     backbone-studio-cli weights list | download NAME | import NAME FILE
     backbone-studio-cli self-test
@@ -24,6 +26,7 @@ from contextlib import suppress
 
 from .. import __version__
 from ..errors import BackboneStudioError, TrainingError
+from .audit import add_audit_parser
 from .commands import (
     cmd_backbones,
     cmd_demo_data,
@@ -33,8 +36,11 @@ from .commands import (
     cmd_scan,
     cmd_weights,
 )
+from .distributed import add_launch_arguments
+from .export import add_export_parser
 from .lr_find import cmd_lr_find
 from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Failed, _err
+from .sort import add_sort_parser
 from .train import add_training_arguments, cmd_train
 
 # ---------------------------------------------------------------------------------- parser
@@ -76,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="model file to write (.safetensors)")
     p.add_argument("--resume", help="continue from this checkpoint")
     p.add_argument("--checkpoint", help="per-epoch checkpoint file (default: next to --out)")
+    p.add_argument("--exclude-list", metavar="FILE",
+                   help="leave out the images listed in FILE (one path per line, relative to DIR "
+                        "or absolute)")  # fmt: skip
+    p.add_argument("--events-json", action="store_true",
+                   help="report one JSON line per training event on stdout (for programs)")
+    add_launch_arguments(p)  # --nproc-per-node N, --gpus all, --nnodes ...: torch.distributed
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("lr-find", help="sweep the learning rate and suggest one (fastai's lr_find)")
@@ -92,13 +104,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="also write one row per file to this CSV file")
     p.add_argument("--device", default="auto")
     p.add_argument("--batch-size", type=int)
+    add_launch_arguments(p, training=False)  # --nproc-per-node N: a part of the CSV per process
+    p.add_argument("--runtime", choices=("torch", "onnxruntime"), default="torch",
+                   help="onnxruntime: export in memory and use ONNX Runtime once it agrees with "
+                        "PyTorch on the first images (faster on most CPUs; docs/EXPORT.md)")  # fmt: skip
     p.set_defaults(func=cmd_predict)
+
+    add_sort_parser(sub)  # sort SRC DEST --model M (core/cli/sort.py)
+    add_audit_parser(sub)  # audit DIR [--model M] --csv out.csv (core/cli/audit.py)
+    add_export_parser(sub)  # export MODEL --format ... --out DIR (core/cli/export.py)
 
     p = sub.add_parser("evaluate", help="accuracy, per-class metrics and confusion matrix on a folder")
     p.add_argument("model", help="a .safetensors model, or imagenet:NAME")
     p.add_argument("dir", help="folder with one subfolder per class")
     p.add_argument("--device", default="auto")
     p.add_argument("--batch-size", type=int)
+    p.add_argument("--errors", metavar="CSV",
+                   help="also write every misclassified image (path, true, predicted, confidence, "
+                        "loss; highest loss first) to this CSV file")  # fmt: skip
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("demo-data", help="write a small generated dataset to try things with")
@@ -133,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        args.argv = argv  # as typed: a distributed launch hands it on to each rank
     except SystemExit as exc:  # --help, --version, usage errors: argparse printed the message
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:

@@ -201,13 +201,15 @@ def _top_k_text(prediction) -> str:
 
 
 def _predictions_csv(predictions) -> str:
+    from ..calibration import REVIEW_COLUMNS, review_cells
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["file", "label", "confidence", "top_k", "error"])
+    writer.writerow(["file", "label", "confidence", "top_k", "error", *REVIEW_COLUMNS])
     for p in predictions:
         top = ";".join(f"{label}:{prob:.6f}" for label, prob in p.top_k)
         confidence = f"{p.confidence:.6f}" if p.error is None else ""
-        writer.writerow([p.source, p.label or "", confidence, top, p.error or ""])
+        writer.writerow([p.source, p.label or "", confidence, top, p.error or "", *review_cells(p)])
     return buffer.getvalue()
 
 
@@ -224,6 +226,7 @@ def _run_predictions(classifier, paths, top_k: int, batch_size: int | None, what
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from ..calibration import verdict
     from ..predict import expand_paths
 
     if args.top_k < 1:
@@ -233,12 +236,20 @@ def cmd_predict(args: argparse.Namespace) -> int:
         raise BackboneStudioError(
             f"No images found in {', '.join(args.paths)}. Give image files or folders holding them."
         )
+    from .distributed_predict import predict_distributed
+
+    distributed = predict_distributed(args, paths)  # --nproc-per-node N: a part per process
+    if distributed is not None:
+        return distributed
     classifier = _load_classifier(args.model, args.device)
+    from .export import choose_runtime  # --runtime onnxruntime (core.export.fast)
+
+    classifier = choose_runtime(classifier, args, paths)
     predictions = _run_predictions(classifier, paths, args.top_k, args.batch_size, "classifying")
     rows = []
     for p in predictions:
         if p.error is None:
-            rows.append((p.source, p.label, _percent(p.confidence), _top_k_text(p)))
+            rows.append((p.source, verdict(p), _percent(p.confidence), _top_k_text(p)))
         else:
             rows.append((p.source, "-", "-", f"error: {p.error}"))
     _out(_table(("file", "label", "confidence", f"top-{args.top_k}"), rows, right=(2,)))
@@ -301,6 +312,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         _out(f"\n{plural(len(ev.problems), 'file')} could not be used:")
         for path, reason in ev.problems:
             _out(f"  {path}: {reason}")
+    if getattr(args, "errors", None):
+        from .review import write_errors
+
+        write_errors(ev, args.errors)
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from ..training.budget import format_duration, parse_duration
 from ..words import plural
 from .commands import _scan
 from .output import EXIT_INTERRUPTED, EXIT_OK, Failed, _err, _out, _percent, _tqdm
+from .review import apply_exclude_list
 
 
 class TrainReporter:
@@ -184,6 +185,8 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
                    help="start from ImageNet weights (default: if cached, else from scratch)")  # fmt: skip
     p.add_argument("--no-flip", dest="flip", action="store_false",
                    help="never mirror images in augmentation (text, digits, arrows)")  # fmt: skip
+    p.add_argument("--no-augment", dest="augment", action="store_false",
+                   help="no random crops or flips (the same images every epoch)")  # fmt: skip
     p.add_argument("--seed", type=int, default=0)
 
 
@@ -200,29 +203,40 @@ def training_config(args: argparse.Namespace, **more):
         image_size=args.image_size,
         seed=args.seed,
         flip=args.flip,
+        augment=getattr(args, "augment", True),
         device=args.device,
         **more,
     )
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from ..training import Trainer, check_training_outputs
+def time_budget(args: argparse.Namespace) -> float | str | None:
+    """--time-budget in seconds, "auto" or None."""
+    budget = args.time_budget
+    if budget is not None and budget.strip().lower() != "auto":
+        return parse_duration(budget)
+    return "auto" if budget is not None else None
 
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..distributed.env import rank_info
+    from ..training import Trainer, check_training_outputs
+    from .distributed import event_callbacks, launch_from_cli, run_rank, wants_launch
+
+    rank = rank_info()
+    if rank is not None:  # torchrun started this process: train one rank of the run
+        return run_rank(args, rank)
     started = time.monotonic()
     out = Path(args.out)
     _check_out(out)
     if args.resume:
         check_resume_file(args.resume)
     checkpoint = cli_checkpoint_path(out, args.checkpoint)
-    budget = args.time_budget
-    if budget is not None and budget.strip().lower() != "auto":
-        budget = parse_duration(budget)
-    elif budget is not None:
-        budget = "auto"
+    if wants_launch(args):  # --nproc-per-node N, --gpus all, --nnodes: through torchrun
+        return launch_from_cli(args, checkpoint)
     config = training_config(args, epochs=args.epochs, learning_rate=args.lr,
-                             checkpoint=str(checkpoint), time_budget=budget)  # fmt: skip
+                             checkpoint=str(checkpoint), time_budget=time_budget(args))  # fmt: skip
     check_training_outputs(config, out)  # a read-only or full disk is said now, not at the end
-    scan = _scan(args.dir)
+    scan = apply_exclude_list(_scan(args.dir), getattr(args, "exclude_list", None))
     if scan.problems:
         _err(f"note: {plural(len(scan.problems), 'file')} in {args.dir} cannot be read and are skipped "
              "(see `backbone-studio-cli scan`).")  # fmt: skip
@@ -230,19 +244,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         _err(f"warning: {warning}")
 
     token = CancelToken()
-    reporter = TrainReporter()
-    trainer = Trainer(config, scan.index, callbacks=[reporter])
+    callbacks = event_callbacks(args)  # progress on the terminal, or --events-json lines
+    trainer = Trainer(config, scan.index, callbacks=callbacks)
     with cancel_on_interrupt(token):
         try:
             result = trainer.fit(token, resume=args.resume, spent=time.monotonic() - started)
         finally:
-            reporter.close()
+            for callback in callbacks:
+                getattr(callback, "close", lambda: None)()
     return _report_outcome(result, out, checkpoint)
 
 
 def _report_outcome(result, out: Path, checkpoint: Path) -> int:
     """Save what the fit kept and say how it ended; the exit status."""
-    from ..modelfile import save_model
+    from ..export.card import save_with_card  # the model file with its MODEL_CARD.md
 
     if (
         result.outcome == "failed"
@@ -255,7 +270,7 @@ def _report_outcome(result, out: Path, checkpoint: Path) -> int:
     written = result.checkpoint or (checkpoint if checkpoint.is_file() else None)
     if result.model is not None and result.metadata is not None:
         try:
-            saved = save_model(out, result.model, result.metadata)
+            saved = save_with_card(out, result.model, result.metadata)
         except DiskWriteError as exc:
             _say_unsaved(exc, result, written)
     if result.outcome == "finished" and saved is None:

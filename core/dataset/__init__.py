@@ -4,6 +4,7 @@
   :class:`ScanResult`);
 * :mod:`.scan`: :func:`scan_folder` and the layout rules (file discovery is :mod:`core.files`);
 * :mod:`.splits`: :func:`split_index`, the stratified, stable train/validation split;
+* :mod:`.exclude`: :func:`exclude_samples`, excluded images left out of an index;
 * :mod:`.cache`: :class:`DecodedImageCache`, images decoded once and kept in memory and on disk;
 * :mod:`.torchdata`: the transforms, :class:`ImageDataset` and :func:`collate_skip_missing`.
 
@@ -16,6 +17,7 @@ from core.fileio import default_cache_dir
 from core.files import JUNK_NAMES
 
 from .cache import SPILL_BUDGET, SPILL_MIN_FREE_DISK, DecodedImageCache
+from .exclude import exclude_samples
 from .index import DatasetIndex, Problem, Sample, ScanResult
 from .scan import (
     IMBALANCE_RATIO,
@@ -46,6 +48,7 @@ __all__ = [
     "collate_skip_missing",
     "default_cache_dir",
     "eval_transform",
+    "exclude_samples",
     "scan_folder",
     "split_index",
     "train_transform",

@@ -38,6 +38,12 @@ class ModelMetadata:
     app_version: str = ""
     format_version: int = FORMAT_VERSION
     stem_stride: int = 1  # the small-image stem's first stride (format 2; 1 in older files)
+    # calibration (core.calibration), optional: older files load with T = 1, no review, no OOD;
+    # an older app ignores them (the winning class is the same), so no format_version change
+    temperature: float = 1.0
+    review_threshold: float | None = None  # below it a prediction is "Not sure"
+    ood: dict | None = None  # "None of these": core.calibration.OodDetector.to_dict()
+    model_card: str = ""  # MODEL_CARD.md (core.export.card), optional: "" in older files
 
     @property
     def num_classes(self) -> int:
@@ -84,7 +90,29 @@ class ModelMetadata:
             raise ValueError("format_version must be an integer")
         if values.get("stem_stride", 1) not in (1, 2) or isinstance(values.get("stem_stride"), bool):
             raise ValueError("stem_stride must be 1 or 2")
+        _check_calibration(values)
+        if not isinstance(values.get("model_card", ""), str):
+            raise ValueError("model_card must be text")
         return cls(**values)
+
+
+def _check_calibration(values: dict) -> None:
+    """The optional calibration fields (core.calibration); ValueError when damaged."""
+    temperature = values.get("temperature", 1.0)
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not (
+        0 < temperature < float("inf")
+    ):
+        raise ValueError("temperature must be a positive number")
+    threshold = values.get("review_threshold")
+    if threshold is not None and (
+        isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+        or not 0 <= threshold <= 1
+    ):  # fmt: skip
+        raise ValueError("review_threshold must be a number from 0 to 1, or null")
+    if values.get("ood") is not None:
+        from ..calibration.ood import OodDetector
+
+        OodDetector.from_dict(values["ood"])
 
 
 def _checked_class_names(names: Any) -> tuple[str, ...]:

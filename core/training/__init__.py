@@ -17,7 +17,8 @@ Modules: config (TrainConfig), plan (make_plan -> Plan, the notes), stages (stag
 loop (TrainStep, train_epoch, evaluate), features (the feature pass), state (RunState, Best),
 checkpoint (Checkpoint, CheckpointStore), schedule, context (what stages share), result
 (FitResult), trainer (Trainer: orchestration only, with its Seams), preflight (before a run:
-can its checkpoint and model be written, is there roughly room).
+can its checkpoint and model be written, is there roughly room), parallel (SingleProcess: the
+seam through which core.distributed makes a run one rank of several).
 """
 
 from .checkpoint import (

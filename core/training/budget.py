@@ -120,16 +120,20 @@ class BudgetPace:
     budgeted = True
 
     def __init__(self, deadline: Deadline, reserve: float, start: float = 0.0,
-                 val_share: float = 0.0):  # fmt: skip
+                 val_share: float = 0.0, final_passes: float = 0.0):  # fmt: skip
         """`val_share`: a validation's expected cost as a share of a training epoch's, until
-        one is measured (the validations to come are taken out of the training time)."""
+        one is measured (the validations to come are taken out of the training time).
+        `final_passes`: what the end of the fit costs after the last epoch (the galleries'
+        records, calibration), in validations."""
         self.deadline = deadline
         self.reserve = reserve  # seconds kept for the saves
+        self.final_passes = final_passes
         self._clock = deadline.clock
         self._base = start  # progress reached at the last re-plan (a resumed run: where it was)
         self._since = self._clock()  # when that was
         # training seconds from there to 1.0
-        self._span = max((deadline.left() - reserve) / (1.0 + val_share), 1e-6)
+        self._span = max((deadline.left() - reserve) / (1.0 + val_share * (1.0 + final_passes)),
+                         1e-6)  # fmt: skip
         self._val_seconds = 0.0
         self._epoch_seconds = 0.0
 
@@ -142,7 +146,7 @@ class BudgetPace:
         self._epoch_seconds = train_seconds
         self._base = self.progress(0, 0, 1)
         self._since = self._clock()
-        left = self.deadline.left() - self.reserve
+        left = self.deadline.left() - self._kept()
         if self._base >= 1.0 or left <= 0:
             self._base, self._span = 1.0, 1e-6
             return
@@ -155,7 +159,7 @@ class BudgetPace:
         high would waste the budget on an unannealed model."""
         if self._base >= 1.0:
             return False
-        left = self.deadline.left() - self.reserve - self._val_seconds
+        left = self.deadline.left() - self._kept() - self._val_seconds
         return left >= max(MIN_STEP_SECONDS, 0.02 * self.deadline.budget)
 
     def spent(self) -> float:
@@ -172,8 +176,12 @@ class BudgetPace:
         at_least = done + (1 if self.more(done) else 0)
         if per_epoch <= 0:
             return max(at_least, 1)
-        left = max(0.0, self.deadline.left() - self.reserve)
+        left = max(0.0, self.deadline.left() - self._kept())
         return max(at_least, done + round(left / per_epoch))
+
+    def _kept(self) -> float:
+        """Seconds kept after the last epoch: the saves and the end-of-fit passes."""
+        return self.reserve + self.final_passes * self._val_seconds
 
 
 class DeadlinePace(EpochPace):

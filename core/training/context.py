@@ -13,6 +13,7 @@ from .. import backbones
 from ..events import Logged, emit
 from .config import TrainConfig
 from .loop import StepSettings, TrainStep, autocast, make_optimizer
+from .parallel import SingleProcess
 from .plan import Plan
 from .state import seed_everything
 
@@ -89,6 +90,7 @@ class RunContext:
     problems: ProblemLog
     num_classes: int
     class_weights: torch.Tensor | None = field(default=None)
+    parallel: SingleProcess = field(default_factory=SingleProcess)  # ranks (training.parallel)
 
     @property
     def device(self) -> torch.device:
@@ -100,8 +102,13 @@ class RunContext:
     def log(self, message: str, level: str = "info") -> None:
         emit(self.callbacks, Logged(message, level))
 
-    def loader(self, samples, transform, batch_size: int, shuffle: bool = False):
-        """A DataLoader over `samples` through the shared decoded-image cache."""
+    def loader(self, samples, transform, batch_size: int, shuffle: bool = False,
+               shard: str | None = None):  # fmt: skip
+        """A DataLoader over `samples` through the shared decoded-image cache.
+
+        With several ranks, a shuffled loader reads this rank's shard of each global batch of
+        `batch_size`; `shard` "even" (as many batches on every rank) or "exact" (each sample
+        once) shards an unshuffled one; otherwise every rank reads every sample."""
         from ..dataset import ImageDataset, collate_skip_missing
 
         dataset = ImageDataset(samples, transform, cache=self.cache)
@@ -109,14 +116,11 @@ class RunContext:
         workers = self.plan.num_workers
         return torch.utils.data.DataLoader(
             dataset,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            generator=self.generator if shuffle else None,
             collate_fn=collate_skip_missing,
             num_workers=workers,
             pin_memory=self.device.type == "cuda",
             persistent_workers=shuffle and workers > 0,
-            drop_last=shuffle and len(dataset) % batch_size == 1 and len(dataset) > batch_size,
+            **self.parallel.loader_options(dataset, batch_size, shuffle, self.generator, shard),
         )
 
     def device_batches(self, loader) -> DeviceBatches:

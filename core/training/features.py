@@ -26,12 +26,13 @@ class FeatureBatches:
         self.features, self.labels = features, labels
         self.batch_size, self.generator = batch_size, ctx.generator
         self.device = ctx.device
+        self.parallel = ctx.parallel  # each rank trains on its share of every global batch
         self.non_blocking = ctx.device.type == "cuda"
 
     def _bounds(self) -> list[tuple[int, int]]:
         n, bs = self.labels.shape[0], self.batch_size
         bounds = [(i, min(i + bs, n)) for i in range(0, n, bs)]
-        if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] == 1:
+        if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] < self.parallel.min_batch:
             bounds.pop()  # a batch of one breaks BatchNorm in a trainable tail
         return bounds
 
@@ -43,7 +44,7 @@ class FeatureBatches:
         order = torch.randperm(n, generator=self.generator)
         view = torch.randint(views, (n,), generator=self.generator)
         for start, stop in self._bounds():
-            idx = order[start:stop]
+            idx = self.parallel.shard_batch(order[start:stop])
             chosen = view[idx]
             x = self.features[chosen.to(self.features.device), idx.to(self.features.device)]
             y = self.labels[idx.to(self.labels.device)]
@@ -131,7 +132,7 @@ class FeaturePass:
         """{sample index: output} and {sample index: label} for every readable sample."""
         cancel, epoch = stop
         ctx = self.ctx
-        loader = ctx.loader(samples, transform, batch_size)
+        loader = ctx.loader(samples, transform, batch_size, shard="even")
         outputs: dict[int, torch.Tensor] = {}
         labels: dict[int, int] = {}
         checked = False
@@ -159,7 +160,7 @@ class FeaturePass:
             if is_out_of_memory(exc):
                 raise OutOfMemory() from exc
             raise
-        return outputs, labels
+        return ctx.parallel.gather_outputs(outputs, labels)  # every rank's shard, on every rank
 
     def _check_memory(self, per_item: int, count: int) -> None:
         needed = per_item * count * max(1, self.ctx.config.feature_views)

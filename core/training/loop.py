@@ -168,7 +168,7 @@ class TrainStep:
         with autocast(self.settings.device, self.settings.amp_dtype):
             logits = module(inputs)
             loss = self.loss(logits, targets)
-        loss_value = float(loss.detach())
+        loss_value = self.agreed_loss(loss.detach(), int(targets.shape[0]))
         if not math.isfinite(loss_value):
             raise NonFinite("loss")
         optimizer.zero_grad(set_to_none=True)
@@ -188,6 +188,11 @@ class TrainStep:
         else:
             optimizer.step()
         return loss_value, int((logits.detach().argmax(1) == targets).sum())
+
+    def agreed_loss(self, loss: torch.Tensor, count: int) -> float:
+        """The batch's loss as a number (with several ranks: over the global batch, the same on
+        every rank, so that all of them stop at a NaN together)."""
+        return float(loss)
 
     def state_dict(self) -> dict:
         return {"scaler": self.scaler.state_dict() if self.scaler is not None else None}
@@ -297,11 +302,14 @@ def score(logits: list[torch.Tensor], labels: list[torch.Tensor], num_classes: i
     return loss, accuracy(confusion), confusion
 
 
-def evaluate(module: nn.Module, batches: Iterable, num_classes: int, amp) -> tuple:
-    """Score `module` on (inputs, labels) batches under inference mode and `amp` (a context)."""
+def evaluate(module: nn.Module, batches: Iterable, num_classes: int, amp, gather=None) -> tuple:
+    """Score `module` on (inputs, labels) batches under inference mode and `amp` (a context).
+    `gather`: (logits, labels) -> every rank's (logits, labels), when each scored a shard."""
     logits, labels = [], []
     with torch.inference_mode(), amp:
         for x, y in batches:
             logits.append(module(x).float())
             labels.append(y)
+    if gather is not None:
+        logits, labels = gather(logits, labels)
     return score(logits, labels, num_classes)

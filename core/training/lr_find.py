@@ -16,11 +16,34 @@ from dataclasses import dataclass
 
 from ..errors import BackboneStudioError
 from ..events import Cancelled, CancelToken
+from ..messages import define
 from .config import TrainConfig
 from .context import default_cache, make_step, start_run
 from .loop import NonFinite, TrainStep, is_out_of_memory
 from .plan import make_plan
 from .stages import STAGES
+
+NO_BATCH = define(
+    "lr_find.no_batch",
+    "No training batch could be formed: the training images could not be read.",
+)
+OUT_OF_MEMORY = define(
+    "lr_find.out_of_memory",
+    "Out of memory on {device} during the learning-rate sweep. Choose a smaller batch size or "
+    "image size.",
+)
+TOO_FEW = define(
+    "lr_find.too_few",
+    "The learning-rate finder needs more training images (fewer than 5 steps ran).",
+)
+SUGGESTED = define(
+    "lr_find.suggested",
+    "Suggested learning rate {suggestion:.2g}: a tenth of {lowest:.2g}, where the loss was lowest.",
+)
+NO_SUGGESTION = define(
+    "lr_find.no_suggestion",
+    "The loss did not fall clearly at any rate tried: keep the automatic learning rate.",
+)
 
 MAX_STEPS = 100
 MIN_STEPS = 20  # a curve needs points: a tiny dataset's epoch may have only a few batches
@@ -76,9 +99,7 @@ def find_learning_rate(config: TrainConfig, index, cancel: CancelToken | None = 
             if len(curve.rates) >= steps or curve.diverged:
                 break
         if not formed:
-            raise BackboneStudioError(
-                "No training batch could be formed: the training images could not be read."
-            )
+            raise BackboneStudioError(NO_BATCH())
     return _finding(curve.rates, curve.losses, spec.name)
 
 
@@ -90,10 +111,7 @@ def _loss(step: TrainStep, module, batch, device) -> float:
         return math.inf
     except Exception as exc:
         if is_out_of_memory(exc):
-            raise BackboneStudioError(
-                f"Out of memory on {device} during the learning-rate sweep. Choose a smaller "
-                "batch size or image size."
-            ) from None
+            raise BackboneStudioError(OUT_OF_MEMORY(device=str(device))) from None
         raise
     return loss
 
@@ -122,17 +140,12 @@ class _Curve:
 def _finding(rates: list[float], losses: list[float], stage: str) -> LrFinding:
     finite = [(r, v) for r, v in zip(rates, losses, strict=True) if math.isfinite(v)]
     if len(finite) < 5:
-        raise BackboneStudioError(
-            "The learning-rate finder needs more training images (fewer than 5 steps ran)."
-        )
+        raise BackboneStudioError(TOO_FEW())
     rates_f, losses_f = zip(*finite, strict=True)
     lowest = min(range(len(losses_f)), key=losses_f.__getitem__)
     fell = losses_f[lowest] < losses_f[0]
     suggestion = rates_f[lowest] / 10 if fell and lowest > 0 else None
     message = (
-        f"Suggested learning rate {suggestion:.2g}: a tenth of {rates_f[lowest]:.2g}, where the "
-        "loss was lowest."
-        if suggestion
-        else "The loss did not fall clearly at any rate tried: keep the automatic learning rate."
+        SUGGESTED(suggestion=suggestion, lowest=rates_f[lowest]) if suggestion else NO_SUGGESTION()
     )
     return LrFinding(tuple(rates), tuple(losses), suggestion, stage, message)

@@ -25,6 +25,7 @@ from ..devices import autocast_dtype, device_info, resolve_device
 from ..errors import BackboneStudioError, NotAFileError, WeightsUnavailable
 from ..events import FitPlan
 from ..fileio import check_regular_file
+from . import plan_notes as N
 from .config import TrainConfig
 
 SMALL_INPUT_BELOW = 96  # ResNets trained from scratch on smaller images use the small stem
@@ -123,10 +124,7 @@ class Plan:
         self.time_budget = resolved.get("time_budget")
         if not self.stages:
             raise ValueError("no stages")
-        self.notes.append(
-            "Resuming: image size, batch size, epochs, learning rates and time budget as in the "
-            "checkpoint."
-        )
+        self.notes.append(N.RESUMING())
 
     def describe(self, config: TrainConfig, class_names) -> FitPlan:
         """The plan as the FitPlan event the CLI and the GUI show."""
@@ -187,12 +185,10 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
     )
     stem_stride = SMALL_STEM_STRIDE
     if small_input:
-        notes.append(
-            f"Small-image stem (3x3 stride-{stem_stride} first convolution, no max-pool): "
-            f"training {spec.display_name} from scratch on {image_size} px images "
-            f"(< {SMALL_INPUT_BELOW} px); the first stage sees {image_size // stem_stride} px "
-            "feature maps, as ImageNet-size networks do."
-        )
+        notes.append(N.SMALL_STEM(
+            stride=stem_stride, backbone=spec.display_name, size=image_size,
+            below=SMALL_INPUT_BELOW, feature_size=image_size // stem_stride,
+        ))  # fmt: skip
     batch_size = config.batch_size
     if batch_size is None:
         batch_size = auto_batch_size(spec, device, info, image_size, len(train), notes)
@@ -200,7 +196,7 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
     time_budget = _fit_budget(config, len(train), stages, notes)
     class_weights = _class_weights(config, train, len(index.class_names), notes)
     if config.label_smoothing:
-        notes.append(f"Label smoothing {config.label_smoothing:g}.")
+        notes.append(N.LABEL_SMOOTHING(smoothing=config.label_smoothing))
     return Plan(
         spec=spec,
         strategy=strategy,
@@ -225,31 +221,20 @@ def _precision(device: torch.device, name: str, notes: list[str]) -> str:
     amp_dtype = autocast_dtype(device)
     precision = {torch.bfloat16: "bf16", torch.float16: "fp16"}.get(amp_dtype, "fp32")
     if device.type != "cpu":
-        notes.append(f"Precision {precision} (automatic mixed precision on {name}).")
+        notes.append(N.PRECISION_GPU(precision=precision, name=name))
     elif precision == "bf16":
-        notes.append(f"Precision {precision}: this CPU computes bf16 natively.")
+        notes.append(N.PRECISION_CPU_BF16(precision=precision))
     else:
-        notes.append(
-            f"Precision {precision}: this CPU has no native bf16, and emulated bf16 is several "
-            "times slower."
-        )
+        notes.append(N.PRECISION_CPU_FP32(precision=precision))
     return precision
 
 
 def _strategy(config: TrainConfig, notes: list[str]) -> str:
     strategy = config.resolved_strategy
     if config.strategy == "auto":
-        notes.append(
-            "Strategy two_stage: with pretrained weights, first train the head on cached "
-            "features, then fine-tune every layer."
-            if config.pretrained
-            else "Strategy full: from random initialisation every layer has to learn."
-        )
+        notes.append(N.STRATEGY_TWO_STAGE() if config.pretrained else N.STRATEGY_FULL())
     if strategy in FROZEN_STRATEGIES and not config.pretrained:
-        notes.append(
-            f"Note: '{strategy}' freezes randomly initialised layers; it learns from random "
-            "features only. Pretrained weights usually do much better."
-        )
+        notes.append(N.FROZEN_RANDOM(strategy=strategy))
     return strategy
 
 
@@ -267,15 +252,14 @@ def _image_size(config: TrainConfig, samples, spec, notes: list[str]) -> int:
         except (OSError, ValueError, Image.DecompressionBombError, NotAFileError):
             continue
     if not sides:
-        notes.append(f"Image size {spec.default_size} px (the backbone's default).")
+        notes.append(N.IMAGE_SIZE_DEFAULT(size=spec.default_size))
         return spec.default_size
     median = int(statistics.median(sides))
     size = int(min(max(median, spec.min_size), spec.default_size))
-    notes.append(
-        f"Image size {size} px: the median short side of {len(sides)} sampled images is "
-        f"{median} px (kept within {spec.min_size}-{spec.default_size} px for "
-        f"{spec.display_name}; small images are not blown up)."
-    )
+    notes.append(N.IMAGE_SIZE_MEDIAN(
+        size=size, sampled=len(sides), median=median, low=spec.min_size,
+        high=spec.default_size, backbone=spec.display_name,
+    ))  # fmt: skip
     return size
 
 
@@ -290,20 +274,17 @@ def auto_batch_size(spec, device, info, image_size: int, n_train: int, notes: li
         base = 128 if gib >= 16 else 64 if gib >= 8 else 32
         scale = (224 / image_size) ** 2 * min(1.0, 4.0 / max(spec.gmacs, 0.5))
         batch = int(min(512, max(16, _pow2_floor(base * scale))))
-        why = f"{gib:.0f} GiB GPU, {image_size} px, {spec.gmacs:.1f} GMACs at 224 px"
+        why = N.WHY_CUDA(gib=gib, size=image_size, gmacs=spec.gmacs)
     elif device.type == "mps":
-        batch, why = 32, "Apple GPU"
+        batch, why = 32, N.WHY_MPS()
     else:
         batch = 32 if image_size >= 128 else 64
-        why = f"CPU, {image_size} px"
+        why = N.WHY_CPU(size=image_size)
     cap = max(8, _pow2_floor(n_train / 4))
     if batch > cap:
-        notes.append(
-            f"Batch size {cap}: {batch} would suit the hardware ({why}), but with "
-            f"{n_train} training images that leaves too few steps per epoch."
-        )
+        notes.append(N.BATCH_CAPPED(cap=cap, batch=batch, why=why, n_train=n_train))
         return cap
-    notes.append(f"Batch size {batch} ({why}).")
+    notes.append(N.BATCH(batch=batch, why=why))
     return batch
 
 
@@ -317,16 +298,11 @@ def _class_weights(config: TrainConfig, train, num_classes: int, notes) -> list[
     counts = np.bincount([s.label for s in train], minlength=num_classes).astype(np.float64)
     ratio = counts.max() / max(counts.min(), 1.0)
     if config.class_weighting == "on":
-        notes.append("Class-weighted loss (on): every class counts the same.")
+        notes.append(N.CLASS_WEIGHTED())
         inverse = counts.sum() / (num_classes * np.maximum(counts, 1.0))
         return [float(w) for w in inverse]
     if config.class_weighting == "auto" and ratio > IMBALANCE_RATIO:
-        notes.append(
-            f"Imbalanced classes: the largest has {ratio:.1f}x the training images of the "
-            "smallest. The loss is not re-weighted, which keeps overall accuracy highest "
-            "(measured); set Class weighting to On if the rare classes matter as much as the "
-            "common ones."
-        )
+        notes.append(N.IMBALANCED(ratio=float(ratio)))
     return None
 
 
@@ -334,16 +310,13 @@ def _num_workers(config: TrainConfig, device: torch.device, notes: list[str]) ->
     if config.num_workers is not None:
         return config.num_workers
     if getattr(sys, "frozen", False):
-        notes.append("Loader workers: 0 (packaged app).")
+        notes.append(N.WORKERS_FROZEN())
         return 0
     if device.type == "cpu":
-        notes.append(
-            "Loader workers: 0 (on the CPU the network's compute dominates; decoded images "
-            "are cached in memory after the first epoch)."
-        )
+        notes.append(N.WORKERS_CPU())
         return 0
     workers = max(1, min(8, (os.cpu_count() or 2) - 1))
-    notes.append(f"Loader workers: {workers} (persistent, pinned memory).")
+    notes.append(N.WORKERS(workers=workers))
     return workers
 
 
@@ -368,31 +341,17 @@ def _fit_budget(config: TrainConfig, n_train: int, stages, notes: list[str]) -> 
         return None
     if seconds == "auto" and (config.pretrained or config.epochs is not None):
         notes.append(
-            "No time budget: the epochs were chosen."
-            if config.epochs is not None
-            else "No time budget: from pretrained weights the planned epochs are few (an "
-            "automatic budget is for runs from scratch, whose length is otherwise arbitrary)."
+            N.NO_BUDGET_EPOCHS() if config.epochs is not None else N.NO_BUDGET_PRETRAINED()
         )
         return None
     if seconds == "auto":
         seconds = auto_time_budget(n_train)
-        notes.append(
-            f"Time budget {format_duration(seconds)} (automatic: about a minute per thousand "
-            "training images, at least 1 and at most 15 minutes)."
-        )
+        notes.append(N.BUDGET_AUTO(budget=format_duration(seconds)))
     budget = format_duration(seconds)
     if not any(s.budgeted for s in stages):
-        notes.append(
-            f"Time budget {budget}: the run stops when the time is up (the epochs above are "
-            "cheap on cached features and usually end well before)."
-        )
+        notes.append(N.BUDGET_FROZEN(budget=budget))
         return float(seconds)
-    notes.append(
-        f"Time budget {budget}, everything after the scan included: every layer trains for as "
-        "long as the budget allows, with the learning rate laid out over the time so that it "
-        "anneals to its end when the time is up; the number of epochs follows from the speed "
-        "measured on the first steps and is re-planned after each epoch."
-    )
+    notes.append(N.BUDGET_FULL(budget=budget))
     return float(seconds)
 
 
@@ -417,20 +376,14 @@ def _by_size(n_train: int, small: int, medium: int, large: int) -> int:
 def _head_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[StageSpec]:
     epochs = config.epochs or _by_size(n_train, 30, 20, 10)
     lr = config.learning_rate or HEAD_LR
-    notes.append(
-        f"{epochs} epochs of the head on cached features (after one feature pass, each "
-        f"epoch takes a tiny fraction of a full-network epoch); learning rate {lr:g}."
-    )
+    notes.append(N.RECIPE_HEAD(epochs=epochs, lr=lr))
     return [StageSpec("head", epochs, [lr])]
 
 
 def _partial_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[StageSpec]:
     epochs = config.epochs or _by_size(n_train, 15, 10, 6)
     lr = config.learning_rate or PARTIAL_LR
-    notes.append(
-        f"{epochs} epochs of the last stage and the head on cached fp16 outputs of the "
-        f"frozen earlier layers; learning rate {lr:g}."
-    )
+    notes.append(N.RECIPE_PARTIAL(epochs=epochs, lr=lr))
     return [StageSpec("partial", epochs, [lr])]
 
 
@@ -438,17 +391,11 @@ def _full_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> list[St
     if config.pretrained:
         epochs = config.epochs or _by_size(n_train, 10, 8, 5)
         top = config.learning_rate or FULL_LR_PRETRAINED
-        notes.append(
-            f"{epochs} epochs of every layer; learning rate {top:g} for the head down to "
-            f"{top / LR_SPREAD:g} for the first layers (pretrained layers change slowly)."
-        )
+        notes.append(N.RECIPE_FULL_PRETRAINED(epochs=epochs, top=top, low=top / LR_SPREAD))
         return [StageSpec("full", epochs, spread(top, 3), "discriminative", _budgeted(config))]
     epochs = config.epochs or _by_size(n_train, 40, 30, 20)
     top = config.learning_rate or FULL_LR_SCRATCH
-    notes.append(
-        f"{epochs} epochs of every layer from random initialisation, learning rate "
-        f"{top:g} for all layers (nothing pretrained to preserve)."
-    )
+    notes.append(N.RECIPE_FULL_SCRATCH(epochs=epochs, top=top))
     return [StageSpec("full", epochs, [top] * 3, "", _budgeted(config))]
 
 
@@ -457,12 +404,10 @@ def _two_stage_recipe(config: TrainConfig, n_train: int, notes: list[str]) -> li
     head_lr = config.learning_rate or HEAD_LR
     full_epochs = config.epochs or _by_size(n_train, 8, 6, 4)
     top = head_lr / 2
-    notes.append(
-        f"Stage 1: {head_epochs} head epochs on cached features (learning rate "
-        f"{head_lr:g}, milliseconds each). Stage 2: {full_epochs} epochs of every layer, "
-        f"learning rate {top:g} for the head down to {top / LR_SPREAD:g} for the first "
-        "layers (fastai's fine_tune), with BatchNorm statistics kept from stage 1."
-    )
+    notes.append(N.RECIPE_TWO_STAGE(
+        head_epochs=head_epochs, head_lr=head_lr, full_epochs=full_epochs, top=top,
+        low=top / LR_SPREAD,
+    ))  # fmt: skip
     return [
         StageSpec("head", head_epochs, [head_lr]),
         StageSpec("full", full_epochs, spread(top, 3), "discriminative", _budgeted(config)),

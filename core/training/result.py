@@ -27,6 +27,8 @@ class FitResult:
     best_epoch: int | None = None
     checkpoint: Path | None = None  # the last checkpoint written, if any
     error: BaseException | None = None  # the user error behind a "failed" outcome, if any
+    records: tuple = ()  # core.review.ImageRecord per validation image, of the best weights
+    data_root: str | None = None  # the data folder trained on (for the review galleries)
 
     def save(self, path: str | Path) -> Path:
         """Write the model as one .safetensors file (core.modelfile.save_model)."""
@@ -35,9 +37,9 @@ class FitResult:
                 f"There is no trained model to save ({self.outcome}: {self.message}). "
                 "Train at least one epoch first."
             )
-        from ..modelfile import save_model
+        from ..export.card import save_with_card  # the model card embedded and beside it
 
-        return save_model(path, self.model, self.metadata)
+        return save_with_card(path, self.model, self.metadata)
 
 
 def displayable_names(names) -> list[str]:
@@ -63,6 +65,7 @@ def displayable_names(names) -> list[str]:
 
 def model_metadata(config: TrainConfig, plan: Plan, run: RunState, class_names):
     """The model file's metadata for the run's best epoch."""
+    from ..export.card import data_summary
     from ..modelfile import TrainingRecord, new_metadata
 
     event = run.best.event
@@ -81,6 +84,7 @@ def model_metadata(config: TrainConfig, plan: Plan, run: RunState, class_names):
             for m, name in zip(event.per_class, names, strict=True)
         ],
         "confusion": [list(row) for row in event.confusion],
+        **data_summary(plan.train_samples, plan.val_samples, names),  # core.export.card
         "num_train": len(plan.train_samples),
         "num_val": len(plan.val_samples),
         "history": [

@@ -106,7 +106,7 @@ class FullStage:
             plan.image_size, spec.mean, spec.std, augment=ctx.config.augment, flip=ctx.config.flip
         )
         eval_tf = eval_transform(plan.image_size, spec.mean, spec.std)
-        val_loader = ctx.loader(plan.val_samples, eval_tf, max(plan.batch_size, 32))
+        val_loader = ctx.loader(plan.val_samples, eval_tf, max(plan.batch_size, 32), shard="exact")
 
         def batches(size: int):
             return ctx.device_batches(ctx.loader(plan.train_samples, train_tf, size, shuffle=True))
@@ -126,8 +126,9 @@ class FullStage:
             groups=groups,
             batches=batches,
             validate=lambda: evaluate(
-                model, ctx.device_batches(val_loader), ctx.num_classes, ctx.amp()
-            ),
+                model, ctx.device_batches(val_loader), ctx.num_classes, ctx.amp(),
+                gather=ctx.parallel.gather_scores,
+            ),  # fmt: skip
             set_modes=set_modes,
             changing=None,
         )

@@ -22,6 +22,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..calibration.fit import end_of_fit, with_calibration
 from ..errors import BackboneStudioError, DiskWriteError, ResumeError, TrainingError
 from ..events import (
     CancelToken,
@@ -52,7 +53,9 @@ from .loop import (
     is_out_of_memory,
     train_epoch,
 )
+from .parallel import SingleProcess
 from .plan import Plan, make_plan, spread
+from .records import final_pass
 from .result import FitResult, model_metadata
 from .schedule import Schedule
 from .stages import STAGES, PreparedStage
@@ -72,6 +75,8 @@ class Seams:
     step: Callable[..., TrainStep] = TrainStep  # (optimizer, params, StepSettings) -> step
     store: Callable[[TrainConfig], CheckpointStore] = _default_store
     clock: Callable[[], float] = time.monotonic
+    # one process, or one rank of several (core.distributed.DistributedRuntime)
+    parallel: SingleProcess = field(default_factory=SingleProcess)
 
 
 @dataclass
@@ -135,6 +140,8 @@ class Trainer:
             self._plan = make_plan(self.config, self.index, check_weights=checkpoint is None)
             if checkpoint is not None:
                 self._continue_plan(checkpoint, Path(resume))
+            self.seams.parallel.adjust_plan(self._plan, self.config, checkpoint is not None)
+            cancel = self.seams.parallel.agreed_cancel(cancel)
             budget = self._plan.time_budget
             if budget is not None:  # a resumed run goes on with what its budget has left
                 before = float(checkpoint.scheduler.get("budget_spent", 0.0)) if checkpoint else 0.0
@@ -187,14 +194,19 @@ class Trainer:
         )
 
     def _finish(self, outcome: str, message: str, started: float, error=None) -> FitResult:
-        model, metadata, best = None, None, self.run.best
+        model, metadata, best, records = None, None, self.run.best, ()
         try:
             if best is not None and self._ctx is not None:
                 model = self._ctx.model
                 model.load_state_dict(best.state)
+                # one pass over the validation images: the galleries' records and calibration
+                validation = final_pass(self._ctx, model, self.index.class_names, outcome)
+                records = () if validation is None else validation.records
+                calibration = end_of_fit(self._ctx, model, outcome, validation)  # core.calibration
                 model.to("cpu").eval()
                 model = model.to(memory_format=torch.contiguous_format)
                 metadata = model_metadata(self.config, self._plan, self.run, self.index.class_names)
+                metadata = with_calibration(metadata, calibration)
         except Exception:  # never let result building mask the outcome
             log.exception("could not assemble the trained model")
             model, metadata = None, None
@@ -220,6 +232,8 @@ class Trainer:
             best_epoch=best.epoch if best else None,
             checkpoint=self._store.last_written,
             error=error,
+            records=records,
+            data_root=str(self.index.root),
         )
 
     # ------------------------------------------------------------------------------ resuming
@@ -264,6 +278,8 @@ class Trainer:
             self.config, self._plan, self.index, self.cache, self.callbacks,
             pretrained=self.config.pretrained and checkpoint is None,
         )  # fmt: skip
+        self._ctx.parallel = self.seams.parallel
+        self._ctx.model = self.seams.parallel.prepare_model(self._ctx.model)
         model, plan = self._ctx.model, self._plan
         if checkpoint is not None:
             self._restore(model, checkpoint, resume)
@@ -280,6 +296,7 @@ class Trainer:
         stage = STAGES[spec.name]
         offset = sum(s.epochs for s in plan.stages[:index])
         prepared = stage.prepare(ctx, index > 0, (cancel, offset + run.stage_epoch + 1))
+        prepared.trainable = ctx.parallel.wrap_trainable(prepared.trainable)
         groups = prepared.groups
         peak = spec.peak_lrs
         if len(peak) != len(groups):
@@ -322,7 +339,9 @@ class Trainer:
         plan = self._plan
         # a validation costs about a third of a training pass over as many images; half, to be safe
         val_share = 0.5 * len(plan.val_samples) / max(len(plan.train_samples), 1)
-        return BudgetPace(self._deadline, reserve, start, val_share)
+        # after the last epoch: one validation pass for the galleries and calibration, and
+        # calibration's pass over as many training images (core.training.records)
+        return BudgetPace(self._deadline, reserve, start, val_share, final_passes=2.0)
 
     def _stage_epochs(self, current: _StageRun, cancel: CancelToken) -> None:
         run, model, pace, clock = self.run, self._ctx.model, current.pace, self.seams.clock
@@ -419,7 +438,9 @@ class Trainer:
                 stage_epoch, epoch,
             )  # fmt: skip
             try:
-                return train_epoch(current.step, task, cancel, reporter)
+                return self._ctx.parallel.epoch_totals(
+                    *train_epoch(current.step, task, cancel, reporter)
+                )
             except OutOfMemory:
                 current.step.optimizer.zero_grad(set_to_none=True)
                 current.batch_size = halve_batch(current.batch_size, self._plan.device, self.callbacks)

@@ -90,14 +90,18 @@ class ClassifyPage(QWidget):
             "Save the results as a CSV file, one row per image",
         )  # fmt: skip
         self.clear_button = self._button("Clear", self.clear)
+        self.sort_button = self._button(
+            "Sort folder…", self.open_sort_dialog,
+            "Sort a folder of photos into class folders; the doubtful ones go to _not_sure",
+        )  # fmt: skip
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
         titles.addWidget(title)
         titles.addWidget(self.model_label)
         header.addLayout(titles, 1)
-        for button in (self.open_images_button, self.open_folder_button, self.paste_button,
-                       self.export_button, self.clear_button):  # fmt: skip
+        for button in (self.open_images_button, self.open_folder_button, self.sort_button,
+                       self.paste_button, self.export_button, self.clear_button):  # fmt: skip
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
         return header
 
@@ -115,6 +119,7 @@ class ClassifyPage(QWidget):
         self.results_view = PredictionViewWidget(parent=self)
         self.results_model = self.results_view.source_model
         self.row_actions = PredictionRowActions(self.results_view)
+        self.row_actions.classifier = lambda: self.classifier  # "Why?" heat maps
 
         # The empty state is a card of readable width, centred at the top of the page.
         self.empty_state.setMaximumWidth(980)
@@ -193,6 +198,7 @@ class ClassifyPage(QWidget):
         self.stack.setVisible(show_stack)
         self.drop_zone.set_compact(show_stack)
         self.export_button.setEnabled(has_results and not predicting)
+        self.sort_button.setEnabled(has_model and not loading)
         self.clear_button.setEnabled(has_results or predicting or bool(c.waiting))
         self.progress_bar.setVisible(predicting or loading)
         self.cancel_button.setVisible(predicting)
@@ -214,6 +220,9 @@ class ClassifyPage(QWidget):
         text = f"{plural(rows - errors, 'image')} classified"
         if errors:
             text += f" · {plural(errors, 'unreadable file')}"
+        review = sum(p.needs_review for p in self.results_model.predictions())
+        if review:  # "Not sure" / "None of these" (core.calibration)
+            text += f" · {review} not sure"
         self.summary_label.setText(text)
 
     def _refresh_imagenet(self) -> None:
@@ -254,6 +263,15 @@ class ClassifyPage(QWidget):
     def set_classifier(self, classifier: Classifier | None, path: str | None = None) -> None:
         """Use `classifier` from now on; what is shown is classified again with it."""
         self.controller.set_classifier(classifier, path)
+
+    def open_sort_dialog(self, source: str = ""):
+        """Classify > Sort folder… (gui/classify/sort_dialog.py); returns the dialog."""
+        from .sort_dialog import SortFolderDialog
+
+        dialog = SortFolderDialog(self.classifier, source, self)
+        dialog.show()
+        self._sort_dialog = dialog
+        return dialog
 
     # -- input ------------------------------------------------------------------------------------
     @Slot(list)

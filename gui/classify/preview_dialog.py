@@ -8,6 +8,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from core.calibration import verdict
+
 PREVIEW_SIZE = 1024  # the short side decoded: plenty for a screen, quick for a large photo
 
 
@@ -57,7 +59,8 @@ class ImagePreviewDialog(QDialog):
             self.title_label.setText("Unreadable")
             self.top_label.setText(prediction.error)
         else:
-            self.title_label.setText(f"{prediction.label} · {_percent(prediction.confidence)}")
+            title = verdict(prediction)  # "Not sure (cat?)" / "None of these (closest: cat)"
+            self.title_label.setText(f"{title} · {_percent(prediction.confidence)}")
             self.top_label.setText(
                 f"Top {len(prediction.top_k)}: "
                 + ", ".join(f"{name} {_percent(score)}" for name, score in prediction.top_k)

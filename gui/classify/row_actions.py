@@ -35,6 +35,8 @@ class PredictionRowActions(QObject):
         super().__init__(view)
         self.view = view
         self.preview: ImagePreviewDialog | None = None
+        self.classifier = lambda: None  # the page sets it: the model a "Why?" heat map explains
+        self.heatmap = None  # the "Why?" dialog last opened
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_context_menu_requested)
         view.doubleClicked.connect(self._on_double_clicked)
@@ -79,10 +81,20 @@ class PredictionRowActions(QObject):
             action: QAction = menu.addAction(text)
             action.setEnabled(path is not None)
             action.triggered.connect(slot)
+        why = menu.addAction("Why? (heat map)")
+        why.setEnabled(path is not None and self.classifier() is not None)
+        why.triggered.connect(lambda: self.explain(path))
         if path is None:
             menu.addSeparator()
             menu.addAction("A pasted image has no file").setEnabled(False)
         return menu
+
+    def explain(self, path: Path):
+        """The "Why?" heat map of `path` for the page's model (gui/widgets/heatmap_dialog.py)."""
+        from ..widgets.heatmap_dialog import show_heatmap
+
+        self.heatmap = show_heatmap(self.view.window(), self.classifier(), path)
+        return self.heatmap
 
     @Slot(QPoint)
     def _on_context_menu_requested(self, position: QPoint) -> None:

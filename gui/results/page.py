@@ -29,9 +29,13 @@ from PySide6.QtWidgets import (
 from core.errors import BackboneStudioError
 from core.evaluate import FolderEvaluation
 
+from ..audit.launch import open_audit_for_result
 from ..text import display_name, plural, without_resume_hint
+from .calibration_panel import CalibrationPanelWidget
 from .evaluation import EvaluationController, best_epoch
+from .export_dialog import ExportHook, source_of, suggested_folder
 from .metrics_panel import MetricsPanelWidget
+from .review import ResultsReview
 
 MODEL_FILTER = "Backbone Studio model (*.safetensors)"
 
@@ -91,6 +95,9 @@ class ResultsPage(QWidget):
         self.evaluator.failed.connect(self._on_eval_failed)
         self.evaluator.ended.connect(self._on_eval_ended)
         self._build_ui()
+        self.exporter = ExportHook(self, self.export_button,
+                                   lambda: source_of(self._result, self._saved_path),
+                                   lambda: suggested_folder(self._result, self._evaluation))  # fmt: skip
         self._update_buttons()
 
     # -- UI --------------------------------------------------------------------------------------
@@ -117,7 +124,7 @@ class ResultsPage(QWidget):
         top.addLayout(card)
         return top
 
-    def _build_buttons(self) -> QHBoxLayout:
+    def _build_buttons(self) -> QVBoxLayout:
         self.save_button = QPushButton("Save model…")
         self.save_button.setToolTip("Write the trained model to one .safetensors file (Ctrl+S)")
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -141,14 +148,35 @@ class ResultsPage(QWidget):
         self.saved_label = _label(muted=True)
         self.saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.use_button)
-        buttons.addSpacing(12)
-        buttons.addWidget(self.saved_label, 1)
-        buttons.addWidget(self.eval_progress)
-        buttons.addWidget(self.eval_cancel_button)
-        buttons.addWidget(self.evaluate_button)
+        self.mistakes_button = QPushButton("All mistakes…")  # gui/results/review.py
+        self.mistakes_button.setToolTip("Every misclassified validation image, highest loss first")
+        self.retrain_button = QPushButton("Retrain")
+        self.retrain_button.setToolTip("Train again on the folder as it is now, with the same "
+                                       "settings, then compare the two runs")  # fmt: skip
+        self.export_button = QPushButton("Export…")  # gui/results/export_dialog.py
+        self.export_button.setToolTip("ONNX, INT8, OpenVINO, torch.export: each checked "
+                                      "against this model before it is written")  # fmt: skip
+        self.audit_button = QPushButton("Data audit…")  # gui/audit/
+        self.audit_button.setToolTip("Find likely mislabelled images, duplicates, leakage "
+                                     "and outliers in the training folder")  # fmt: skip
+        self.audit_button.clicked.connect(lambda: open_audit_for_result(
+            self, self._result, self._saved_path, suggested_folder(self._result, self._evaluation)))
+        # two rows: what to do with the model, and how to understand and improve it
+        model_row = QHBoxLayout()
+        for button in (self.save_button, self.use_button, self.export_button):
+            model_row.addWidget(button)
+        model_row.addSpacing(12)
+        model_row.addWidget(self.saved_label, 1)
+        model_row.addWidget(self.eval_progress)
+        model_row.addWidget(self.eval_cancel_button)
+        improve_row = QHBoxLayout()
+        for button in (self.mistakes_button, self.audit_button, self.retrain_button):
+            improve_row.addWidget(button)
+        improve_row.addStretch(1)
+        improve_row.addWidget(self.evaluate_button)
+        buttons = QVBoxLayout()
+        buttons.addLayout(model_row)
+        buttons.addLayout(improve_row)
         return buttons
 
     def _build_ui(self) -> None:
@@ -172,7 +200,11 @@ class ResultsPage(QWidget):
         self.stack.addWidget(self.empty_label)
         self.metrics_panel = MetricsPanelWidget()
         self.stack.addWidget(self.metrics_panel)
+        self.calibration_panel = CalibrationPanelWidget()  # gui/results/calibration_panel.py
+        self.metrics_panel.side_tabs.addTab(self.calibration_panel, "Confidence")
         layout.addWidget(self.stack, 1)
+        self.review = ResultsReview(self, self.metrics_panel.confusion_view, self.mistakes_button,
+                                    self.retrain_button)  # fmt: skip
 
     # -- showing ---------------------------------------------------------------------------------
 
@@ -199,6 +231,8 @@ class ResultsPage(QWidget):
             self.metrics_panel.show_metrics((), None, class_names)
         self.metrics_panel.show_history(history)
         self.metrics_panel.show_problems([])
+        self.calibration_panel.show_metadata(metadata)
+        self.review.show_result(result, class_names)
         self.saved_label.setText("Not saved yet.")
         self.stack.setCurrentIndex(1)
         self._update_buttons()
@@ -219,6 +253,8 @@ class ResultsPage(QWidget):
                                         evaluation.class_names)  # fmt: skip
         self.metrics_panel.show_history([])
         self.metrics_panel.show_problems(evaluation.problems)
+        self.calibration_panel.clear()
+        self.review.show_evaluation(evaluation)
         self.saved_label.setText(evaluation.model_path)
         self.stack.setCurrentIndex(1)
         self._update_buttons()
@@ -234,6 +270,7 @@ class ResultsPage(QWidget):
         self.accuracy_label.setText("")
         self.accuracy_caption.setText("")
         self.saved_label.setText("")
+        self.review.set_source((), [], None)
         self.stack.setCurrentWidget(self.empty_label)
         self._update_buttons()
 
@@ -257,6 +294,7 @@ class ResultsPage(QWidget):
         self.save_button.setEnabled(has_result)
         self.use_button.setEnabled(has_result or self._saved_path is not None)
         self.evaluate_button.setEnabled(not self.evaluator.is_running())
+        self.exporter.update()
 
     # -- saving and using ------------------------------------------------------------------------
 

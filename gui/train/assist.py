@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.backbones.offer import can_reach, offer_for
 
+from ..text import render
 from .lr_finder_dialog import LrFinderDialog
 
 
@@ -56,12 +57,12 @@ class TrainAssistant(QObject):
             return True
         if offer.kind == "offline":
             self._offline = True
-            self._notes.append(offer.message)
+            self._notes.append(render(offer.message))
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, "Pretrained weights", offer.message,
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Pretrained weights"), render(offer.message),
                           QMessageBox.StandardButton.Cancel, self._parent)  # fmt: skip
-        download = box.addButton("Download", QMessageBox.ButtonRole.AcceptRole)
-        scratch = box.addButton("Train from scratch", QMessageBox.ButtonRole.RejectRole)
+        download = box.addButton(self.tr("Download"), QMessageBox.ButtonRole.AcceptRole)
+        scratch = box.addButton(self.tr("Train from scratch"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(download)
         box.exec()
         clicked = box.clickedButton()
@@ -69,7 +70,7 @@ class TrainAssistant(QObject):
             self._declined.add(config.backbone)
             return True
         if clicked is download:
-            self.said.emit("Downloading the weights; press Start training when they are here.")
+            self.said.emit(self.tr("Downloading the weights; press Start training when they are here."))
             self.downloadRequested.emit()
         return False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,19 +32,27 @@ def _weights_text(spec, cached: bool) -> tuple[str, str]:
     """(rich text for the info line, the note under the pretrained box) for `spec`."""
     if spec.weights is None:
         return (
-            "no pretrained weights exist",
-            f"{spec.display_name} has no ImageNet weights; it trains from scratch.",
+            QCoreApplication.translate("BackbonePanelWidget", "no pretrained weights exist"),
+            QCoreApplication.translate(
+                "BackbonePanelWidget", "{backbone} has no ImageNet weights; it trains from scratch."
+            ).format(backbone=spec.display_name),
         )
     if cached:
+        cached_here = QCoreApplication.translate("BackbonePanelWidget", "pretrained weights cached here")
         return (
-            "<span style='color:#13a38a'>pretrained weights cached here</span>",
-            "Starts from ImageNet features: far better with few images.",
+            f"<span style='color:#13a38a'>{cached_here}</span>",
+            QCoreApplication.translate(
+                "BackbonePanelWidget", "Starts from ImageNet features: far better with few images."
+            ),
         )
+    missing = QCoreApplication.translate("BackbonePanelWidget", "pretrained weights not on this computer")
     return (
-        "<span style='color:#b35c00'>pretrained weights not on this computer</span>",
-        f"Unavailable: the ImageNet weights for {spec.display_name} are not cached here. "
-        "Download them (needs internet) or import a weights file; until then the model "
-        "trains from scratch.",
+        f"<span style='color:#b35c00'>{missing}</span>",
+        QCoreApplication.translate(
+            "BackbonePanelWidget",
+            "Unavailable: the ImageNet weights for {backbone} are not cached here. Download them "
+            "(needs internet) or import a weights file; until then the model trains from scratch.",
+        ).format(backbone=spec.display_name),
     )
 
 
@@ -61,7 +69,7 @@ class BackbonePanelWidget(QGroupBox):
     weightsCancelRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Backbone", parent)
+        super().__init__(self.tr("Backbone"), parent)
         self._training = False
         self._weights_dialog: QProgressDialog | None = None
         layout = QVBoxLayout(self)
@@ -74,7 +82,7 @@ class BackbonePanelWidget(QGroupBox):
         self.backbone_info.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.backbone_info)
 
-        self.pretrained_check = QCheckBox("Use pretrained ImageNet weights")
+        self.pretrained_check = QCheckBox(self.tr("Use pretrained ImageNet weights"))
         layout.addWidget(self.pretrained_check)
         self.pretrained_note = QLabel()
         self.pretrained_note.setObjectName("muted")
@@ -83,14 +91,14 @@ class BackbonePanelWidget(QGroupBox):
         layout.addWidget(self.pretrained_note)
 
         row = QHBoxLayout()
-        self.import_button = QPushButton("Import weights file…")
-        self.import_button.setToolTip(
+        self.import_button = QPushButton(self.tr("Import weights file…"))
+        self.import_button.setToolTip(self.tr(
             "Copy a .pth / .pt / .safetensors file with this backbone's ImageNet weights into the "
             "weights cache (checked against the architecture first)"
-        )
+        ))
         self.import_button.clicked.connect(self._on_import_button_clicked)
-        self.download_button = QPushButton("Download")
-        self.download_button.setToolTip("Download this backbone's ImageNet weights (needs internet)")
+        self.download_button = QPushButton(self.tr("Download"))
+        self.download_button.setToolTip(self.tr("Download this backbone's ImageNet weights (needs internet)"))
         self.download_button.clicked.connect(self.downloadRequested)
         row.addWidget(self.import_button)
         row.addWidget(self.download_button)
@@ -105,7 +113,7 @@ class BackbonePanelWidget(QGroupBox):
         self.backbone_combo.clear()
         for spec in backbones.BACKBONES:
             self.backbone_combo.addItem(
-                f"{spec.display_name}  ·  {format_params(spec.params)}  ·  {spec.gmacs:.2f} GMACs",
+                f"{spec.display_name}  ·  {format_params(spec.params)}  ·  {spec.gmacs:.2f} GMACs",  # i18n: ok
                 spec.name,
             )
             self.backbone_combo.setItemData(
@@ -144,10 +152,10 @@ class BackbonePanelWidget(QGroupBox):
         spec = backbones.get_spec(self.backbone_name())
         cached = spec.weights is not None and backbones.weights_cached(spec.name)
         weights, note = _weights_text(spec, cached)
-        self.backbone_info.setText(
-            f"{spec.family} · {format_params(spec.params)} parameters · "
-            f"{spec.gmacs:.2f} GMACs at {spec.default_size} px<br>{weights}"
-        )
+        self.backbone_info.setText(self.tr(
+            "{family} · {params} parameters · {gmacs} GMACs at {size} px<br>{weights}"
+        ).format(family=spec.family, params=format_params(spec.params), gmacs=f"{spec.gmacs:.2f}",
+                 size=spec.default_size, weights=weights))  # fmt: skip
         self.pretrained_check.blockSignals(True)
         self.pretrained_check.setEnabled(cached and not self._training)
         self.pretrained_check.setChecked(cached)
@@ -161,8 +169,8 @@ class BackbonePanelWidget(QGroupBox):
     # -- the weights dialog ------------------------------------------------------------------------
     def open_weights_dialog(self, text: str, cancellable: bool) -> None:
         """A modal progress dialog while weights are imported or downloaded."""
-        dialog = QProgressDialog(text, "Cancel" if cancellable else "", 0, 0, self)
-        dialog.setWindowTitle("Pretrained weights")
+        dialog = QProgressDialog(text, self.tr("Cancel") if cancellable else "", 0, 0, self)
+        dialog.setWindowTitle(self.tr("Pretrained weights"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
@@ -183,9 +191,10 @@ class BackbonePanelWidget(QGroupBox):
         if total > 0:
             dialog.setRange(0, total)
             dialog.setValue(min(done, total))
-            dialog.setLabelText(f"Downloading… {done / 2**20:.1f} of {total / 2**20:.1f} MiB")
+            dialog.setLabelText(self.tr("Downloading… {done} of {total} MiB").format(
+                done=f"{done / 2**20:.1f}", total=f"{total / 2**20:.1f}"))
         else:
-            dialog.setLabelText(f"Downloading… {done / 2**20:.1f} MiB")
+            dialog.setLabelText(self.tr("Downloading… {done} MiB").format(done=f"{done / 2**20:.1f}"))
 
     def close_weights_dialog(self) -> None:
         dialog = self._weights_dialog
@@ -209,9 +218,9 @@ class BackbonePanelWidget(QGroupBox):
         spec = backbones.get_spec(self.backbone_name())
         path, _ = QFileDialog.getOpenFileName(
             self,
-            f"Import ImageNet weights for {spec.display_name}",
+            self.tr("Import ImageNet weights for {backbone}").format(backbone=spec.display_name),
             str(Path.home()),
-            "Weights (*.pth *.pt *.safetensors);;All files (*)",
+            self.tr("Weights (*.pth *.pt *.safetensors);;All files (*)"),
         )
         if path:
             self.importRequested.emit(path)

@@ -10,6 +10,7 @@ Which unfinished training may be resumed, where its checkpoint lives and what to
 from __future__ import annotations
 
 import gc
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,15 @@ from PySide6.QtCore import QObject, Signal, Slot
 from core import backbones, resume
 from core.dataset import DecodedImageCache
 from core.demo import make_demo_dataset
-from core.errors import DiskWriteError
+from core.errors import BackboneStudioError, DiskWriteError
 from core.events import FitEnded, FitPlan, FitStarted
 from core.training import CheckpointSummary, TrainConfig, Trainer, check_training_outputs
 
 from ..jobs import JobSlot, JobThreads
 from ..workers import CallWorker, ScanWorker, TrainWorker
+from .child_run import ChildTrainWorker, planning_config, processes_for
+
+log = logging.getLogger(__name__)
 
 DEMO_SUBFOLDER = "backbone-studio-demo"
 
@@ -187,9 +191,21 @@ class TrainController(QObject):
     def make_plan(self, config: TrainConfig) -> FitPlan:
         """What the Trainer would do with `config` on the scanned data (trains nothing); raises
         what the Trainer raises about a bad combination."""
-        plan = Trainer(config, self.scan_result.index, cache=self.cache).plan()
+        plan = Trainer(planning_config(config), self.training_index(), cache=self.cache).plan()
         self.plan = plan
         return plan
+
+    def training_index(self):
+        """The scanned index without the images excluded in the app (core.review.Exclusions)."""
+        from core.dataset import exclude_samples
+        from core.review import Exclusions
+
+        index = self.scan_result.index
+        try:
+            return exclude_samples(index, Exclusions.for_folder(index.root).paths())[0]
+        except BackboneStudioError:  # an unreadable list: train on everything, said in the log
+            log.warning("the exclusion list of %s cannot be read", index.root, exc_info=True)
+            return index
 
     @staticmethod
     def app_config(config: TrainConfig) -> TrainConfig:
@@ -219,8 +235,9 @@ class TrainController(QObject):
             self.forget_checkpoint()
         self.last_result = None
         self.fit_ended = None
-        job = TrainWorker(config, self.scan_result.index, cache=self.cache,
-                          resume=summary.path if summary is not None else None)  # fmt: skip
+        worker = ChildTrainWorker if processes_for(config.device) else TrainWorker  # N ranks?
+        job = worker(config, self.training_index(), cache=self.cache,
+                     resume=summary.path if summary is not None else None)  # fmt: skip
         # Everything alive now outlives the fit: keep it out of the cyclic GC's full passes, which
         # would otherwise run on the training thread holding the GIL (measured 200-350 ms with
         # a few pages and models around), freezing the UI thread. Undone when the fit ends.

@@ -85,7 +85,22 @@ def summary_html(result) -> str:
         parts.append(f"<span style='color:#b35c00'>{plural(len(result.warnings), 'warning')}</span>")
     if result.ignored:
         parts.append(f"{plural(result.ignored_file_count(), 'file')} ignored")
+    if excluded := excluded_count(index):
+        parts.append(f"{plural(excluded, 'image')} excluded from training")
     return " · ".join(parts)
+
+
+def excluded_count(index) -> int:
+    """How many of the index's images are excluded in the app (core.review.Exclusions); the
+    Train page trains without them."""
+    from core.dataset import exclude_samples
+    from core.errors import BackboneStudioError
+    from core.review import Exclusions
+
+    try:
+        return len(exclude_samples(index, Exclusions.for_folder(index.root).paths())[1])
+    except BackboneStudioError:
+        return 0
 
 
 class DatasetPanelWidget(QGroupBox):

@@ -29,23 +29,23 @@ class DemoFolderDialog(QDialog):
 
     def __init__(self, start_folder: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Create demo dataset")
+        self.setWindowTitle(self.tr("Create demo dataset"))
         self.setMinimumWidth(520)
         intro = QLabel(
-            "A small generated dataset: 4 classes of shapes, 40 images each. It is written "
-            "into a new folder, then scanned, ready to train."
+            self.tr("A small generated dataset: 4 classes of shapes, 40 images each. It is written "
+                    "into a new folder, then scanned, ready to train.")
         )
         intro.setWordWrap(True)
         self.parent_edit = QLineEdit(start_folder)
-        choose = QPushButton("Choose…")
+        choose = QPushButton(self.tr("Choose…"))
         choose.clicked.connect(self._on_choose_clicked)
         row = QHBoxLayout()
         row.addWidget(self.parent_edit, 1)
         row.addWidget(choose)
         self.name_edit = QLineEdit(DEMO_SUBFOLDER)
         form = QFormLayout()
-        form.addRow("Create in", row)
-        form.addRow("New folder", self.name_edit)
+        form.addRow(self.tr("Create in"), row)
+        form.addRow(self.tr("New folder"), self.name_edit)
         self.where_label = QLabel()
         self.where_label.setObjectName("muted")
         self.where_label.setWordWrap(True)
@@ -53,7 +53,7 @@ class DemoFolderDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -79,21 +79,21 @@ class DemoFolderDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(target is not None)
         if target is None:
-            self.where_label.setText("Give the folder to create it in and a name for the new folder.")
+            self.where_label.setText(self.tr("Give the folder to create it in and a name for the new folder."))
             return
         chosen = Path(self.parent_edit.text().strip()).expanduser() / self.name_edit.text().strip()
-        text = f"The demo images will be written to {target}"
+        text = self.tr("The demo images will be written to {target}").format(target=target)
         if target != chosen:
-            text += f" ({chosen} is not empty, so a new folder is made inside it)"
+            text += self.tr(" ({chosen} is not empty, so a new folder is made inside it)").format(chosen=chosen)
         missing = [p for p in (target.parent, *target.parents) if not p.exists()]
         if missing:
-            text += "; the folders that do not exist yet are created"
-        self.where_label.setText(text + ".")
+            text += self.tr("; the folders that do not exist yet are created")
+        self.where_label.setText(text + self.tr("."))
 
     @Slot()
     def _on_choose_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Create the demo dataset in", self.parent_edit.text().strip()
+            self, self.tr("Create the demo dataset in"), self.parent_edit.text().strip()
         )
         if folder:
             self.parent_edit.setText(folder)

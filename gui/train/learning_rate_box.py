@@ -15,7 +15,7 @@ class LearningRateSpinBox(QDoubleSpinBox):
         super().__init__(parent)
         self.setDecimals(8)
         self.setRange(0.0, 1.0)
-        self.setSpecialValueText("Auto")
+        self.setSpecialValueText(self.tr("Auto"))
         self.setValue(0.0)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override

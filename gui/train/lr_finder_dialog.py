@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from core.training import LrRange, find_learning_rate
 
 from ..jobs import JobSlot, JobThreads
+from ..text import render
 from ..workers import CallWorker
 
 LOSS_COLOUR = (33, 150, 243)
@@ -36,7 +37,7 @@ class LrFinderDialog(QDialog):
 
     def __init__(self, config: Any, index: Any, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Find a learning rate")
+        self.setWindowTitle(self.tr("Find a learning rate"))
         self.resize(640, 460)
         self.config, self.index = config, index
         self.finding = None
@@ -44,18 +45,18 @@ class LrFinderDialog(QDialog):
         self._slot = JobSlot(self._threads, owner=self)
         layout = QVBoxLayout(self)
         sweep = LrRange()
-        self.status_label = QLabel(
+        self.status_label = QLabel(self.tr(
             "Training a throw-away copy of the model for one epoch's worth of steps while the "
-            f"learning rate rises from {sweep.start:g} to {sweep.end:g}…"
-        )
+            "learning rate rises from {start} to {end}…"
+        ).format(start=f"{sweep.start:g}", end=f"{sweep.end:g}"))
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         self.progress_bar = QProgressBar()
         layout.addWidget(self.progress_bar)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setLogMode(x=True, y=False)
-        self.plot.setLabel("bottom", "learning rate")
-        self.plot.setLabel("left", "loss (smoothed)")
+        self.plot.setLabel("bottom", self.tr("learning rate"))
+        self.plot.setLabel("left", self.tr("loss (smoothed)"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.curve = self.plot.plot(pen=pg.mkPen(color=LOSS_COLOUR, width=2), antialias=True)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(color=MARK_COLOUR, width=1.5))
@@ -63,7 +64,7 @@ class LrFinderDialog(QDialog):
         self.plot.addItem(self.marker)
         layout.addWidget(self.plot, 1)
         buttons = QDialogButtonBox()
-        self.apply_button = QPushButton("Use this learning rate")
+        self.apply_button = QPushButton(self.tr("Use this learning rate"))
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self._on_apply_button_clicked)
         buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -74,7 +75,7 @@ class LrFinderDialog(QDialog):
     def start(self) -> None:
         """Start the sweep (the dialog shows its progress and then the curve)."""
         job = CallWorker(find_learning_rate, self.config, self.index,
-                         description="The learning-rate finder", with_progress=True)  # fmt: skip
+                         description=self.tr("The learning-rate finder"), with_progress=True)  # fmt: skip
         self._slot.start(job, progressed=self._on_job_progressed,
                          succeeded=self._on_job_succeeded, failed=self._on_job_failed)  # fmt: skip
 
@@ -93,20 +94,20 @@ class LrFinderDialog(QDialog):
         points = [(r, v) for r, v in zip(finding.learning_rates, finding.losses, strict=True)
                   if math.isfinite(v)]  # fmt: skip
         self.curve.setData([r for r, _ in points], [v for _, v in points])
-        self.status_label.setText(finding.message)
+        self.status_label.setText(render(finding.message))
         if finding.suggestion:
             self.marker.setValue(math.log10(finding.suggestion))
             self.marker.show()
-            self.apply_button.setText(f"Use {finding.suggestion:.2g}")
+            self.apply_button.setText(self.tr("Use {rate}").format(rate=f"{finding.suggestion:.2g}"))
             self.apply_button.setEnabled(True)
             self.apply_button.setDefault(True)
-        self.close_button.setText("Close")
+        self.close_button.setText(self.tr("Close"))
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:
         self.progress_bar.hide()
         self.status_label.setText(message)
-        self.close_button.setText("Close")
+        self.close_button.setText(self.tr("Close"))
 
     @Slot()
     def _on_apply_button_clicked(self) -> None:

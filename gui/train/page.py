@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core import backbones, resume
 from core.training import CheckpointSummary, TrainConfig
 
-from ..text import display_name, plain_download_error
+from ..text import display_name, plain_download_error, translated_plan
 from .assist import TrainAssistant
 from .backbone_panel import BackbonePanelWidget
 from .controller import TrainController, kept_to_resume, usable_result
@@ -109,16 +109,16 @@ class TrainPage(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(form_host)
 
-        self.start_button = QPushButton("Start training")
+        self.start_button = QPushButton(self.tr("Start training"))
         self.start_button.setObjectName("primaryButton")
         self.start_button.setDefault(True)
         self.start_button.setMinimumHeight(34)
-        self.start_button.setToolTip("Train the chosen backbone on the scanned dataset (Ctrl+Return)")
+        self.start_button.setToolTip(self.tr("Train the chosen backbone on the scanned dataset (Ctrl+Return)"))
         self.start_button.setShortcut("Ctrl+Return")
         self.start_button.clicked.connect(self._on_start_button_clicked)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setMinimumHeight(34)
-        self.cancel_button.setToolTip("Stop after the current batch and keep the best model so far")
+        self.cancel_button.setToolTip(self.tr("Stop after the current batch and keep the best model so far"))
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button, 2)
@@ -158,7 +158,7 @@ class TrainPage(QWidget):
         c = self.controller
         c.scanStarted.connect(self.dataset_panel.show_scanning)
         c.scanStarted.connect(self._on_scan_started)
-        c.fitPlanned.connect(self.settings_form.show_plan)  # the run's own values, resumed too
+        c.fitPlanned.connect(lambda plan: self.settings_form.show_plan(translated_plan(plan)))  # resumed too
         c.scanProgressed.connect(self.dataset_panel.show_scan_progress)
         c.scanned.connect(self._on_scanned)
         c.scanFailed.connect(self._on_scan_failed)
@@ -217,7 +217,7 @@ class TrainPage(QWidget):
     def import_weights_file(self, path: str | Path) -> None:
         self.controller.import_weights(self.backbone_name(), path)
         self.backbone_panel.open_weights_dialog(
-            f"Checking and importing {Path(path).name}…", cancellable=False
+            self.tr("Checking and importing {name}…").format(name=Path(path).name), cancellable=False
         )
 
     def training_config(self) -> TrainConfig:
@@ -240,7 +240,7 @@ class TrainPage(QWidget):
             self.controller.plan = None
             self.settings_form.show_plan_problem(exc)
             return None
-        self.settings_form.show_plan(plan)
+        self.settings_form.show_plan(translated_plan(plan))  # core's notes in the user's language
         return plan
 
     def start_training(self, resume_from: CheckpointSummary | None = None) -> bool:
@@ -250,7 +250,7 @@ class TrainPage(QWidget):
             return False
         if self.controller.scan_result is None:
             self.run_monitor.show_error(
-                "Scan a dataset folder first (choose one, drop one, or create the demo data)."
+                self.tr("Scan a dataset folder first (choose one, drop one, or create the demo data).")
             )
             return False
         # A resumed training continues the model shown on Results: nothing to ask about.
@@ -262,7 +262,7 @@ class TrainPage(QWidget):
             config = resume_from.config if resume_from is not None else self.training_config()
             config = self.controller.app_config(config)
         except Exception as exc:  # noqa: BLE001 - a bad combination of inputs
-            self.run_monitor.show_error(f"These settings cannot be used: {exc}")
+            self.run_monitor.show_error(self.tr("These settings cannot be used: {error}").format(error=exc))
             return False
         problem = self.controller.output_problem(config)  # a read-only or full disk: said now
         if problem is not None:
@@ -277,8 +277,8 @@ class TrainPage(QWidget):
         else:  # its own settings, and the epochs it did before on the curves
             show_training(self.backbone_panel, self.settings_form, resume_from.config)
             self.run_monitor.start_run(resume_from.total_epochs, resume.history(resume_from))
-        verb = "Resuming" if resume_from is not None else "Training"
-        self.run_monitor.log(f"{verb} {display_name(config.backbone)} on {self.controller.scan_result.index.root}")
+        verb = self.tr("Resuming {backbone} on {folder}") if resume_from is not None else self.tr("Training {backbone} on {folder}")
+        self.run_monitor.log(verb.format(backbone=display_name(config.backbone), folder=self.controller.scan_result.index.root))
         for note in self.assistant.take_notes():
             self.run_monitor.log(note)
         self.controller.start_training(config, resume_from)
@@ -396,7 +396,7 @@ class TrainPage(QWidget):
     @Slot()
     def _on_lr_find_requested(self) -> None:
         if self.controller.scan_result is None:
-            self.run_monitor.show_error("Scan a dataset folder first: the finder trains on it.")
+            self.run_monitor.show_error(self.tr("Scan a dataset folder first: the finder trains on it."))
             return
         self.assistant.find_learning_rate(self.training_config(), self.controller.scan_result.index)
 
@@ -405,7 +405,7 @@ class TrainPage(QWidget):
         spec = backbones.get_spec(self.backbone_name())
         self.controller.download_weights(spec.name)
         self.backbone_panel.open_weights_dialog(
-            f"Downloading ImageNet weights for {spec.display_name}…", cancellable=True
+            self.tr("Downloading ImageNet weights for {backbone}…").format(backbone=spec.display_name), cancellable=True
         )
 
     @Slot()
@@ -416,7 +416,7 @@ class TrainPage(QWidget):
     @Slot(object)
     def _on_scan_started(self, folder: object) -> None:
         """Another dataset: what was shown about the last run no longer applies to it."""
-        self.run_monitor.reset(f"Scanning {folder}…")
+        self.run_monitor.reset(self.tr("Scanning {folder}…").format(folder=folder))
         self._update_start_enabled()
 
     @Slot(object)
@@ -425,7 +425,7 @@ class TrainPage(QWidget):
         root = str(result.index.root)
         self._remembered.save_dataset(root)
         self.dataset_panel.start_folder = root
-        self.run_monitor.set_status("Ready to train.")
+        self.run_monitor.set_status(self.tr("Ready to train."))
         self.run_monitor.hide_error()
         self.scanFinished.emit(result)
         self._schedule_plan()
@@ -434,9 +434,9 @@ class TrainPage(QWidget):
     def _on_scan_failed(self, message: str) -> None:
         self.dataset_panel.show_scan_failed()
         if message == "Scan cancelled.":
-            self.run_monitor.set_status("Scan stopped. Choose a dataset folder to begin.")
+            self.run_monitor.set_status(self.tr("Scan stopped. Choose a dataset folder to begin."))
         else:  # said once, here
-            self.run_monitor.set_status("This folder cannot be used for training.")
+            self.run_monitor.set_status(self.tr("This folder cannot be used for training."))
             self.run_monitor.show_error(message)
 
     @Slot()
@@ -451,12 +451,12 @@ class TrainPage(QWidget):
     @Slot(object)
     def _on_fitted(self, result: object) -> None:
         if result.outcome == "failed":
-            self.run_monitor.show_error(result.message or "Training failed.")
+            self.run_monitor.show_error(result.message or self.tr("Training failed."))
 
     @Slot(str)
     def _on_train_failed(self, message: str) -> None:
-        self.run_monitor.set_status("Training could not run.")
-        self.run_monitor.log("error: " + message)
+        self.run_monitor.set_status(self.tr("Training could not run."))
+        self.run_monitor.log(self.tr("error: {message}").format(message=message))
         self.run_monitor.show_error(message)
 
     @Slot(object)
@@ -472,27 +472,27 @@ class TrainPage(QWidget):
     @Slot(object)
     def _on_weights_ready(self, path: object) -> None:
         self.backbone_panel.close_weights_dialog()
-        self.run_monitor.log(f"Pretrained weights ready: {path}")
+        self.run_monitor.log(self.tr("Pretrained weights ready: {path}").format(path=path))
         self.backbone_panel.refresh()
 
     @Slot(str)
     def _on_weights_failed(self, message: str) -> None:
         self.backbone_panel.close_weights_dialog()
         self.backbone_panel.refresh()
-        QMessageBox.warning(self, "Pretrained weights", plain_download_error(message))
+        QMessageBox.warning(self, self.tr("Pretrained weights"), plain_download_error(message))
 
     @Slot(object)
     def _on_demo_written(self, root: object) -> None:
         self.dataset_panel.demo_button.setEnabled(not self.is_training())
-        self.run_monitor.log(f"Demo dataset written to {root}")
+        self.run_monitor.log(self.tr("Demo dataset written to {root}").format(root=root))
         self.scan(Path(str(root)))
-        self.dataset_panel.show_note(f"The demo images were written to {root}.")
+        self.dataset_panel.show_note(self.tr("The demo images were written to {root}.").format(root=root))
 
     @Slot(str)
     def _on_demo_failed(self, message: str) -> None:
         self.dataset_panel.demo_button.setEnabled(not self.is_training())
-        self.dataset_panel.dataset_summary.setText("No dataset yet.")
-        QMessageBox.warning(self, "Demo dataset", message)
+        self.dataset_panel.dataset_summary.setText(self.tr("No dataset yet."))
+        QMessageBox.warning(self, self.tr("Demo dataset"), message)
 
     # -- closing -----------------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

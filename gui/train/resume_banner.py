@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..text import render
+
 
 class ResumeBannerWidget(QFrame):
     """Says what the unfinished training was (`offer(text)`); `resumeRequested()` or
@@ -27,11 +29,11 @@ class ResumeBannerWidget(QFrame):
         self.resume_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.resume_label)
         buttons = QHBoxLayout()
-        self.resume_button = QPushButton("Resume training")
-        self.resume_button.setToolTip("Scan the same folder again and continue where it stopped")
+        self.resume_button = QPushButton(self.tr("Resume training"))
+        self.resume_button.setToolTip(self.tr("Scan the same folder again and continue where it stopped"))
         self.resume_button.clicked.connect(self.resumeRequested)
-        self.discard_checkpoint_button = QPushButton("Discard")
-        self.discard_checkpoint_button.setToolTip("Delete the unfinished training")
+        self.discard_checkpoint_button = QPushButton(self.tr("Discard"))
+        self.discard_checkpoint_button.setToolTip(self.tr("Delete the unfinished training"))
         self.discard_checkpoint_button.clicked.connect(self.discardRequested)
         buttons.addWidget(self.resume_button)
         buttons.addWidget(self.discard_checkpoint_button)
@@ -41,6 +43,7 @@ class ResumeBannerWidget(QFrame):
 
     def offer(self, text: str) -> None:
         """Show the banner with `text` (core.resume.describe) and both buttons enabled."""
+        text = render(text)  # core.resume.describe's message, in the user's language
         self.resume_label.setText(text)
         self.set_busy(False)
         self.show()

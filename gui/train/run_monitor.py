@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QLabel,
@@ -27,23 +27,36 @@ from core.events import (
     Logged,
     StageStarted,
 )
-from core.training.budget import format_duration
 
-from ..text import display_name, plural, without_resume_hint
+from ..text import (
+    display_name,
+    format_duration,
+    format_number,
+    format_percent,
+    render,
+    without_resume_hint,
+)
 from ..widgets.live_plot import LivePlotWidget
 
-OUTCOME_WORDS = {"finished": "Finished", "cancelled": "Cancelled", "failed": "Failed"}
-OUTCOME_BAR = {"finished": "Done", "cancelled": "Cancelled", "failed": "Failed"}
+
+def outcome_word(outcome: str) -> str:
+    """The status line's first word for a fit's outcome."""
+    words = {
+        "finished": QCoreApplication.translate("RunMonitorWidget", "Finished"),
+        "cancelled": QCoreApplication.translate("RunMonitorWidget", "Cancelled"),
+        "failed": QCoreApplication.translate("RunMonitorWidget", "Failed"),
+    }
+    return words.get(outcome, outcome)
 
 
-def _fit_summary(event: FitEnded) -> str:
-    summary = OUTCOME_WORDS.get(event.outcome, event.outcome)
-    if event.best_val_accuracy is not None:
-        summary += (
-            f" · best validation accuracy {100 * event.best_val_accuracy:.1f}% "
-            f"(epoch {event.best_epoch})"
-        )
-    return summary + f" · {plural(event.epochs_completed, 'epoch')} in {format_duration(event.seconds)}"
+def outcome_bar(outcome: str) -> str:
+    """The progress bar's text once a fit has ended."""
+    words = {
+        "finished": QCoreApplication.translate("RunMonitorWidget", "Done"),
+        "cancelled": QCoreApplication.translate("RunMonitorWidget", "Cancelled"),
+        "failed": QCoreApplication.translate("RunMonitorWidget", "Failed"),
+    }
+    return words.get(outcome, "")
 
 
 class RunMonitorWidget(QWidget):
@@ -85,7 +98,7 @@ class RunMonitorWidget(QWidget):
         layout.setContentsMargins(6, 0, 0, 0)
         # One-line labels with an ignored width: a changing text never re-lays out the page
         # (a relayout would repaint the plots too, on every progress update).
-        self.status_label = QLabel("Choose a dataset folder to begin.")
+        self.status_label = QLabel(self.tr("Choose a dataset folder to begin."))
         status_font = QFont(self.status_label.font())
         status_font.setBold(True)
         self.status_label.setFont(status_font)
@@ -119,7 +132,7 @@ class RunMonitorWidget(QWidget):
         self.log_view.setMaximumBlockCount(5000)
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.log_view.setPlaceholderText("The training log appears here.")
+        self.log_view.setPlaceholderText(self.tr("The training log appears here."))
         self.log_view.setMinimumHeight(90)
         plots_and_log.addWidget(self.log_view)
         plots_and_log.setStretchFactor(0, 3)
@@ -159,11 +172,11 @@ class RunMonitorWidget(QWidget):
         self._running = True
 
     def show_preparing(self) -> None:
-        self.status_label.setText("Preparing…")
+        self.status_label.setText(self.tr("Preparing…"))
         self.progress_bar.setRange(0, 0)
 
     def show_cancelling(self) -> None:
-        self.status_label.setText("Cancelling… (the best model so far is kept)")
+        self.status_label.setText(self.tr("Cancelling… (the best model so far is kept)"))
 
     def end_run(self) -> None:
         self._running = False
@@ -174,7 +187,7 @@ class RunMonitorWidget(QWidget):
         self.status_label.setText(text)
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
+        self.error_label.setText(render(message))  # a core message: in the user's language
         self.error_label.show()
 
     def hide_error(self) -> None:
@@ -213,23 +226,31 @@ class RunMonitorWidget(QWidget):
         self.progress_bar.setValue(0)
         stages = " → ".join(plan.stages) if plan.stages else plan.strategy
         name = display_name(plan.backbone)
-        self.log(
-            f"{name} ({'pretrained' if plan.pretrained else 'from scratch'}), {stages}, "
-            f"{plural(plan.epochs, 'epoch')}, batch {plan.batch_size}, lr {plan.learning_rate:.2g}, "
-            f"{plan.image_size} px on {plan.device_name} ({plan.precision}); "
-            f"{plan.num_train:,} training / {plural(plan.num_val, 'validation image')}"
+        origin = self.tr("pretrained") if plan.pretrained else self.tr("from scratch")
+        epochs = self.tr("%n epoch(s)", "", plan.epochs)
+        validation = self.tr("%n validation image(s)", "", plan.num_val)
+        self.log(self.tr(
+            "{backbone} ({origin}), {stages}, {epochs}, batch {batch}, lr {lr}, {size} px on "
+            "{device} ({precision}); {train} training / {validation}"
+        ).format(
+            backbone=name, origin=origin, stages=stages, epochs=epochs, batch=plan.batch_size,
+            lr=f"{plan.learning_rate:.2g}", size=plan.image_size, device=plan.device_name,
+            precision=plan.precision, train=format_number(plan.num_train), validation=validation,
+        ))  # fmt: skip
+        self.status_label.setText(
+            self.tr("Training {backbone} on {device}…").format(backbone=name, device=plan.device_name)
         )
-        self.status_label.setText(f"Training {name} on {plan.device_name}…")
 
     def _show_stage_started(self, event: StageStarted) -> None:
         self.live_plot.add_stage(event)
-        self.log(event.message or f"Stage '{event.stage}' ({plural(event.epochs, 'epoch')})")
+        self.log(event.message or self.tr("Stage '{stage}' (%n epoch(s))", "", event.epochs).format(stage=event.stage))
         if event.stage == "features":
-            self.status_label.setText("Computing backbone features once…")
+            self.status_label.setText(self.tr("Computing backbone features once…"))
 
     def _show_feature_pass(self, event: FeaturePassProgressed) -> None:
         if event.total:
-            self.progress_bar.setFormat(f"Features {event.done:,} / {event.total:,}")
+            self.progress_bar.setFormat(self.tr("Features {done} / {total}").format(
+                done=format_number(event.done), total=format_number(event.total)))
             self.progress_bar.setValue(round(1000 * event.done / event.total))
 
     def _show_batch_ended(self, event: BatchEnded) -> None:
@@ -247,47 +268,60 @@ class RunMonitorWidget(QWidget):
         epochs = max(self._total_epochs, event.epoch, 1)
         elapsed = time.monotonic() - self._fit_started_at
         self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setFormat(f"Epoch {event.epoch}/{epochs} · batch {event.batch}/{event.batches}")
+        batch = self.tr("batch {batch}/{batches}").format(batch=event.batch, batches=event.batches)
+        speed = self.tr("{speed} images/s").format(speed=format_number(event.images_per_second))
+        self.progress_bar.setFormat(self.tr("Epoch {epoch}/{epochs} · {batch}").format(epoch=event.epoch, epochs=epochs, batch=batch))
         if event.seconds_left is not None:  # a time budget: progress is time, epochs an estimate
             budget = elapsed + event.seconds_left
             self.progress_bar.setValue(round(1000 * min(1.0, elapsed / max(budget, 1e-9))))
-            self.progress_bar.setFormat(f"Epoch {event.epoch} of ~{epochs} · batch {event.batch}/{event.batches}")
-            timing = f"{format_duration(event.seconds_left)} left of {format_duration(budget)}"
-            self.status_label.setText(
-                f"Epoch {event.epoch} of ~{epochs} · {timing} · {event.images_per_second:,.0f} images/s"
-            )
+            epoch = self.tr("Epoch {epoch} of ~{epochs}").format(epoch=event.epoch, epochs=epochs)
+            self.progress_bar.setFormat(f"{epoch} · {batch}")
+            timing = self.tr("{left} left of {budget}").format(
+                left=format_duration(event.seconds_left), budget=format_duration(budget))
+            self.status_label.setText(f"{epoch} · {timing} · {speed}")
         else:
             fraction = min(1.0, ((event.epoch - 1) + event.batch / max(1, event.batches)) / epochs)
             self.progress_bar.setValue(round(1000 * fraction))
             eta = elapsed * (1 - fraction) / fraction if fraction > 0 else math.nan
-            self.status_label.setText(
-                f"Epoch {event.epoch} of {epochs} · ETA {format_duration(eta)} · "
-                f"{event.images_per_second:,.0f} images/s"
-            )
-        self.detail_label.setText(f"loss {event.loss:.4f} · learning rate {event.learning_rate:.3g}")
+            self.status_label.setText(self.tr("Epoch {epoch} of {epochs} · ETA {eta} · {speed}").format(
+                epoch=event.epoch, epochs=epochs, eta=format_duration(eta), speed=speed))
+        self.detail_label.setText(self.tr("loss {loss} · learning rate {lr}").format(
+            loss=f"{event.loss:.4f}", lr=f"{event.learning_rate:.3g}"))
 
     def _show_epoch_ended(self, event: EpochEnded) -> None:
         self.live_plot.add_epoch(event)
         # under a time budget the epoch count is an estimate that may go down as well as up
         budgeted = self._last_batch is not None and self._last_batch.seconds_left is not None
         self._total_epochs = event.epochs if budgeted else max(self._total_epochs, event.epochs)
-        best = "  ★ best" if event.is_best else ""
-        self.log(
-            f"epoch {event.epoch}/{event.epochs} [{event.stage}] train loss {event.train_loss:.4f} "
-            f"acc {100 * event.train_accuracy:.1f}% · val loss {event.val_loss:.4f} "
-            f"acc {100 * event.val_accuracy:.1f}% · {event.seconds:.1f}s, "
-            f"{event.images_per_second:,.0f} img/s{best}"
-        )
+        best = self.tr("  ★ best") if event.is_best else ""
+        self.log(self.tr(
+            "epoch {epoch}/{epochs} [{stage}] train loss {train_loss} acc {train_acc} · val loss "
+            "{val_loss} acc {val_acc} · {seconds}s, {speed} img/s{best}"
+        ).format(
+            epoch=event.epoch, epochs=event.epochs, stage=event.stage,
+            train_loss=f"{event.train_loss:.4f}", train_acc=format_percent(event.train_accuracy),
+            val_loss=f"{event.val_loss:.4f}", val_acc=format_percent(event.val_accuracy),
+            seconds=f"{event.seconds:.1f}", speed=format_number(event.images_per_second), best=best,
+        ))  # fmt: skip
 
     def _show_logged(self, event: Logged) -> None:
-        prefix = {"warning": "warning: ", "error": "error: "}.get(event.level, "")
-        self.log(prefix + event.message)
+        prefix = {"warning": self.tr("warning: "), "error": self.tr("error: ")}.get(event.level, "")
+        self.log(prefix + render(event.message))  # core's plan notes: in the user's language
+
+    def _fit_summary(self, event: FitEnded) -> str:
+        summary = outcome_word(event.outcome)
+        if event.best_val_accuracy is not None:
+            summary += self.tr(" · best validation accuracy {accuracy} (epoch {epoch})").format(
+                accuracy=format_percent(event.best_val_accuracy), epoch=event.best_epoch
+            )
+        took = self.tr(" · %n epoch(s) in {duration}", "", event.epochs_completed)
+        return summary + took.format(duration=format_duration(event.seconds))
 
     def _show_fit_ended(self, event: FitEnded) -> None:
         self._status_timer.stop()
         self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setFormat(OUTCOME_BAR.get(event.outcome, ""))
-        summary = _fit_summary(event)
+        self.progress_bar.setFormat(outcome_bar(event.outcome))
+        summary = self._fit_summary(event)
         self.status_label.setText(summary)
         # One line, no repeats: a finished fit's message says what the summary says, and a
         # failed fit's message is in the log already; a cancelled one says where it stopped.

@@ -25,6 +25,7 @@ from core.events import FitPlan
 from core.training.budget import format_duration
 
 from ..widgets.wheel_guard import guard_wheel
+from .child_run import extra_devices
 from .learning_rate_box import LearningRateSpinBox
 
 STRATEGIES: tuple[tuple[str, str, str], ...] = (
@@ -228,6 +229,8 @@ class SettingsFormWidget(QGroupBox):
         self.device_combo.addItem("Auto (best available)", "auto")
         for info in list_devices():
             self.device_combo.addItem(info.label, info.id)
+        for label, device in extra_devices():  # "All N GPUs": a distributed run (child_run)
+            self.device_combo.addItem(label, device)
         self.device_combo.blockSignals(False)
 
     # -- reading and setting ---------------------------------------------------------------------

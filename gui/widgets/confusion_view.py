@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -36,7 +36,10 @@ def _blend(fraction: float) -> QColor:
 
 
 class ConfusionViewWidget(QWidget):
-    """Paints a confusion matrix (rows = true class, columns = predicted class)."""
+    """Paints a confusion matrix (rows = true class, columns = predicted class). A click on a
+    cell emits `cellClicked(true class, predicted class)` (the error gallery opens on it)."""
+
+    cellClicked = Signal(str, str)
 
     MARGIN = 8
     MIN_CELL = 18
@@ -194,6 +197,23 @@ class ConfusionViewWidget(QWidget):
         painter.restore()
         painter.end()
 
+    def _names_at(self, pos: QPoint) -> tuple[str, str] | None:
+        hit = self.cell_at(pos)
+        if hit is None or not all(0 <= k < len(self._names) for k in hit):
+            return None
+        return self._names[hit[0]], self._names[hit[1]]
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        pointing = self._names_at(event.position().toPoint()) is not None
+        self.setCursor(Qt.CursorShape.PointingHandCursor if pointing else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        names = self._names_at(event.position().toPoint())
+        if names is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.cellClicked.emit(*names)
+        super().mouseReleaseEvent(event)
+
     def event(self, event) -> bool:  # noqa: D401 - Qt override for tooltips
         if event.type() == event.Type.ToolTip:
             hit = self.cell_at(event.pos())
@@ -205,7 +225,7 @@ class ConfusionViewWidget(QWidget):
                         event.globalPos(),
                         f"true: {self._names[i]}\npredicted: {self._names[j]}\n"
                         f"{int(self._confusion[i, j])} of {row_total} "
-                        f"({100 * self._normalised[i, j]:.1f}%)",
+                        f"({100 * self._normalised[i, j]:.1f}%)\nClick to see these images",
                         self,
                     )
                     return True

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from core.calibration import REVIEW_COLUMNS, review_cells, verdict
 from core.fileio import write_text_atomic
 
 from ..style import COLORS
@@ -225,7 +226,7 @@ class PredictionTableModel(QAbstractTableModel):
         header = ["file", "label", "confidence"]
         for k in range(1, top_k + 1):
             header += [f"top{k}_label", f"top{k}_confidence"]
-        header.append("error")
+        header += ["error", *REVIEW_COLUMNS]
         buffer = io.StringIO()  # whole first: its size is the space the disk must have
         writer = csv.writer(buffer)
         writer.writerow(header)
@@ -234,7 +235,7 @@ class PredictionTableModel(QAbstractTableModel):
             top = list(p.top_k)[:top_k]
             for k in range(top_k):
                 row += [top[k][0], f"{top[k][1]:.6f}"] if k < len(top) else ["", ""]
-            row.append(p.error or "")
+            row += [p.error or "", *review_cells(p)]
             writer.writerow(row)
         kept = "The results are still listed here; export them again to another place."
         return write_text_atomic(path, buffer.getvalue(), kept=kept)
@@ -266,8 +267,8 @@ class PredictionTableModel(QAbstractTableModel):
     def _display(self, p, col: int, _row: int):
         if col == COL_FILE:
             return Path(p.source).name or p.source
-        if col == COL_LABEL:
-            return "Unreadable" if p.error else p.label
+        if col == COL_LABEL:  # "Not sure (cat?)", "None of these (closest: cat)": core.calibration
+            return verdict(p)
         if col == COL_CONFIDENCE:
             return "" if p.error else _percent(p.confidence)
         if col == COL_TOP:
@@ -291,6 +292,8 @@ class PredictionTableModel(QAbstractTableModel):
         if p.error and col in (COL_LABEL, COL_TOP):
             return QBrush(QColor(COLORS["error"]))
         if col == COL_CONFIDENCE and not p.error and p.confidence < 0.5:
+            return QBrush(QColor(COLORS["muted"]))
+        if col == COL_LABEL and getattr(p, "needs_review", False):
             return QBrush(QColor(COLORS["muted"]))
         return None
 

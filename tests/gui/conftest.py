@@ -17,6 +17,16 @@ TINY_SIZE = 32
 TINY_CLASSES = ("circle", "square", "triangle")
 
 
+@pytest.fixture(autouse=True)
+def _english_catalogue(request):
+    """The app's English catalogue (its plural forms: "1 epoch", "2 epochs"), installed as
+    gui.app.create_application does, for every test that has a QApplication (gui.i18n)."""
+    if "qtbot" in request.fixturenames or "qapp" in request.fixturenames:
+        from gui.i18n import install_translators
+
+        install_translators(request.getfixturevalue("qapp"), "en")
+
+
 @pytest.fixture
 def settings(tmp_path, monkeypatch):
     """A `gui.settings.Settings` in a fresh per-test config folder."""
