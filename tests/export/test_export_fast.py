@@ -1,0 +1,36 @@
+"""`predict --runtime onnxruntime`: ONNX Runtime is used once it agrees with PyTorch on the
+job's first images, and PyTorch stays when it does not."""
+
+from __future__ import annotations
+
+import torch
+
+from core.export import fast
+from core.predict import Classifier, ClassifierInfo
+
+
+def _classifier(tiny_model) -> Classifier:
+    model, metadata = tiny_model
+    return Classifier(model, ClassifierInfo.from_metadata(metadata, "tiny"),
+                      device=torch.device("cpu"))  # fmt: skip
+
+
+def test_onnx_runtime_is_used_once_it_agrees(tiny_model, export_data):
+    classifier = _classifier(tiny_model)
+    paths = sorted(export_data.rglob("*.jpg"))
+    chosen, said = fast.with_runtime(classifier, "onnxruntime", paths)
+    assert isinstance(chosen.model, fast.RuntimeModule) and "using ONNX Runtime" in said
+    ours, theirs = classifier.predict(paths), chosen.predict(paths)
+    assert [p.label for p in ours] == [p.label for p in theirs]
+    assert all(abs(a.confidence - b.confidence) < 1e-4 for a, b in zip(ours, theirs, strict=True))
+    assert len({p.label for p in ours}) >= 2
+    assert fast.with_runtime(classifier, "torch", paths) == (classifier, "")
+
+
+def test_pytorch_stays_when_the_runtime_disagrees(tiny_model, export_data, monkeypatch):
+    real = fast.RuntimeModule.forward
+    monkeypatch.setattr(fast.RuntimeModule, "forward",
+                        lambda self, x: real(self, x).roll(1, dims=1))  # fmt: skip
+    classifier = _classifier(tiny_model)
+    chosen, said = fast.with_runtime(classifier, "onnxruntime", sorted(export_data.rglob("*.jpg")))
+    assert chosen is classifier and "using PyTorch" in said and "agreed" in said
