@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from core.errors import BackboneStudioError
 
 from .about import APP_NAME, about_html, device_text, imagenet_available
-from .classify import MODEL_FILTER, ClassifyPage, describe_classifier
+from .classify import ClassifyPage, describe_classifier, model_filter
 from .help_dialog import HelpDialog, shortcut_rows
 from .i18n import LanguageMenu
 from .pages import ClassifyPageProtocol, Page, ResultsPageProtocol, TrainPageProtocol
@@ -46,11 +46,14 @@ from .widgets.resume_notice import ResumeNoticeWidget
 __all__ = ["APP_NAME", "PAGE_CLASSIFY", "PAGE_RESULTS", "PAGE_TRAIN", "MainWindow"]
 
 PAGE_CLASSIFY, PAGE_TRAIN, PAGE_RESULTS = range(3)
-PAGE_ENTRIES = (  # sidebar text, icon, shortcut: in the order of the PAGE_ numbers
-    ("Classify", "classify", "Ctrl+1"),
-    ("Train", "train", "Ctrl+2"),
-    ("Results", "results", "Ctrl+3"),
-)
+PAGE_ENTRIES = (  # sidebar text, View menu text, icon, shortcut: in the order of the PAGE_ numbers
+    (QT_TRANSLATE_NOOP("MainWindow", "Classify"), QT_TRANSLATE_NOOP("MainWindow", "&Classify"),
+     "classify", "Ctrl+1"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Train"), QT_TRANSLATE_NOOP("MainWindow", "&Train"),
+     "train", "Ctrl+2"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Results"), QT_TRANSLATE_NOOP("MainWindow", "&Results"),
+     "results", "Ctrl+3"),
+)  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +80,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(28, 28))
         self.sidebar.setFixedWidth(156)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for (name, icon, shortcut), page in zip(PAGE_ENTRIES, self.pages(), strict=True):
+        for (name, _menu, icon, shortcut), page in zip(PAGE_ENTRIES, self.pages(), strict=True):
+            name = self.tr(name)
             item = QListWidgetItem(page_icon(icon), name)
             item.setToolTip(f"{name} ({shortcut})")
             item.setSizeHint(QSize(140, 48))
@@ -122,7 +126,7 @@ class MainWindow(QMainWindow):
         self.train_page.trainingFinished.connect(self._on_training_finished)
         self.train_page.trainingStarted.connect(self._on_training_started)
         self.train_page.confirm_start = lambda: self.keep_or_discard_unsaved_model(
-            "training a new one", "The new training replaces it on the Results page."
+            self.tr("training a new one"), self.tr("The new training replaces it on the Results page.")
         )
         self.train_page.resumeOfferChanged.connect(self.resume_notice.set_offer)
         self.resume_notice.set_offer(self.train_page.resume_offer())
@@ -130,6 +134,7 @@ class MainWindow(QMainWindow):
         self.results_page.useForClassificationRequested.connect(self._on_use_for_classification)
         self.results_page.modelSaved.connect(self._on_model_saved)
         self._retrainer = Retrainer(self.results_page, self.train_page, lambda: self.show_page(PAGE_TRAIN))
+        self._retrainer.listen(self.classify_page.retrainRequested)  # Sort > Review > Retrain
 
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -151,48 +156,53 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         cp = self.classify_page
         self.open_images_action = self._action(
-            "&Open images…", self._open_images, QKeySequence.StandardKey.Open,
-            "Choose image files to classify",
+            self.tr("&Open images…"), self._open_images, QKeySequence.StandardKey.Open,
+            self.tr("Choose image files to classify"),
         )  # fmt: skip
         self.open_folder_action = self._action(
-            "Open &folder…", self._open_folder, None, "Classify every image in a folder"
+            self.tr("Open &folder…"), self._open_folder, None,
+            self.tr("Classify every image in a folder"),
         )
         self.open_model_action = self._action(
-            "Open &model…", self.open_model_dialog, "Ctrl+Shift+O", "Load a trained model file"
+            self.tr("Open &model…"), self.open_model_dialog, "Ctrl+Shift+O",
+            self.tr("Load a trained model file"),
         )
         self.imagenet_action = self._action(
-            "Use &ImageNet classifier", self._use_imagenet, None,
-            "Classify into the 1,000 ImageNet categories with cached pretrained weights",
+            self.tr("Use &ImageNet classifier"), self._use_imagenet, None,
+            self.tr("Classify into the 1,000 ImageNet categories with cached pretrained weights"),
         )  # fmt: skip
         self.save_model_action = self._action(
-            "&Save model as…", self.save_model_dialog, QKeySequence.StandardKey.Save,
-            "Save the latest trained (or the loaded) model to a file",
+            self.tr("&Save model as…"), self.save_model_dialog, QKeySequence.StandardKey.Save,
+            self.tr("Save the latest trained (or the loaded) model to a file"),
         )  # fmt: skip
         self.export_action = self._action(
-            "&Export results as CSV…", self._export_csv, "Ctrl+E", "Save the results table as CSV"
+            self.tr("&Export results as CSV…"), self._export_csv, "Ctrl+E",
+            self.tr("Save the results table as CSV"),
         )
-        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.paste_action = self._action(
-            "&Paste", self._paste, QKeySequence.StandardKey.Paste,
-            "Classify an image or image files from the clipboard",
+            self.tr("&Paste"), self._paste, QKeySequence.StandardKey.Paste,
+            self.tr("Classify an image or image files from the clipboard"),
         )  # fmt: skip
         self.page_actions = []
-        for index, (name, _icon, shortcut) in enumerate(PAGE_ENTRIES):
-            action = self._action(f"&{name}", lambda _=False, i=index: self.show_page(i), shortcut)
+        for index, (_name, menu_text, _icon, shortcut) in enumerate(PAGE_ENTRIES):
+            action = self._action(self.tr(menu_text), lambda _=False, i=index: self.show_page(i),
+                                  shortcut)  # fmt: skip
             self.page_actions.append(action)
         self.help_action = self._action(
-            f"{APP_NAME} &Help", self.show_help, QKeySequence.StandardKey.HelpContents,
-            "How each page is used, and the keyboard shortcuts",
+            self.tr("{app} &Help").format(app=APP_NAME), self.show_help,
+            QKeySequence.StandardKey.HelpContents,
+            self.tr("How each page is used, and the keyboard shortcuts"),
         )  # fmt: skip
         if self.help_action.shortcut().isEmpty():  # platforms without a standard help key
             self.help_action.setShortcut(QKeySequence("F1"))
-        self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: self.show_help(True))
-        self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
+        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), lambda: self.show_help(True))
+        self.about_action = self._action(self.tr("&About {app}").format(app=APP_NAME), self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_qt_action = self._action("About &Qt", QApplication.aboutQt)
+        self.about_qt_action = self._action(self.tr("About &Qt"), QApplication.aboutQt)
         self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
-        self.log_action = self._action("Show &log file", self._show_log_location)
+        self.log_action = self._action(self.tr("Show &log file"), self._show_log_location)
         self.save_model_action.setEnabled(False)
         self.export_action.setEnabled(False)
         cp.busyChanged.connect(self._update_actions)
@@ -200,7 +210,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.open_images_action)
         file_menu.addAction(self.open_folder_action)
         file_menu.addSeparator()
@@ -215,15 +225,15 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         file_menu.aboutToShow.connect(self._update_actions)
 
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.paste_action)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(self.tr("&View"))
         for action in self.page_actions:
             view_menu.addAction(action)
         view_menu.addMenu(LanguageMenu(self.settings, self))  # gui.i18n: applied at restart
 
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.help_action)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addSeparator()
@@ -265,7 +275,7 @@ class MainWindow(QMainWindow):
 
     def open_model_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open model", self.settings.last_folder("models"), MODEL_FILTER
+            self, self.tr("Open model"), self.settings.last_folder("models"), model_filter()
         )
         if path:
             self.load_model(path)
@@ -284,9 +294,9 @@ class MainWindow(QMainWindow):
         if target == "file" and not self.classify_page.model_path:
             QMessageBox.information(
                 self,
-                "Nothing to save",
-                "There is no trained model to save yet. Train one on the Train page, or open a "
-                "model file first.",
+                self.tr("Nothing to save"),
+                self.tr("There is no trained model to save yet. Train one on the Train page, or "
+                        "open a model file first."),
             )
             return
         if target == "file":
@@ -295,7 +305,8 @@ class MainWindow(QMainWindow):
             backbone = getattr(getattr(result, "metadata", None), "backbone", "model")
             suggested = f"{backbone}-classifier.safetensors"
         start = str(Path(self.settings.last_folder("models")) / suggested)
-        path, _ = QFileDialog.getSaveFileName(self, "Save model as", start, MODEL_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save model as"), start,
+                                              model_filter())
         if not path:
             return
         self.save_model(path, target)
@@ -322,12 +333,12 @@ class MainWindow(QMainWindow):
                 QApplication.restoreOverrideCursor()
         except Exception as exc:  # noqa: BLE001 - shown to the person, who can pick another place
             text = str(exc) if isinstance(exc, BackboneStudioError) else (
-                f"Could not write {dest}:\n{exc}")  # fmt: skip
-            QMessageBox.warning(self, "Could not save the model", text)
+                self.tr("Could not write {path}:\n{error}").format(path=dest, error=exc))  # fmt: skip
+            QMessageBox.warning(self, self.tr("Could not save the model"), text)
             return None
         self.settings.set_last_folder("models", written)
         self.settings.add_recent_model(written)
-        self._show_status(f"Model saved to {written}")
+        self._show_status(self.tr("Model saved to {path}").format(path=written))
         return written
 
     def show_help(self, shortcuts: bool = False) -> HelpDialog:
@@ -350,14 +361,14 @@ class MainWindow(QMainWindow):
         return True
 
     def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}", about_html(log_file()))
+        QMessageBox.about(self, self.tr("About {app}").format(app=APP_NAME), about_html(log_file()))
 
     def _show_log_location(self) -> None:
         QMessageBox.information(
             self,
-            "Log file",
-            f"Errors and warnings are written to:\n{log_file()}\n\n"
-            "Attach this file when you report a problem.",
+            self.tr("Log file"),
+            self.tr("Errors and warnings are written to:\n{path}\n\n"
+                    "Attach this file when you report a problem.").format(path=log_file()),
         )
 
     # ------------------------------------------------------------------------------ slots
@@ -387,7 +398,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_classifier_changed(self, classifier) -> None:
-        self.model_status.setText(f"Model: {describe_classifier(classifier)}")
+        self.model_status.setText(
+            self.tr("Model: {model}").format(model=describe_classifier(classifier)))
         self.model_status.setToolTip(self.classify_page.model_path or "")
         self.device_status.setText(
             device_text(classifier.device if classifier is not None else None)
@@ -409,7 +421,7 @@ class MainWindow(QMainWindow):
         self.settings.set_last_folder("models", path)
         self.settings.add_recent_model(path)
         self._forget_checkpoint()
-        self._show_status(f"Model saved to {path}")
+        self._show_status(self.tr("Model saved to {path}").format(path=path))
 
     @Slot(str)
     def _on_use_for_classification(self, path: str) -> None:
@@ -441,21 +453,22 @@ class MainWindow(QMainWindow):
         if self.train_page.is_training():
             answer = QMessageBox.question(
                 self,
-                "Training is running",
-                "A model is being trained. Stop training and quit?\n\n"
-                "Once an epoch has finished, the Train page offers to resume the training the "
-                "next time Backbone Studio opens.",
+                self.tr("Training is running"),
+                self.tr("A model is being trained. Stop training and quit?\n\n"
+                        "Once an epoch has finished, the Train page offers to resume the training "
+                        "the next time Backbone Studio opens."),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        elif not self.keep_or_discard_unsaved_model("quitting", "Otherwise it is lost."):
+        elif not self.keep_or_discard_unsaved_model(self.tr("quitting"),
+                                                    self.tr("Otherwise it is lost.")):
             event.ignore()
             return
         if not self.shutdown():
-            self._show_status("Still waiting for a background job to stop…")
+            self._show_status(self.tr("Still waiting for a background job to stop…"))
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.current_page = self.current_page()
         self.settings.sync()
@@ -468,8 +481,9 @@ class MainWindow(QMainWindow):
             return True
         answer = QMessageBox.question(
             self,
-            "Save the trained model?",
-            f"The model you trained has not been saved. Save it before {doing}?\n\n{consequence}",
+            self.tr("Save the trained model?"),
+            self.tr("The model you trained has not been saved. Save it before {doing}?\n\n"
+                    "{consequence}").format(doing=doing, consequence=consequence),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,

@@ -230,6 +230,14 @@ class ReviewHistory:
         jobs = [("copy", Path(p), base / name) for p, name in items]
         return self._files(f"Added {plural(len(jobs), 'image')} to the training set {root}", jobs)
 
+    def move_into_classes(
+        self, items: Iterable[tuple[str | os.PathLike, str]], base: str | os.PathLike
+    ) -> Action:
+        """Move each (image, class folder name) into `base/<class>` (a sorted folder's reviewed
+        images, core.sorting.review); undo moves them back."""
+        jobs = [("move", Path(p), Path(base) / name) for p, name in items]
+        return self._files(f"Filed {plural(len(jobs), 'reviewed image')} into class folders", jobs)
+
     # -- exclusions --------------------------------------------------------------------------
     def exclude(self, exclusions: Exclusions, paths: Iterable, reason: str = "") -> Action:
         added = exclusions.add(paths, reason)

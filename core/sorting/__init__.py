@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .manifest import COLUMNS, MANIFEST_NAME, Manifest, ManifestRow, read_manifest
 from .place import Placer, folder_name, sha256_of
+from .review import SortedReview
 from .sorter import (
     MODES,
     NOT_SURE_FOLDER,
@@ -31,6 +32,7 @@ __all__ = [
     "Placer",
     "SortOptions",
     "SortSummary",
+    "SortedReview",
     "folder_name",
     "read_manifest",
     "sha256_of",

@@ -56,6 +56,13 @@ class Manifest:
         self.destinations.add(row.destination)
         self._dirty = True
 
+    def replace_rows(self, rows: list[ManifestRow]) -> None:
+        """All rows at once (a review moved files within DEST); written at the next flush."""
+        self.rows = list(rows)
+        self.by_source = {row.source: row for row in self.rows}
+        self.destinations = {row.destination for row in self.rows}
+        self._dirty = True
+
     def due(self) -> bool:
         """Rows waiting and `every` seconds since the last write."""
         return self._dirty and time.monotonic() - self._last >= self.every

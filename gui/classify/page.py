@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,15 +30,29 @@ from core.images import IMAGE_SUFFIXES
 from core.predict import Classifier
 
 from ..settings import Settings
-from ..text import plural
 from ..widgets.drop_zone import DropZoneWidget, mime_contents
 from ..widgets.prediction_view import PredictionViewWidget, qimage_to_pil
 from .controller import ClassifyController, describe_classifier
 from .empty_state import EmptyStateWidget
 from .row_actions import PredictionRowActions
 
-IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ");;All files (*)"
+_PATTERNS = " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES))
+# In English; image_filter() and model_filter() give them in the user's language.
+IMAGE_FILTER = f"Images ({_PATTERNS});;All files (*)"
 MODEL_FILTER = "Backbone Studio models (*.safetensors);;All files (*)"
+
+
+def image_filter() -> str:
+    """The Open images dialog's filter, in the user's language."""
+    text = QCoreApplication.translate("ClassifyPage", "Images ({patterns});;All files (*)")
+    return text.format(patterns=_PATTERNS)
+
+
+def model_filter() -> str:
+    """The Open model dialogs' filter, in the user's language."""
+    return QCoreApplication.translate(
+        "ClassifyPage", "Backbone Studio models (*.safetensors);;All files (*)"
+    )
 
 
 class ClassifyPage(QWidget):
@@ -47,6 +61,7 @@ class ClassifyPage(QWidget):
     classifierChanged = Signal(object)  # Classifier | None
     modelLoadFailed = Signal(str)
     trainRequested = Signal()
+    retrainRequested = Signal(str)  # a data folder images were added to (Sort > Review)
     busyChanged = Signal(bool)
     statusMessage = Signal(str)
     predictionsFinished = Signal()
@@ -70,29 +85,32 @@ class ClassifyPage(QWidget):
         return button
 
     def _build_header(self) -> QHBoxLayout:
-        title = QLabel("Classify", self)
+        title = QLabel(self.tr("Classify"), self)
         title.setObjectName("pageTitle")
         self.model_label = QLabel(describe_classifier(None), self)
         self.model_label.setObjectName("muted")
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_images_button = self._button(
-            "Open images…", self.open_images_dialog, "Choose image files to classify (Ctrl+O)"
+            self.tr("Open images…"), self.open_images_dialog,
+            self.tr("Choose image files to classify (Ctrl+O)"),
         )
         self.open_folder_button = self._button(
-            "Open folder…", self.open_folder_dialog,
-            "Classify every image in a folder and its subfolders",
+            self.tr("Open folder…"), self.open_folder_dialog,
+            self.tr("Classify every image in a folder and its subfolders"),
         )  # fmt: skip
         self.paste_button = self._button(
-            "Paste", self.paste, "Classify an image or files from the clipboard (Ctrl+V)"
+            self.tr("Paste"), self.paste,
+            self.tr("Classify an image or files from the clipboard (Ctrl+V)"),
         )
         self.export_button = self._button(
-            "Export CSV…", self.export_csv_dialog,
-            "Save the results as a CSV file, one row per image",
+            self.tr("Export CSV…"), self.export_csv_dialog,
+            self.tr("Save the results as a CSV file, one row per image"),
         )  # fmt: skip
-        self.clear_button = self._button("Clear", self.clear)
+        self.clear_button = self._button(self.tr("Clear"), self.clear)
         self.sort_button = self._button(
-            "Sort folder…", self.open_sort_dialog,
-            "Sort a folder of photos into class folders; the doubtful ones go to _not_sure",
+            self.tr("Sort folder…"), self.open_sort_dialog,
+            self.tr("Sort a folder of photos into class folders; the doubtful ones go to "
+                    "_not_sure"),
         )  # fmt: skip
         header = QHBoxLayout()
         titles = QVBoxLayout()
@@ -135,7 +153,7 @@ class ClassifyPage(QWidget):
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setMinimumWidth(200)
-        self.cancel_button = self._button("Cancel", self.cancel)
+        self.cancel_button = self._button(self.tr("Cancel"), self.cancel)
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("muted")
         footer = QHBoxLayout()
@@ -209,20 +227,23 @@ class ClassifyPage(QWidget):
     def _update_summary(self) -> None:
         rows = self.results_model.rowCount()
         if self.controller.is_loading():
-            self.summary_label.setText(f"Loading {self.controller.loading_what()}…")
+            what = self.controller.loading_what()
+            self.summary_label.setText(self.tr("Loading {what}…").format(what=what))
             return
         if rows == 0:
             self.summary_label.setText(
-                "" if self.classifier is None else "Drop images or folders above to classify them."
+                "" if self.classifier is None
+                else self.tr("Drop images or folders above to classify them.")
             )
             return
         errors = self.results_model.error_count()
-        text = f"{plural(rows - errors, 'image')} classified"
+        classified = rows - errors
+        text = self.tr("%n image(s) classified", "", classified)
         if errors:
-            text += f" · {plural(errors, 'unreadable file')}"
+            text += " · " + self.tr("%n unreadable file(s)", "", errors)
         review = sum(p.needs_review for p in self.results_model.predictions())
         if review:  # "Not sure" / "None of these" (core.calibration)
-            text += f" · {review} not sure"
+            text += " · " + self.tr("{count} not sure").format(count=review)
         self.summary_label.setText(text)
 
     def _refresh_imagenet(self) -> None:
@@ -269,6 +290,7 @@ class ClassifyPage(QWidget):
         from .sort_dialog import SortFolderDialog
 
         dialog = SortFolderDialog(self.classifier, source, self)
+        dialog.retrainRequested.connect(self.retrainRequested)
         dialog.show()
         self._sort_dialog = dialog
         return dialog
@@ -292,7 +314,8 @@ class ClassifyPage(QWidget):
 
     def _named_image(self, image: QImage):
         self._pasted += 1
-        name = f"Pasted image {self._pasted} ({image.width()}×{image.height()})"
+        name = self.tr("Pasted image {number} ({width}×{height})").format(
+            number=self._pasted, width=image.width(), height=image.height())
         self.results_model.set_thumbnail(name, image)
         return name, qimage_to_pil(image)
 
@@ -309,26 +332,27 @@ class ClassifyPage(QWidget):
             self.classify_images([self._named_image(image) for image in images])
         else:
             self.statusMessage.emit(
-                "The clipboard holds no image or file: copy an image or image files first."
+                self.tr("The clipboard holds no image or file: copy an image or image files "
+                        "first.")
             )
 
     def open_images_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Open images", self.settings.last_folder("images"), IMAGE_FILTER
+            self, self.tr("Open images"), self.settings.last_folder("images"), image_filter()
         )
         if files:
             self.classify_paths(files)
 
     def open_folder_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Classify every image in a folder", self.settings.last_folder("images")
+            self, self.tr("Classify every image in a folder"), self.settings.last_folder("images")
         )
         if folder:
             self.classify_paths([folder])
 
     def open_model_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open model", self.settings.last_folder("models"), MODEL_FILTER
+            self, self.tr("Open model"), self.settings.last_folder("models"), model_filter()
         )
         if path:
             self.load_model(path)
@@ -355,7 +379,7 @@ class ClassifyPage(QWidget):
     @Slot(str)
     def _on_load_started(self, _what: str) -> None:
         self.progress_bar.setRange(0, 0)
-        self.progress_bar.setFormat("Loading model…")
+        self.progress_bar.setFormat(self.tr("Loading model…"))
 
     @Slot(object)
     def _on_classifier_changed(self, classifier: object) -> None:
@@ -367,19 +391,21 @@ class ClassifyPage(QWidget):
     def _on_load_failed(self, what: str, message: str) -> None:
         self.modelLoadFailed.emit(message)
         QMessageBox.warning(
-            self, "Could not load the model", f"Could not load the model {what}.\n\n{message}"
+            self, self.tr("Could not load the model"),
+            self.tr("Could not load the model {what}.\n\n{message}").format(
+                what=what, message=message),
         )
 
     @Slot()
     def _on_prediction_started(self) -> None:
         self.progress_bar.setRange(0, 0)
-        self.progress_bar.setFormat("Listing files…")
+        self.progress_bar.setFormat(self.tr("Listing files…"))
 
     @Slot(int, int)
     def _on_progressed(self, done: int, total: int) -> None:
         if total <= 0:
             self.progress_bar.setRange(0, 0)
-            self.progress_bar.setFormat("Listing files…")
+            self.progress_bar.setFormat(self.tr("Listing files…"))
             return
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(done)
@@ -393,7 +419,7 @@ class ClassifyPage(QWidget):
     @Slot(str)
     def _on_predict_failed(self, message: str) -> None:
         self.statusMessage.emit(message)
-        QMessageBox.warning(self, "Classification failed", message)
+        QMessageBox.warning(self, self.tr("Classification failed"), message)
 
     @Slot(bool)
     def _on_prediction_ended(self, cancelled: bool) -> None:
@@ -406,7 +432,9 @@ class ClassifyPage(QWidget):
     def export_csv(self, path: str | os.PathLike) -> Path:
         written = self.results_model.write_csv(path)
         self.settings.set_last_folder("export", written)
-        self.statusMessage.emit(f"Saved {self.results_model.rowCount():,} results to {written}")
+        count = self.results_model.rowCount()
+        self.statusMessage.emit(
+            self.tr("Saved {count} results to {path}").format(count=f"{count:,}", path=written))
         return written
 
     def export_csv_dialog(self) -> None:
@@ -414,7 +442,7 @@ class ClassifyPage(QWidget):
             return
         start = str(Path(self.settings.last_folder("export")) / "predictions.csv")
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export results", start, "CSV files (*.csv);;All files (*)"
+            self, self.tr("Export results"), start, self.tr("CSV files (*.csv);;All files (*)")
         )
         if not path:
             return
@@ -424,5 +452,6 @@ class ClassifyPage(QWidget):
             self.export_csv(path)
         except (OSError, BackboneStudioError) as exc:  # DiskWriteError says what and where
             text = str(exc) if isinstance(exc, BackboneStudioError) else (
-                f"Could not write {path}:\n{exc.strerror or exc}")  # fmt: skip
-            QMessageBox.warning(self, "Could not save the results", text)
+                self.tr("Could not write {path}:\n{error}").format(
+                    path=path, error=exc.strerror or exc))  # fmt: skip
+            QMessageBox.warning(self, self.tr("Could not save the results"), text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,16 +33,17 @@ from core.sorting import SortOptions, SortSummary, sort_folder
 
 from ..jobs import Job, JobSlot, JobThreads
 
-MODES = (
-    ("copy", "Copy (the originals stay where they are)"),
-    ("link", "Hard link where possible (no extra space; else copy)"),
-    ("move", "Move (the originals leave the folder)"),
+MODES = (  # shown through SortFolderDialog.tr
+    ("copy", QT_TRANSLATE_NOOP("SortFolderDialog", "Copy (the originals stay where they are)")),
+    ("link", QT_TRANSLATE_NOOP("SortFolderDialog",
+                               "Hard link where possible (no extra space; else copy)")),
+    ("move", QT_TRANSLATE_NOOP("SortFolderDialog", "Move (the originals leave the folder)")),
 )
 
 
 class SortWorker(Job):
     sorted = Signal(object)  # SortSummary
-    description = "Sorting the folder"
+    description = QT_TRANSLATE_NOOP("Job", "Sorting the folder")
 
     def __init__(self, classifier, source: Path, dest: Path, options: SortOptions):
         super().__init__()
@@ -63,8 +64,10 @@ def time_left(started: float, done: int, total: int, now: float | None = None) -
         return ""
     seconds = elapsed / done * (total - done)
     if seconds < 60:
-        return f"about {max(1, round(seconds))} s left"
-    return f"about {round(seconds / 60)} min left"
+        text = QCoreApplication.translate("SortFolderDialog", "about {seconds} s left")
+        return text.format(seconds=max(1, round(seconds)))
+    text = QCoreApplication.translate("SortFolderDialog", "about {minutes} min left")
+    return text.format(minutes=round(seconds / 60))
 
 
 def training_folder(classifier) -> str | None:
@@ -73,17 +76,18 @@ def training_folder(classifier) -> str | None:
     root = metrics.get("data_folder")
     if not root or not Path(root).is_dir():
         return None
-    return str(Path(root) / "train") if (Path(root) / "train").is_dir() else str(root)
+    return str(root)  # "Add to training set" copies into its train/ part when it has one
 
 
 class SortFolderDialog(QDialog):
     """Non-modal; `summary` holds the last finished sort's SortSummary."""
 
     finishedSorting = Signal(object)  # SortSummary
+    retrainRequested = Signal(str)  # the training folder the review added images to
 
     def __init__(self, classifier, source: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Sort folder")
+        self.setWindowTitle(self.tr("Sort folder"))
         self.classifier = classifier
         self.summary: SortSummary | None = None
         self.threads = JobThreads()
@@ -93,7 +97,7 @@ class SortFolderDialog(QDialog):
 
     def _folder_row(self, text: str, slot) -> tuple[QLineEdit, QHBoxLayout]:
         edit = QLineEdit(text, self)
-        browse = QPushButton("Browse…", self)
+        browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(slot)
         row = QHBoxLayout()
         row.addWidget(edit, 1)
@@ -105,10 +109,11 @@ class SortFolderDialog(QDialog):
         self.dest_edit, dest_row = self._folder_row("", self._browse_dest)
         self.mode_combo = QComboBox(self)
         for mode, text in MODES:
-            self.mode_combo.addItem(text, mode)
+            self.mode_combo.addItem(self.tr(text), mode)
         own = self.classifier.review.threshold
         self.auto_check = QCheckBox(
-            "Use the model's own threshold" + (f" ({own:.0%})" if own is not None else " (none)"),
+            self.tr("Use the model's own threshold ({threshold})").format(
+                threshold=f"{own:.0%}" if own is not None else self.tr("none")),
             self,
         )  # fmt: skip
         self.auto_check.setChecked(True)
@@ -119,26 +124,26 @@ class SortFolderDialog(QDialog):
         self.threshold_box.setEnabled(False)
         self.auto_check.toggled.connect(lambda on: self.threshold_box.setEnabled(not on))
         form = QFormLayout()
-        form.addRow("Photos in", source_row)
-        form.addRow("Sort into", dest_row)
-        form.addRow("How", self.mode_combo)
-        form.addRow("Not sure below", self.auto_check)
+        form.addRow(self.tr("Photos in"), source_row)
+        form.addRow(self.tr("Sort into"), dest_row)
+        form.addRow(self.tr("How"), self.mode_combo)
+        form.addRow(self.tr("Not sure below"), self.auto_check)
         form.addRow("", self.threshold_box)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setVisible(False)
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
-        self.start_button = QPushButton("Sort", self)
+        self.start_button = QPushButton(self.tr("Sort"), self)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
-        close = QPushButton("Close", self)
+        close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.close)
-        self.review_button = QPushButton("Review not sure…", self)
-        self.review_button.setToolTip("Label the images set aside as 'Not sure', keyboard first, "
-                                      "and add them to the training set")  # fmt: skip
+        self.review_button = QPushButton(self.tr("Review not sure…"), self)
+        self.review_button.setToolTip(self.tr("Label the images set aside as 'Not sure', keyboard "
+                                              "first, and add them to the training set"))
         self.review_button.clicked.connect(self.review_not_sure)
         self.review_button.setEnabled(False)
         buttons = QHBoxLayout()
@@ -154,13 +159,14 @@ class SortFolderDialog(QDialog):
         self.resize(620, 0)
 
     def _browse_source(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of photos to sort",
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of photos to sort"),
                                                   self.source_edit.text())  # fmt: skip
         if folder:
             self.source_edit.setText(folder)
 
     def _browse_dest(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Sort into", self.dest_edit.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Sort into"), self.dest_edit.text())
         if folder:
             self.dest_edit.setText(folder)
 
@@ -175,7 +181,8 @@ class SortFolderDialog(QDialog):
         """Start the sort (a move is confirmed first); False when nothing was started."""
         source, dest = self.source_edit.text().strip(), self.dest_edit.text().strip()
         if not source or not dest:
-            self.status_label.setText("Choose the folder of photos and the folder to sort into.")
+            self.status_label.setText(
+                self.tr("Choose the folder of photos and the folder to sort into."))
             return False
         options = self.options()
         if options.mode == "move" and not self._confirm_move(source, dest):
@@ -186,16 +193,17 @@ class SortFolderDialog(QDialog):
                         failed=self._on_failed, finished=self._on_finished)  # fmt: skip
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setVisible(True)
-        self.status_label.setText("Looking at the photos…")
+        self.status_label.setText(self.tr("Looking at the photos…"))
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         return True
 
     def _confirm_move(self, source: str, dest: str) -> bool:
         answer = QMessageBox.question(
-            self, "Move the photos?",
-            f"The photos will be moved out of {source} into {dest}. The manifest there records "
-            "where each one came from. Move them?",
+            self, self.tr("Move the photos?"),
+            self.tr("The photos will be moved out of {source} into {dest}. The manifest there "
+                    "records where each one came from. Move them?").format(
+                source=source, dest=dest),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )  # fmt: skip
@@ -203,33 +211,36 @@ class SortFolderDialog(QDialog):
 
     def cancel(self) -> None:
         self.slot.cancel()
-        self.status_label.setText("Cancelling…")
+        self.status_label.setText(self.tr("Cancelling…"))
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
         left = time_left(self._started, done, total)
-        self.status_label.setText(f"{done} of {total} photos" + (f" · {left}" if left else ""))
+        text = self.tr("{done} of {total} photos").format(done=done, total=total)
+        self.status_label.setText(text + (f" · {left}" if left else ""))
 
     def _on_sorted(self, summary: SortSummary) -> None:
         self.summary = summary
         text = summary.describe()
         if summary.cancelled:
-            text += " Sort again into the same folder to finish."
+            text += " " + self.tr("Sort again into the same folder to finish.")
         self.status_label.setText(text)
         self.review_button.setEnabled(bool(summary.review))
         self.finishedSorting.emit(summary)
 
     def review_not_sure(self):
         """The review grid over this sort's "Not sure" images (gui.review.ReviewDialog)."""
-        from ..review import ReviewDialog, ReviewEntry
+        from ..review import ReviewEntry
+        from .sort_review import SortReviewDialog
 
         if self.summary is None or not self.summary.review:
             return None
         entries = [ReviewEntry(path, guess, confidence, margin)
                    for path, guess, confidence, margin in self.summary.review]  # fmt: skip
-        dialog = ReviewDialog(entries, list(self.classifier.class_names),
-                              training_root=training_folder(self.classifier), parent=self)
+        dialog = SortReviewDialog(entries, list(self.classifier.class_names), self.summary.dest,
+                                  training_root=training_folder(self.classifier), parent=self)
+        dialog.retrainRequested.connect(self.retrainRequested)
         dialog.show()
         return dialog
 

@@ -22,6 +22,10 @@ class Retrainer(QObject):
         train_page.scanFinished.connect(self._on_scanned)
         train_page.controller.scanFailed.connect(self._on_scan_failed)
 
+    def listen(self, signal) -> None:
+        """Another "retrain on this folder" source (Classify > Sort > Review's Retrain)."""
+        signal.connect(self.retrain)
+
     def retrain(self, folder: str) -> None:
         self.show_train()
         self.pending = True

@@ -104,6 +104,49 @@ def test_review_not_sure_opens_the_grid_on_this_sorts_set_aside_images(
     assert action is not None
     copied = list((target / names[1]).iterdir())
     assert len(copied) == 1 and copied[0].read_bytes() == Path(items[0].path).read_bytes()
+    assert review.retrain_button.isVisibleTo(review)  # then Retrain, one click
+    asked = []
+    classify_page.retrainRequested.connect(asked.append)
+    qtbot.mouseClick(review.retrain_button, Qt.MouseButton.LeftButton)
+    assert asked == [str(target)]
+
+
+def _tree(root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_reviewed_not_sure_images_are_filed_by_key_into_the_sorted_folder_and_undone(
+    qtbot, classify_page, image_factory, tmp_path, wait_for, one_torch_thread
+):
+    _photos(image_factory, tmp_path / "inbox", 3)
+    dest = tmp_path / "sorted"
+    dialog = classify_page.open_sort_dialog(str(tmp_path / "inbox"))
+    qtbot.addWidget(dialog)
+    dialog.dest_edit.setText(str(dest))
+    dialog.auto_check.setChecked(False)
+    dialog.threshold_box.setValue(1.0)  # everything to _not_sure
+    wait_for(dialog.finishedSorting, dialog.start)
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=10000)
+    before = _tree(dest)
+    review = dialog.review_not_sure()
+    qtbot.addWidget(review)
+    names = list(classify_page.classifier.class_names)
+    grid = review.grid
+    first, second = grid.items()[0].path, grid.items()[1].path
+    grid.setCurrentIndex(grid.grid_model.index(0))
+    qtbot.keyClick(grid, Qt.Key.Key_2)  # the first tile: the second class; the next is current
+    qtbot.keyClick(grid, Qt.Key.Key_1)  # the second tile: the first class
+    assert review.labels() == {first: names[1], second: names[0]}
+    assert review.file_button.isEnabled()
+    qtbot.mouseClick(review.file_button, Qt.MouseButton.LeftButton)
+    rows = {r.source: r for r in read_manifest(dest / MANIFEST_NAME)}
+    filed = [r for r in rows.values() if "reviewed" in r.flags]
+    assert sorted((r.label, r.destination.split("/")[0]) for r in filed) == sorted(
+        [(names[1], names[1]), (names[0], names[0])])
+    assert all((dest / r.destination).is_file() for r in rows.values())
+    assert len(list((dest / "_not_sure").iterdir())) == 1
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _tree(dest) == before  # files and manifest back, byte for byte
 
 
 def test_table_says_not_sure_and_none_of_these(classify_page):
@@ -155,3 +198,15 @@ def test_results_page_shows_reliability_and_coverage(qtbot):
     page.show_result(FitResult("finished", "Finished.", model, plain, []))
     assert panel.ece is None and "no calibration" in panel.caption.text()
     assert page.cancel_and_wait(5000)
+
+
+def test_the_window_retrains_when_the_sort_review_asks(qtbot, settings, monkeypatch, tmp_path):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(settings, reopen_last_model=False)
+    qtbot.addWidget(window)
+    scanned = []
+    monkeypatch.setattr(window.train_page, "scan", scanned.append)
+    window.classify_page.retrainRequested.emit(str(tmp_path))
+    assert scanned == [str(tmp_path)] and window._retrainer.pending
+    window.shutdown(5000)
