@@ -64,6 +64,10 @@ def with_runtime(classifier, runtime: str, probe: Sequence) -> tuple[object, str
         return classifier, ""
     if classifier.device.type != "cpu":
         return classifier, f"ONNX Runtime runs on the CPU here; using PyTorch on {classifier.device}."
+    review = getattr(classifier, "review", None)
+    if review is not None and review.needs_features:
+        return classifier, ("the model's 'None of these' check needs the network's features, "
+                            "which the ONNX model does not give; using PyTorch.")  # fmt: skip
     missing = BY_NAME["onnx"].missing()
     if missing:
         return classifier, f"{missing}; using PyTorch."

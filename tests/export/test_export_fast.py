@@ -34,3 +34,20 @@ def test_pytorch_stays_when_the_runtime_disagrees(tiny_model, export_data, monke
     classifier = _classifier(tiny_model)
     chosen, said = fast.with_runtime(classifier, "onnxruntime", sorted(export_data.rglob("*.jpg")))
     assert chosen is classifier and "using PyTorch" in said and "agreed" in said
+
+
+def test_pytorch_stays_when_the_none_of_these_check_needs_features(tiny_model, export_data):
+    """A calibrated model's "None of these" check reads the network's features, which the ONNX
+    model does not give: the job says so and stays on PyTorch (it used to crash)."""
+    import dataclasses
+
+    import numpy as np
+
+    from core.calibration import OodDetector
+
+    classifier = _classifier(tiny_model)
+    detector = OodDetector("centroid", 1.0, means=np.zeros((3, 8), dtype=np.float32))
+    assert detector.needs_features
+    classifier.review = dataclasses.replace(classifier.review, detector=detector)
+    chosen, said = fast.with_runtime(classifier, "onnxruntime", sorted(export_data.rglob("*.jpg")))
+    assert chosen is classifier and "None of these" in said and "using PyTorch" in said
