@@ -330,9 +330,7 @@ class Classifier:
                 features = None
                 with self._autocast():
                     if self.review.needs_features:
-                        body, head = self._split()
-                        features = body(x)
-                        logits = head(features)
+                        logits, features = self._logits_and_features(x)
                     else:
                         logits = self.model(x)
                 logits = logits.float().cpu()
@@ -350,6 +348,16 @@ class Classifier:
             half = len(batch) // 2
             first, second = self._probabilities(batch[:half]), self._probabilities(batch[half:])
             return torch.cat([first[0], second[0]]), torch.cat([first[1], second[1]])
+
+    def _logits_and_features(self, x: torch.Tensor):
+        """(logits, penultimate features): from the model itself when it can give both at once
+        (an ONNX Runtime model, core.export.fast), else through its body and head."""
+        both = getattr(self.model, "logits_and_features", None)
+        if both is not None:
+            return both(x)
+        body, head = self._split()
+        features = body(x)
+        return head(features), features
 
     def _split(self):
         """(body, head) of the model, for the penultimate features the OOD check reads."""

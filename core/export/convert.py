@@ -71,9 +71,11 @@ def _plain(model: nn.Module) -> nn.Module:
     return _Wrapped(model.to(memory_format=torch.contiguous_format))
 
 
-def onnx_bytes(model: nn.Module, input_size: int, metadata: dict[str, str]) -> bytes:
-    """The model as an ONNX file (dynamic batch, input `input`, output `logits`), with
-    ``metadata`` in its metadata_props. ExportError naming an operator ONNX cannot express."""
+def onnx_bytes(model: nn.Module, input_size: int, metadata: dict[str, str],
+               outputs: tuple[str, ...] = (OUTPUT_NAME,)) -> bytes:  # fmt: skip
+    """The model as an ONNX file (dynamic batch, input `input`, output `logits`, or the
+    names in `outputs` for a model that returns several), with ``metadata`` in its
+    metadata_props. ExportError naming an operator ONNX cannot express."""
     import onnx
 
     wrapped = _plain(model)
@@ -83,7 +85,7 @@ def onnx_bytes(model: nn.Module, input_size: int, metadata: dict[str, str]) -> b
             program = torch.onnx.export(
                 wrapped, (_example(input_size),), None, dynamo=True, opset_version=OPSET,
                 dynamic_shapes=_batch_dim(), input_names=[INPUT_NAME],
-                output_names=[OUTPUT_NAME], verbose=False,
+                output_names=list(outputs), verbose=False,
             )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - the exporter raises many types
         raise _operator_error("ONNX", exc) from None

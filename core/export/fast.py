@@ -21,8 +21,25 @@ PROBE = 32
 RUNTIMES = ("torch", "onnxruntime")
 
 
+class LogitsAndFeatures(nn.Module):
+    """(logits, penultimate features) in one call: what the "None of these" check reads, so
+    that an ONNX model exported from it can serve a calibrated classifier whole."""
+
+    def __init__(self, model: nn.Module, backbone: str):
+        super().__init__()
+        from ..backbones import split_features
+
+        self.body, self.head = split_features(model, backbone)
+
+    def forward(self, x):
+        features = self.body(x)
+        return self.head(features), features.flatten(1)
+
+
 class RuntimeModule(nn.Module):
-    """An ONNX model in ONNX Runtime, called like the PyTorch model it was exported from."""
+    """An ONNX model in ONNX Runtime, called like the PyTorch model it was exported from. One
+    exported from `LogitsAndFeatures` also answers `logits_and_features(x)`
+    (core.predict.Classifier asks for it when its review policy needs the features)."""
 
     def __init__(self, onnx: bytes, threads: int | None = None):
         super().__init__()
@@ -33,9 +50,16 @@ class RuntimeModule(nn.Module):
         self.session = ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def _run(self, x: torch.Tensor) -> list:
         batch = np.ascontiguousarray(x.detach().float().cpu().numpy())
-        return torch.from_numpy(self.session.run(None, {self.input_name: batch})[0])
+        return self.session.run(None, {self.input_name: batch})
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.from_numpy(self._run(x)[0])
+
+    def logits_and_features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        logits, features = self._run(x)[:2]
+        return torch.from_numpy(logits), torch.from_numpy(features)
 
 
 def _same_kind(classifier, model: nn.Module):
@@ -44,7 +68,9 @@ def _same_kind(classifier, model: nn.Module):
     info = ClassifierInfo(classifier.name, classifier.backbone, tuple(classifier.class_names),
                           classifier.input_size, classifier.mean, classifier.std,
                           classifier.metadata)  # fmt: skip
-    return Classifier(model, info, device=torch.device("cpu"))
+    fast = Classifier(model, info, device=torch.device("cpu"))
+    fast.review = classifier.review  # the same calibration, threshold and "None of these"
+    return fast
 
 
 def _agreement(ours, theirs) -> tuple[float, int]:
@@ -64,18 +90,11 @@ def with_runtime(classifier, runtime: str, probe: Sequence) -> tuple[object, str
         return classifier, ""
     if classifier.device.type != "cpu":
         return classifier, f"ONNX Runtime runs on the CPU here; using PyTorch on {classifier.device}."
-    review = getattr(classifier, "review", None)
-    if review is not None and review.needs_features:
-        return classifier, ("the model's 'None of these' check needs the network's features, "
-                            "which the ONNX model does not give; using PyTorch.")  # fmt: skip
     missing = BY_NAME["onnx"].missing()
     if missing:
         return classifier, f"{missing}; using PyTorch."
-    from .convert import onnx_bytes
-
     try:
-        fast = _same_kind(classifier, RuntimeModule(onnx_bytes(classifier.model,
-                                                               classifier.input_size, {})))
+        fast = _same_kind(classifier, RuntimeModule(_onnx_for(classifier)))
     except Exception as exc:  # noqa: BLE001 - any export failure: stay on PyTorch, say why
         return classifier, f"ONNX export failed ({exc}); using PyTorch."
     sample = list(probe)[:PROBE]
@@ -86,3 +105,15 @@ def with_runtime(classifier, runtime: str, probe: Sequence) -> tuple[object, str
                       f"{checked} images checked")  # fmt: skip
     return classifier, (f"ONNX Runtime agreed with PyTorch on only {agreement:.1%} of {checked} "
                         "images checked; using PyTorch")  # fmt: skip
+
+
+def _onnx_for(classifier) -> bytes:
+    """The classifier's model as ONNX; with a second output, the features, when its review
+    policy ("None of these") reads them."""
+    from .convert import OUTPUT_NAME, onnx_bytes
+
+    review = getattr(classifier, "review", None)
+    if review is not None and review.needs_features:
+        both = LogitsAndFeatures(classifier.model, classifier.backbone)
+        return onnx_bytes(both, classifier.input_size, {}, outputs=(OUTPUT_NAME, "features"))
+    return onnx_bytes(classifier.model, classifier.input_size, {})

@@ -36,18 +36,29 @@ def test_pytorch_stays_when_the_runtime_disagrees(tiny_model, export_data, monke
     assert chosen is classifier and "using PyTorch" in said and "agreed" in said
 
 
-def test_pytorch_stays_when_the_none_of_these_check_needs_features(tiny_model, export_data):
-    """A calibrated model's "None of these" check reads the network's features, which the ONNX
-    model does not give: the job says so and stays on PyTorch (it used to crash)."""
+def test_the_none_of_these_check_runs_on_the_runtimes_features(export_data):
+    """A calibrated model's "None of these" check reads the network's features: the ONNX model
+    then gives them as a second output, and the flags equal PyTorch's on every image."""
     import dataclasses
 
     import numpy as np
+    from export_helpers import _images, make_model
 
-    from core.calibration import OodDetector
+    from core.calibration import fit_detector
 
-    classifier = _classifier(tiny_model)
-    detector = OodDetector("centroid", 1.0, means=np.zeros((3, 8), dtype=np.float32))
+    classifier = _classifier(make_model(export_data, "resnet18"))
+    body, head = classifier._split()
+    with torch.inference_mode():
+        features = body(_images(export_data).flip(3))  # mirrored: no score sits on the threshold
+        logits = head(features)
+    labels = logits.argmax(1).numpy()  # the threshold flags about half of the images
+    detector = fit_detector("centroid", features.numpy(), logits.numpy(), labels, 0.5)
     assert detector.needs_features
     classifier.review = dataclasses.replace(classifier.review, detector=detector)
-    chosen, said = fast.with_runtime(classifier, "onnxruntime", sorted(export_data.rglob("*.jpg")))
-    assert chosen is classifier and "None of these" in said and "using PyTorch" in said
+    paths = sorted(export_data.rglob("*.jpg"))
+    chosen, said = fast.with_runtime(classifier, "onnxruntime", paths)
+    assert isinstance(chosen.model, fast.RuntimeModule) and "using ONNX Runtime" in said
+    ours, theirs = classifier.predict(paths), chosen.predict(paths)
+    assert [p.unfamiliar for p in ours] == [p.unfamiliar for p in theirs]
+    assert 0 < sum(p.unfamiliar for p in ours) < len(ours)  # the check says something
+    assert np.allclose([p.confidence for p in ours], [p.confidence for p in theirs], atol=1e-4)
