@@ -26,8 +26,9 @@ def add_sort_parser(sub) -> None:
     how.add_argument("--move", dest="mode", action="store_const", const="move",
                      help="move the photos out of SRC")  # fmt: skip
     p.add_argument("--threshold", default="auto", type=_threshold,
-                   help="'auto' (the model's review threshold), or a confidence from 0 to 1 "
-                        "below which a photo goes to _not_sure")  # fmt: skip
+                   help="'auto' (the model's review threshold), a confidence from 0 to 1 "
+                        "below which a photo goes to _not_sure, or a target accuracy such as "
+                        "'98%%' (the threshold read from the model's validation curve)")  # fmt: skip
     p.add_argument("--device", default="auto")
     p.add_argument("--batch-size", type=int)
     p.set_defaults(func=cmd_sort, mode="copy")
@@ -36,6 +37,14 @@ def add_sort_parser(sub) -> None:
 def _threshold(text: str):
     if text.strip().lower() == "auto":
         return "auto"
+    if text.strip().endswith("%"):
+        try:
+            target = float(text.strip()[:-1])
+        except ValueError:
+            raise argparse.ArgumentTypeError("a target accuracy looks like 98%") from None
+        if not 0.0 < target <= 100.0:
+            raise argparse.ArgumentTypeError("a target accuracy is from 0% to 100%")
+        return f"{target:g}%"
     try:
         value = float(text)
     except ValueError:

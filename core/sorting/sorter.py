@@ -184,6 +184,15 @@ def _classifier_for(classifier, threshold):
     sure); a shallow copy, so the caller's classifier keeps its own."""
     if threshold == "auto":
         return classifier
+    if isinstance(threshold, str) and threshold.endswith("%"):  # a target accuracy
+        if not classifier.review.curve:
+            raise BackboneStudioError(
+                f"The model {classifier.name} has no validation curve to read a threshold for "
+                f"{threshold} accuracy from (it was trained before calibration, or on too few "
+                "validation images). Give a confidence threshold instead, e.g. 0.9.")
+        changed = copy.copy(classifier)
+        changed.review = classifier.review.with_target_accuracy(float(threshold[:-1]) / 100.0)
+        return changed
     if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
         raise BackboneStudioError(f"The threshold must be from 0 to 1 (got {threshold}).")
     changed = copy.copy(classifier)

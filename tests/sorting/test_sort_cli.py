@@ -34,3 +34,35 @@ def test_cli_sort_usage_errors(capsys, model_file, tmp_path):
     assert main(["sort", str(tmp_path / "nope"), str(tmp_path / "out"), "--model",
                  str(model_file), "--device", "cpu"]) == 2  # fmt: skip
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_cli_sort_takes_a_target_accuracy(capsys, model_file, tmp_path):
+    """`--threshold 98%`: the threshold read from the model's validation curve; a model
+    without one says so and nothing is sorted."""
+    import dataclasses
+
+    from core.calibration import CurvePoint
+    from core.modelfile import load_model, save_model
+    from core.predict import Classifier
+    from core.sorting.sorter import _classifier_for
+
+    source = tmp_path / "inbox"
+    write_photos(source, 2)
+    base = ["sort", str(source), str(tmp_path / "out"), "--model", str(model_file)]
+    assert main(base + ["--threshold", "98%", "--device", "cpu"]) == 2
+    assert "no validation curve" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert main(base + ["--threshold", "120%"]) == 2
+    assert "0% to 100%" in capsys.readouterr().err
+
+    model, metadata = load_model(model_file)
+    curve = [CurvePoint(0.9, 0.5, 0.99), CurvePoint(0.7, 0.8, 0.96), CurvePoint(0.3, 1.0, 0.9)]
+    calibrated = dataclasses.replace(
+        metadata, metrics={**metadata.metrics, "calibration": {"curve": [p.to_list() for p in curve]}})
+    path = save_model(tmp_path / "calibrated.safetensors", model, calibrated)
+    classifier = Classifier.load(path, device="cpu")
+    assert _classifier_for(classifier, "98%").review.threshold == 0.9
+    assert _classifier_for(classifier, "95%").review.threshold == 0.7
+    assert classifier.review.threshold == 0.5  # the caller's classifier keeps its own
+    args = ["sort", str(source), str(tmp_path / "out2"), "--model", str(path), "--device", "cpu"]
+    assert main(args + ["--threshold", "95%"]) == 0
