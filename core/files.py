@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import image_reasons as reasons
 from . import images
 from .fileio import not_a_file_reason
 
@@ -111,7 +112,9 @@ class FolderWalk:
             try:
                 subfolders, others = self.list_folder(current)
             except OSError as exc:
-                self.unusable.append((current, f"cannot open the folder: {exc.strerror or exc}"))
+                self.unusable.append(
+                    (current, reasons.FOLDER_UNREADABLE(error=str(exc.strerror or exc)))
+                )
                 continue
             for entry in others:
                 path = Path(entry.path)
@@ -153,11 +156,11 @@ def _not_a_file_reason(entry: os.DirEntry) -> str | None:
         st = os.stat(entry.path)  # links followed; nothing is opened
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "symbolic link loop (the link leads back to itself)"
+            return reasons.LINK_LOOP()
         if entry.is_symlink():
-            return "broken symbolic link (its target is missing)"
-        return f"cannot be read: {exc.strerror or exc}"
-    return not_a_file_reason(st.st_mode, "an image") or "not a regular file"
+            return reasons.BROKEN_LINK()
+        return reasons.UNREADABLE(error=str(exc.strerror or exc))
+    return not_a_file_reason(st.st_mode, "an image") or reasons.NOT_REGULAR()
 
 
 # --------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ try:
 except ImportError:  # pragma: no cover - a Pillow built without littlecms: no conversion
     ImageCms = None
 
+from core import image_reasons as reasons
 from core.errors import ImageLoadError, NotAFileError
 from core.fileio import check_regular_file, open_for_reading
 
@@ -112,23 +113,23 @@ def _describe_non_image(head: bytes) -> str:
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in _HEIF_BRANDS:
-            return "HEIC/HEIF images are not supported — convert to JPEG"
+            return reasons.HEIF()
         if brand in (b"avif", b"avis"):
-            return "AVIF images are not supported by this installation — convert to JPEG or PNG"
+            return reasons.AVIF()
         if brand in _VIDEO_BRANDS:
-            return "not an image (looks like a video file)"
+            return reasons.VIDEO()
     if head.startswith((b"%!PS", b"\xc5\xd0\xd3\xc6")):
-        return "PostScript/EPS files are not supported — export it as PNG or JPEG"
+        return reasons.POSTSCRIPT()
     if head.startswith(b"%PDF"):
-        return "not an image (a PDF document) — export its pages as PNG or JPEG"
+        return reasons.PDF()
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "not an image (a ZIP archive) — extract it first"
+        return reasons.ZIP()
     stripped = head.lstrip().lower()
     if stripped.startswith((b"<svg", b"<?xml")) and b"<svg" in head.lower():
-        return "SVG vector images are not supported — export it as PNG"
+        return reasons.SVG()
     if _looks_like_text(head):
-        return "not an image (looks like text)"
-    return "not an image (unrecognised content)"
+        return reasons.TEXT()
+    return reasons.UNRECOGNISED()
 
 
 def sniff_format(path: str | os.PathLike) -> str | None:
@@ -303,7 +304,7 @@ def to_rgb(image: Image.Image, name: str = "image") -> Image.Image:
     try:
         return image.convert("RGB")
     except (ValueError, OSError) as exc:
-        raise ImageLoadError(name, f"unsupported colour mode {mode} ({exc})") from exc
+        raise ImageLoadError(name, reasons.COLOUR_MODE(mode=mode, error=str(exc))) from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,8 +316,8 @@ def _decode_failure(fmt: str, exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     lowered = text.lower()
     if any(word in lowered for word in ("truncated", "broken data stream", "premature end")):
-        return f"truncated or damaged {fmt}: {text} — the file was cut off (interrupted copy or download?)"
-    return f"damaged {fmt} file: {text}"
+        return reasons.TRUNCATED(fmt=fmt, error=text)
+    return reasons.DAMAGED(fmt=fmt, error=text)
 
 
 def load_image(path: str | os.PathLike, target_size: int | None = None) -> Image.Image:
@@ -334,7 +335,7 @@ def load_image(path: str | os.PathLike, target_size: int | None = None) -> Image
     with _reading(path):  # a folder, pipe, socket or device is refused before it is opened
         size = check_regular_file(path, "an image", ImageLoadError).st_size
     if size == 0:
-        raise ImageLoadError(path, "empty file (0 bytes)")
+        raise ImageLoadError(path, reasons.EMPTY())
     with _reading(path), open_for_reading(path, "an image", ImageLoadError) as f:
         image = _open(f, path)
         return _decode(image, path, target_size)
@@ -346,17 +347,17 @@ def _reading(path: Path):
     try:
         yield
     except FileNotFoundError:
-        raise ImageLoadError(path, "file vanished (moved or deleted?)") from None
+        raise ImageLoadError(path, reasons.VANISHED()) from None
     except PermissionError:
-        raise ImageLoadError(path, "permission denied — check the file's permissions") from None
+        raise ImageLoadError(path, reasons.PERMISSION()) from None
     except IsADirectoryError:
-        raise ImageLoadError(path, "is a folder, not an image") from None
+        raise ImageLoadError(path, reasons.IS_FOLDER()) from None
     except ImageLoadError as exc:
         if exc.path != path:  # to_rgb names the image by its string; keep the Path form
             raise ImageLoadError(path, exc.reason) from None
         raise
     except OSError as exc:
-        raise ImageLoadError(path, f"cannot read the file: {exc.strerror or exc}") from None
+        raise ImageLoadError(path, reasons.READ_ERROR(error=str(exc.strerror or exc))) from None
 
 
 def _open(f: io.BufferedReader, path: Path) -> Image.Image:
@@ -368,18 +369,16 @@ def _open(f: io.BufferedReader, path: Path) -> Image.Image:
         head = f.read(512)
         fmt = _magic_format(head)
         if fmt in _SURE_MAGIC:  # an image's signature, a header that cannot be parsed
-            raise ImageLoadError(path, f"damaged {fmt} file: its header cannot be read") from None
+            raise ImageLoadError(path, reasons.DAMAGED_HEADER(fmt=fmt)) from None
         raise ImageLoadError(path, _describe_non_image(head)) from None
     except Image.DecompressionBombError as exc:
         match = _BOMB_PIXELS.search(str(exc))
-        pixels = f"{int(match.group(1)):,} pixels" if match else "too many pixels"
-        raise ImageLoadError(
-            path, f"image is too large ({pixels}) — looks like a decompression bomb"
-        ) from None
+        pixels = reasons.PIXELS(count=int(match.group(1))) if match else reasons.TOO_MANY_PIXELS()
+        raise ImageLoadError(path, reasons.TOO_LARGE(pixels=pixels)) from None
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
     except MemoryError:
-        raise ImageLoadError(path, "not enough memory to open this image") from None
+        raise ImageLoadError(path, reasons.NO_MEMORY_OPEN()) from None
     except Exception as exc:  # noqa: BLE001 - plugins raise many types for bad headers
         f.seek(0)
         fmt = _magic_format(f.read(16)) or "image"
@@ -394,10 +393,8 @@ def _decode(image: Image.Image, path: Path, target_size: int | None) -> Image.Im
     if limit is not None and width * height > limit:
         # Pillow only warns between 1x and 2x the limit; a loader for untrusted folders treats
         # both the same
-        raise ImageLoadError(
-            path,
-            f"image is too large ({width * height:,} pixels) — looks like a decompression bomb",
-        )
+        pixels = reasons.PIXELS(count=width * height)
+        raise ImageLoadError(path, reasons.TOO_LARGE(pixels=pixels))
     # Image.open leaves animations (GIF, APNG, WebP, MPO) on their first frame
     if target_size and fmt in _JPEG_FORMATS:
         image.draft("RGB", (int(target_size), int(target_size)))
@@ -406,7 +403,7 @@ def _decode(image: Image.Image, path: Path, target_size: int | None) -> Image.Im
     except ImageLoadError:
         raise
     except MemoryError:
-        raise ImageLoadError(path, "not enough memory to decode this image") from None
+        raise ImageLoadError(path, reasons.NO_MEMORY_DECODE()) from None
     except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
         raise ImageLoadError(path, _decode_failure(fmt, exc)) from None
     try:

@@ -85,7 +85,10 @@ def define(id: str, template: str) -> MessageType:
 
 def message_modules() -> tuple[str, ...]:
     """The core modules that declare messages (imported to fill CATALOGUE)."""
-    return ("core.training.plan_notes", "core.training.lr_find", "core.backbones.offer", "core.resume")
+    return (
+        "core.training.plan_notes", "core.training.lr_find", "core.backbones.offer", "core.resume",
+        "core.image_reasons",
+    )  # fmt: skip
 
 
 def load_catalogue() -> dict[str, str]:

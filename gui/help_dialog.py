@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -37,6 +38,9 @@ HOW_TO = (
     )),
 )
 
+# "&Open" and Chinese "打开(&O)": the accelerator marks, not words
+_ACCELERATOR = re.compile(r"\(&\w\)|&")
+
 
 BUTTON_SHORTCUTS = ((QT_TRANSLATE_NOOP("HelpDialog", "Start training (Train page)"), "Ctrl+Return"),)
 
@@ -48,7 +52,7 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     for action in actions:
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         if keys:
-            what = action.text().replace("&", "").rstrip("…").rstrip(".")
+            what = _ACCELERATOR.sub("", action.text()).rstrip("…").rstrip(".")
             rows.append((what, keys))
     for what, keys in BUTTON_SHORTCUTS:
         rows.append((_tr(what), QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)))

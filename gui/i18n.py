@@ -67,6 +67,44 @@ def current_language() -> str:
     return _language
 
 
+class InheritingTranslator(QTranslator):
+    """The app's catalogue, looked up under the class that wrote the text.
+
+    PySide's `self.tr()` takes the object's own class name as the context, while lupdate files
+    a text under the class whose code holds it: a text written in a base class (ReviewDialog,
+    Job) and shown by a subclass (SortReviewDialog, ExportJob) would never be found. When the
+    context itself has no translation, the names of its base classes are tried in turn."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: D102 - Qt override
+        found = super().translate(context, source, disambiguation, n)
+        if found:
+            return found
+        for base in _bases(context) if context else ():
+            found = super().translate(base, source, disambiguation, n)
+            if found:
+                return found
+        return None  # a null QString: "not here", so Qt tries the next translator or the source
+
+
+_BASES: dict[str, tuple[str, ...]] = {}
+
+
+def _bases(name: str) -> tuple[str, ...]:
+    """The base class names of the app's QObject class `name` (nearest first)."""
+    if name not in _BASES:
+        from PySide6.QtCore import QObject
+
+        todo = list(QObject.__subclasses__())
+        while todo:
+            cls = todo.pop()
+            todo.extend(cls.__subclasses__())
+            if cls.__module__.startswith("gui."):
+                _BASES[cls.__name__] = tuple(b.__name__ for b in cls.__mro__[1:]
+                                             if b.__module__.startswith("gui."))  # fmt: skip
+        _BASES.setdefault(name, ())
+    return _BASES[name]
+
+
 def install_translators(app: QCoreApplication, choice: str | None = None) -> str:
     """Install the translators for `choice` (default: the saved choice); returns the language
     installed ("en" for English and for a language the app has no catalogue for). Replaces the
@@ -87,7 +125,7 @@ def install_translators(app: QCoreApplication, choice: str | None = None) -> str
     QLocale.setDefault(locale)
     english = locale.language() == QLocale.Language.English
     folder = str(translations_dir())
-    ours = QTranslator(app)
+    ours = InheritingTranslator(app)
     if not english and ours.load(locale, CATALOGUE_NAME, "_", folder):
         _language = locale.name()
         qt = QTranslator(app)  # Qt's own words: standard buttons, file dialogs

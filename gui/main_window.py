@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,6 +34,7 @@ from .about import APP_NAME, about_html, device_text, imagenet_available
 from .classify import ClassifyPage, describe_classifier, model_filter
 from .help_dialog import HelpDialog, shortcut_rows
 from .i18n import LanguageMenu
+from .page_entries import PAGE_ENTRIES  # sidebar and View menu texts, icons, shortcuts
 from .pages import ClassifyPageProtocol, Page, ResultsPageProtocol, TrainPageProtocol
 from .recent_menu import RecentModelsMenu
 from .results import ResultsPage
@@ -46,14 +47,6 @@ from .widgets.resume_notice import ResumeNoticeWidget
 __all__ = ["APP_NAME", "PAGE_CLASSIFY", "PAGE_RESULTS", "PAGE_TRAIN", "MainWindow"]
 
 PAGE_CLASSIFY, PAGE_TRAIN, PAGE_RESULTS = range(3)
-PAGE_ENTRIES = (  # sidebar text, View menu text, icon, shortcut: in the order of the PAGE_ numbers
-    (QT_TRANSLATE_NOOP("MainWindow", "Classify"), QT_TRANSLATE_NOOP("MainWindow", "&Classify"),
-     "classify", "Ctrl+1"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Train"), QT_TRANSLATE_NOOP("MainWindow", "&Train"),
-     "train", "Ctrl+2"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Results"), QT_TRANSLATE_NOOP("MainWindow", "&Results"),
-     "results", "Ctrl+3"),
-)  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -81,9 +74,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(156)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for (name, _menu, icon, shortcut), page in zip(PAGE_ENTRIES, self.pages(), strict=True):
-            name = self.tr(name)
-            item = QListWidgetItem(page_icon(icon), name)
-            item.setToolTip(f"{name} ({shortcut})")
+            item = QListWidgetItem(page_icon(icon), self.tr(name))
+            item.setToolTip(f"{self.tr(name)} ({shortcut})")
             item.setSizeHint(QSize(140, 48))
             self.sidebar.addItem(item)
             self.stack.addWidget(page)
@@ -126,7 +118,8 @@ class MainWindow(QMainWindow):
         self.train_page.trainingFinished.connect(self._on_training_finished)
         self.train_page.trainingStarted.connect(self._on_training_started)
         self.train_page.confirm_start = lambda: self.keep_or_discard_unsaved_model(
-            self.tr("training a new one"), self.tr("The new training replaces it on the Results page.")
+            self.tr("training a new one"),
+            self.tr("The new training replaces it on the Results page."),
         )
         self.train_page.resumeOfferChanged.connect(self.resume_notice.set_offer)
         self.resume_notice.set_offer(self.train_page.resume_offer())
@@ -155,18 +148,12 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         cp = self.classify_page
-        self.open_images_action = self._action(
-            self.tr("&Open images…"), self._open_images, QKeySequence.StandardKey.Open,
-            self.tr("Choose image files to classify"),
-        )  # fmt: skip
-        self.open_folder_action = self._action(
-            self.tr("Open &folder…"), self._open_folder, None,
-            self.tr("Classify every image in a folder"),
-        )
-        self.open_model_action = self._action(
-            self.tr("Open &model…"), self.open_model_dialog, "Ctrl+Shift+O",
-            self.tr("Load a trained model file"),
-        )
+        self.open_images_action = self._action(self.tr("&Open images…"), self._open_images,
+            QKeySequence.StandardKey.Open, self.tr("Choose image files to classify"))  # fmt: skip
+        self.open_folder_action = self._action(self.tr("Open &folder…"), self._open_folder, None,
+                                               self.tr("Classify every image in a folder"))
+        self.open_model_action = self._action(self.tr("Open &model…"), self.open_model_dialog,
+                                              "Ctrl+Shift+O", self.tr("Load a trained model file"))
         self.imagenet_action = self._action(
             self.tr("Use &ImageNet classifier"), self._use_imagenet, None,
             self.tr("Classify into the 1,000 ImageNet categories with cached pretrained weights"),
@@ -197,8 +184,10 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         if self.help_action.shortcut().isEmpty():  # platforms without a standard help key
             self.help_action.setShortcut(QKeySequence("F1"))
-        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), lambda: self.show_help(True))
-        self.about_action = self._action(self.tr("&About {app}").format(app=APP_NAME), self.show_about)
+        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"),
+                                             lambda: self.show_help(True))
+        self.about_action = self._action(self.tr("&About {app}").format(app=APP_NAME),
+                                         self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt_action = self._action(self.tr("About &Qt"), QApplication.aboutQt)
         self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
@@ -305,8 +294,7 @@ class MainWindow(QMainWindow):
             backbone = getattr(getattr(result, "metadata", None), "backbone", "model")
             suggested = f"{backbone}-classifier.safetensors"
         start = str(Path(self.settings.last_folder("models")) / suggested)
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save model as"), start,
-                                              model_filter())
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save model as"), start, model_filter())
         if not path:
             return
         self.save_model(path, target)
@@ -398,8 +386,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_classifier_changed(self, classifier) -> None:
-        self.model_status.setText(
-            self.tr("Model: {model}").format(model=describe_classifier(classifier)))
+        self.model_status.setText(self.tr("Model: {m}").format(m=describe_classifier(classifier)))
         self.model_status.setToolTip(self.classify_page.model_path or "")
         self.device_status.setText(
             device_text(classifier.device if classifier is not None else None)

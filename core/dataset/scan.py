@@ -37,6 +37,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import image_reasons as reasons
 from core.errors import BackboneStudioError, DatasetError, ImageLoadError
 from core.events import CancelToken, ProgressCallback, Throttle
 from core.files import FolderWalk
@@ -216,7 +217,7 @@ def _check(path: Path, cache: DecodedImageCache | None, cancel: CancelToken | No
         return exc.reason
     except Exception as exc:  # noqa: BLE001 - one odd file must not end the whole scan
         log.exception("unexpected error reading %s", path)
-        return f"could not be read ({type(exc).__name__}: {exc})"
+        return reasons.UNEXPECTED(kind=type(exc).__name__, error=str(exc))
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,12 +26,20 @@ from PySide6.QtWidgets import (
 from core.audit import KIND_TITLES, KINDS
 
 from ..jobs import JobSlot, JobThreads
-from ..text import plural
 from ..workers import CallWorker
 from .map_view import EmbeddingMapWidget
 from .worker import audit_folder
 
 ICON = 48
+# core.audit.KIND_TITLES, marked here for translation (shown through self.tr)
+KIND_TITLE_TEXTS = (
+    QT_TRANSLATE_NOOP("DataAuditDialog", "Likely mislabelled"),
+    QT_TRANSLATE_NOOP("DataAuditDialog", "Label conflicts"),
+    QT_TRANSLATE_NOOP("DataAuditDialog", "Train/validation leakage"),
+    QT_TRANSLATE_NOOP("DataAuditDialog", "Exact duplicates"),
+    QT_TRANSLATE_NOOP("DataAuditDialog", "Near duplicates"),
+    QT_TRANSLATE_NOOP("DataAuditDialog", "Outliers"),
+)
 PathRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -43,16 +51,16 @@ class DataAuditDialog(QDialog):
 
     def __init__(self, folder=None, model=None, parent: QWidget | None = None, state_dir=None):
         super().__init__(parent)
-        self.setWindowTitle("Data audit")
+        self.setWindowTitle(self.tr("Data audit"))
         self.resize(980, 720)
         self.folder = Path(folder) if folder else None
         self.model, self.state_dir, self.result = model, state_dir, None
         self.threads = JobThreads()
         self._job = JobSlot(self.threads, self)
         self.folder_label = QLabel()
-        self.choose_button = QPushButton("Choose folder…")
-        self.run_button = QPushButton("Run audit")
-        self.cancel_button = QPushButton("Cancel")
+        self.choose_button = QPushButton(self.tr("Choose folder…"))
+        self.run_button = QPushButton(self.tr("Run audit"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.progress = QProgressBar()
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
@@ -61,19 +69,21 @@ class DataAuditDialog(QDialog):
         self.leak_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.kind_combo = QComboBox()
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Image", "Score", "Class", "Reason"])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Image"), self.tr("Score"), self.tr("Class"), self.tr("Reason")]
+        )
         self.table.setIconSize(QSize(ICON, ICON))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.exclude_button = QPushButton("Exclude from training")
+        self.exclude_button = QPushButton(self.tr("Exclude from training"))
         self.map = EmbeddingMapWidget()
-        self.map_exclude_button = QPushButton("Exclude the group from training")
+        self.map_exclude_button = QPushButton(self.tr("Exclude the group from training"))
         self.map_exclude_button.clicked.connect(self.exclude_selected)
         self.map.layout().itemAt(1).layout().addWidget(self.map_exclude_button)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._findings_tab(), "Findings")
-        self.tabs.addTab(self.map, "Map")
+        self.tabs.addTab(self._findings_tab(), self.tr("Findings"))
+        self.tabs.addTab(self.map, self.tr("Map"))
         self._layout()
         self.choose_button.clicked.connect(self._on_choose)
         self.run_button.clicked.connect(self.start)
@@ -85,7 +95,7 @@ class DataAuditDialog(QDialog):
     def _findings_tab(self) -> QWidget:
         tab = QWidget()
         row = QHBoxLayout()
-        row.addWidget(QLabel("Show:"))
+        row.addWidget(QLabel(self.tr("Show:")))
         row.addWidget(self.kind_combo, 1)
         row.addWidget(self.exclude_button)
         layout = QVBoxLayout(tab)
@@ -108,12 +118,12 @@ class DataAuditDialog(QDialog):
     # -------------------------------------------------------------------------- running
     def start(self) -> None:
         if self.folder is None:
-            self.status_label.setText("Choose the dataset folder to audit first.")
+            self.status_label.setText(self.tr("Choose the dataset folder to audit first."))
             return
         exclude = self._exclusions().paths() if self._exclusions() is not None else ()
         job = CallWorker(audit_folder, self.folder, self.model, exclude,
-                         description="The data audit", with_progress=True)  # fmt: skip
-        self.status_label.setText("Auditing… (one pass of the backbone over the images)")
+                         description=QT_TRANSLATE_NOOP("Job", "The data audit"), with_progress=True)  # fmt: skip
+        self.status_label.setText(self.tr("Auditing… (one pass of the backbone over the images)"))
         self.progress.setRange(0, 0)
         self._job.start(job, succeeded=self._on_done, failed=self._on_failed,
                         progressed=self._on_progress, finished=self._update)  # fmt: skip
@@ -121,7 +131,7 @@ class DataAuditDialog(QDialog):
 
     def cancel(self) -> None:
         self._job.cancel()
-        self.status_label.setText("Cancelled.")
+        self.status_label.setText(self.tr("Cancelled."))
 
     def is_running(self) -> bool:
         return self._job.busy()
@@ -140,7 +150,10 @@ class DataAuditDialog(QDialog):
         self.kind_combo.blockSignals(True)
         self.kind_combo.clear()
         for kind, count in result.counts().items():
-            self.kind_combo.addItem(f"{KIND_TITLES[kind]} ({count})", kind)
+            title = self.tr(KIND_TITLES[kind])  # i18n: ok - marked in KIND_TITLE_TEXTS
+            self.kind_combo.addItem(
+                self.tr("{title} ({count})").format(title=title, count=count), kind
+            )
         self.kind_combo.blockSignals(False)
         first = next((i for i, k in enumerate(KINDS) if result.by_kind(k)), 0)
         self.kind_combo.setCurrentIndex(first)
@@ -151,7 +164,11 @@ class DataAuditDialog(QDialog):
     @Slot()
     def _update(self, *_args) -> None:
         busy = self._job.busy()
-        self.folder_label.setText(f"Folder: {self.folder}" if self.folder else "No folder chosen")
+        self.folder_label.setText(
+            self.tr("Folder: {folder}").format(folder=self.folder)
+            if self.folder
+            else self.tr("No folder chosen")
+        )
         self.run_button.setEnabled(not busy and self.folder is not None)
         self.choose_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
@@ -162,7 +179,9 @@ class DataAuditDialog(QDialog):
             self.progress.setValue(1 if self.result is not None else 0)
 
     def _on_choose(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Folder to audit", str(self.folder or ""))
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder to audit"), str(self.folder or "")
+        )
         if chosen:
             self.folder = Path(chosen)
             self._update()
@@ -214,9 +233,14 @@ class DataAuditDialog(QDialog):
         added = []
         for path, reason in chosen:
             added += exclusions.add([path], reason=reason)
+        count = len(added)
         self.status_label.setText(
-            f"Excluded {plural(len(added), 'image')} from training; the folder is unchanged. "
-            "Undo by removing them from the excluded list."
+            self.tr(
+                "Excluded %n image(s) from training; the folder is unchanged. "
+                "Undo by removing them from the excluded list.",
+                "",
+                count,
+            )
         )
         return added
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from PySide6.QtCore import QCoreApplication
 
 from . import open_audit_dialog
 
@@ -38,8 +39,13 @@ def show_leakage(page, audit) -> None:
     warning = audit.leakage_warning()
     if warning:
         leaked = audit.leaked_validation_images
-        text += (
-            f"\n{LEAK_MARK}{leaked} validation image{'s' if leaked != 1 else ''} copied in training"
+        copied = QCoreApplication.translate(
+            "AuditLaunch", "{n} validation image copied in training"
         )
+        if leaked != 1:
+            copied = QCoreApplication.translate(
+                "AuditLaunch", "{n} validation images copied in training"
+            )
+        text += f"\n{LEAK_MARK}" + copied.format(n=leaked)
     caption.setText(text)
     caption.setToolTip(warning)

@@ -31,11 +31,11 @@ class EmbeddingMapWidget(QWidget):
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
         self.legend = self.plot.addLegend()
-        self.info_label = QLabel("Hover over a point to see its image.")
+        self.info_label = QLabel(self.tr("Hover over a point to see its image."))
         self.info_label.setWordWrap(True)
         self.thumb_label = QLabel()
         self.thumb_label.setFixedSize(THUMB, THUMB)
-        self.select_button = QPushButton("Select a group")
+        self.select_button = QPushButton(self.tr("Select a group"))
         self.select_button.setCheckable(True)
         self.select_button.toggled.connect(self._on_select_toggled)
         self.roi: pg.RectROI | None = None
@@ -122,5 +122,6 @@ class EmbeddingMapWidget(QWidget):
                 & (self.points[:, 1] >= y) & (self.points[:, 1] <= y + h)
             )  # fmt: skip
             self.selected = [self.paths[i] for i in np.flatnonzero(inside)]
-            self.info_label.setText(f"{len(self.selected)} selected in the rectangle.")
+            count = len(self.selected)
+            self.info_label.setText(self.tr("%n selected in the rectangle.", "", count))
         self.selectionChanged.emit([str(p) for p in self.selected])

@@ -8,7 +8,7 @@
 
 from .controller import ClassifyController, describe_classifier
 from .empty_state import EmptyStateWidget
-from .page import IMAGE_FILTER, MODEL_FILTER, ClassifyPage
+from .page import IMAGE_FILTER, MODEL_FILTER, ClassifyPage, image_filter, model_filter
 
 __all__ = [
     "IMAGE_FILTER",
@@ -17,4 +17,6 @@ __all__ = [
     "ClassifyPage",
     "EmptyStateWidget",
     "describe_classifier",
+    "image_filter",
+    "model_filter",
 ]

@@ -14,17 +14,24 @@ from core.predict import Classifier
 
 from ..jobs import JobSlot, JobThreads
 from ..settings import Settings
-from ..text import display_name, plain_model_error, plural
+from ..text import display_name, plain_model_error
 from ..workers import CallWorker, PredictWorker
 
 
+class ModelWords(QObject):
+    """The words naming a model outside a QObject (lupdate takes plurals only from self.tr)."""
+
+    def describe(self, classifier: Classifier | None) -> str:
+        if classifier is None:
+            return self.tr("No model loaded")
+        classes = len(classifier.class_names)
+        return self.tr("{name} · {backbone} · %n class(es)", "", classes).format(
+            name=classifier.name, backbone=display_name(classifier.backbone)
+        )
+
+
 def describe_classifier(classifier: Classifier | None) -> str:
-    if classifier is None:
-        return "No model loaded"
-    return (
-        f"{classifier.name} · {display_name(classifier.backbone)} · "
-        f"{plural(len(classifier.class_names), 'class', 'classes')}"
-    )
+    return ModelWords().describe(classifier)
 
 
 class Batch:
@@ -101,7 +108,8 @@ class ClassifyController(QObject):
     def load_model(self, path: str | os.PathLike) -> None:
         """Load a model file in the background; classifierChanged or loadFailed follows."""
         path = str(path)
-        job = CallWorker(Classifier.load, path, description=f"Loading {path}")
+        description = self.tr("Loading {path}").format(path=path)
+        job = CallWorker(Classifier.load, path, description=description)
         self._start_loader(job, Path(path).name, path, None)
 
     def use_imagenet(self, backbone: str | None = None) -> bool:
@@ -114,21 +122,23 @@ class ClassifyController(QObject):
             remembered = self.settings.imagenet_backbone
             backbone = remembered if remembered in available else available[0]
         name = display_name(backbone)
-        job = CallWorker(Classifier.imagenet, backbone, description=f"Loading {name}")
+        description = self.tr("Loading {name}").format(name=name)
+        job = CallWorker(Classifier.imagenet, backbone, description=description)
         self._start_loader(job, f"ImageNet {name}", None, backbone)
         return True
 
     def _start_loader(self, job: CallWorker, what: str, path: str | None,
                       imagenet_backbone: str | None) -> None:  # fmt: skip
         if self._loader.busy():
-            self.statusMessage.emit("A model is already being loaded; wait for it to finish.")
+            self.statusMessage.emit(
+                self.tr("A model is already being loaded; wait for it to finish."))
             return
         self._loading = (what, path, imagenet_backbone)
         self._loader.start(job, succeeded=self._on_model_loaded, failed=self._on_model_failed,
                            finished=self._on_loader_finished)  # fmt: skip
         self.loadStarted.emit(what)
         self.busyChanged.emit(True)
-        self.statusMessage.emit(f"Loading {what}…")
+        self.statusMessage.emit(self.tr("Loading {what}…").format(what=what))
         self.stateChanged.emit()
 
     def _on_model_loaded(self, classifier: Classifier) -> None:
@@ -142,7 +152,7 @@ class ClassifyController(QObject):
 
     def _on_model_failed(self, message: str) -> None:
         what, path, _imagenet = self._loading
-        self.statusMessage.emit(f"Could not load {path or what}")
+        self.statusMessage.emit(self.tr("Could not load {what}").format(what=path or what))
         self.loadFailed.emit(path or what, plain_model_error(message, what))
 
     def _on_loader_finished(self) -> None:
@@ -177,7 +187,8 @@ class ClassifyController(QObject):
         if models:
             if len(models) > 1:
                 self.statusMessage.emit(
-                    f"{len(models)} model files were dropped; loading {Path(models[0]).name}."
+                    self.tr("{count} model files were dropped; loading {name}.").format(
+                        count=len(models), name=Path(models[0]).name)
                 )
             self.load_model(models[0])
         if not paths:
@@ -194,7 +205,8 @@ class ClassifyController(QObject):
         self.waiting.append(batch)
         if self.classifier is None:
             self.statusMessage.emit(
-                "No model loaded: the images will be classified once a model is loaded."
+                self.tr("No model loaded: the images will be classified once a model is "
+                        "loaded.")
             )
         self.stateChanged.emit()
         self._start_next()
@@ -222,9 +234,8 @@ class ClassifyController(QObject):
             self.predicted.emit(predictions)
 
     def _on_skipped(self, count: int) -> None:
-        are, them = ("is", "it") if count == 1 else ("are", "them")
-        self.skipped_note = (
-            f"{plural(count, 'image')} {are} already in the list (Clear classifies {them} again)"
+        self.skipped_note = self.tr(
+            "%n image(s) are already in the list (Clear classifies them again)", "", count
         )
 
     def _clear_shown(self) -> None:
@@ -235,7 +246,7 @@ class ClassifyController(QObject):
     def _on_predict_finished(self) -> None:
         cancelled = self._stop_requested
         if cancelled and not self._discard_results:
-            self.statusMessage.emit("Classification cancelled.")
+            self.statusMessage.emit(self.tr("Classification cancelled."))
         self._discard_results = False
         self.stateChanged.emit()
         if self.waiting and self.classifier is not None:

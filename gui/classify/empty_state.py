@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
-from ..text import display_name, plural
+from ..text import display_name
 
 
 class EmptyStateWidget(QFrame):
@@ -20,16 +20,16 @@ class EmptyStateWidget(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("emptyState")
-        title = QLabel("No model loaded yet", self)
+        title = QLabel(self.tr("No model loaded yet"), self)
         title.setObjectName("emptyTitle")
         intro = QLabel(
-            "To classify images you need a model. There are three ways to get one:", self
+            self.tr("To classify images you need a model. There are three ways to get one:"), self
         )
         intro.setWordWrap(True)
 
-        self.open_button = QPushButton("Open model file…", self)
-        self.train_button = QPushButton("Train a model…", self)
-        self.imagenet_button = QPushButton("Use ImageNet classifier", self)
+        self.open_button = QPushButton(self.tr("Open model file…"), self)
+        self.train_button = QPushButton(self.tr("Train a model…"), self)
+        self.imagenet_button = QPushButton(self.tr("Use ImageNet classifier"), self)
         for button in (self.open_button, self.train_button, self.imagenet_button):
             button.setMinimumWidth(200)
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -38,13 +38,14 @@ class EmptyStateWidget(QFrame):
         self.imagenet_button.clicked.connect(self.imagenetRequested)
 
         open_text = QLabel(
-            "Load a <b>.safetensors</b> model trained with Backbone Studio "
-            "(File ▸ Open model…, Ctrl+Shift+O).",
+            self.tr("Load a <b>.safetensors</b> model trained with Backbone Studio "
+                    "(File ▸ Open model…, Ctrl+Shift+O)."),
             self,
         )
         train_text = QLabel(
-            "On the <b>Train</b> page, choose a folder with one subfolder per class and click "
-            "<b>Start training</b>; when it finishes, click <b>Use for classification</b>.",
+            self.tr("On the <b>Train</b> page, choose a folder with one subfolder per class and "
+                    "click <b>Start training</b>; when it finishes, click <b>Use for "
+                    "classification</b>."),
             self,
         )
         self.imagenet_text = QLabel(self)
@@ -80,25 +81,26 @@ class EmptyStateWidget(QFrame):
     def set_imagenet_backbones(self, names: list[str]) -> None:
         self.imagenet_button.setEnabled(bool(names))
         if names:
-            self.imagenet_text.setText(
-                "Recognise 1,000 everyday categories with pretrained ImageNet weights found on "
-                f"this computer (<b>{html.escape(display_name(names[0]))}</b>"
-                + (f" and {len(names) - 1} more" if len(names) > 1 else "")
-                + ")."
-            )
+            name = html.escape(display_name(names[0]))
+            if len(names) > 1:
+                text = self.tr("Recognise 1,000 everyday categories with pretrained ImageNet "
+                               "weights found on this computer (<b>{name}</b> and {more} more).")
+            else:
+                text = self.tr("Recognise 1,000 everyday categories with pretrained ImageNet "
+                               "weights found on this computer (<b>{name}</b>).")
+            self.imagenet_text.setText(text.format(name=name, more=len(names) - 1))
         else:
-            self.imagenet_text.setText(
+            self.imagenet_text.setText(self.tr(
                 "Needs pretrained ImageNet weights on this computer, and none are there yet. "
                 "On the <b>Train</b> page use <b>Import weights file…</b> (a torchvision "
                 "<i>.pth</i> file, e.g. resnet18-f37072fd.pth), or run "
                 "<code>backbone-studio-cli weights download resnet18</code> while online."
-            )
+            ))
 
     def set_waiting(self, count: int) -> None:
         """`count` files or folders (dropped, opened or pasted) wait for a model."""
         self.waiting_label.setVisible(count > 0)
-        waits, it = ("waits", "it is") if count == 1 else ("wait", "they are")
-        self.waiting_label.setText(
-            f"{plural(count, 'image or folder', 'images or folders')} {waits} for a model: "
-            f"{it} classified as soon as one is loaded."
-        )
+        self.waiting_label.setText(self.tr(
+            "%n image(s) or folder(s) wait for a model: they are classified as soon as one is "
+            "loaded.", "", count
+        ))

@@ -30,6 +30,7 @@ from core.images import IMAGE_SUFFIXES
 from core.predict import Classifier
 
 from ..settings import Settings
+from ..text import format_number
 from ..widgets.drop_zone import DropZoneWidget, mime_contents
 from ..widgets.prediction_view import PredictionViewWidget, qimage_to_pil
 from .controller import ClassifyController, describe_classifier
@@ -409,7 +410,7 @@ class ClassifyPage(QWidget):
             return
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(done)
-        self.progress_bar.setFormat(f"{done:,} / {total:,}")
+        self.progress_bar.setFormat(f"{format_number(done)} / {format_number(total)}")
 
     @Slot(list)
     def _on_predicted(self, predictions: list) -> None:
@@ -434,7 +435,8 @@ class ClassifyPage(QWidget):
         self.settings.set_last_folder("export", written)
         count = self.results_model.rowCount()
         self.statusMessage.emit(
-            self.tr("Saved {count} results to {path}").format(count=f"{count:,}", path=written))
+            self.tr("Saved {count} results to {path}").format(count=format_number(count),
+                                                              path=written))
         return written
 
     def export_csv_dialog(self) -> None:

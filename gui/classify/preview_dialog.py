@@ -8,7 +8,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from core.calibration import verdict
+from ..text import render
+from ..widgets.verdict_text import shown_verdict
 
 PREVIEW_SIZE = 1024  # the short side decoded: plenty for a screen, quick for a large photo
 
@@ -23,7 +24,7 @@ class ImagePreviewDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Image")
+        self.setWindowTitle(self.tr("Image"))
         self.resize(760, 680)
         self._pixmap = QPixmap()
         self.image_label = QLabel()
@@ -56,19 +57,19 @@ class ImagePreviewDialog(QDialog):
         its label and confidence, the top-k and the path."""
         self.setWindowTitle(Path(prediction.source).name or prediction.source)
         if prediction.error:
-            self.title_label.setText("Unreadable")
-            self.top_label.setText(prediction.error)
+            self.title_label.setText(self.tr("Unreadable"))
+            self.top_label.setText(render(prediction.error))  # a core Message, translated
         else:
-            title = verdict(prediction)  # "Not sure (cat?)" / "None of these (closest: cat)"
+            title = shown_verdict(prediction)  # "Not sure (cat?)" / "None of these (closest: cat)"
             self.title_label.setText(f"{title} · {_percent(prediction.confidence)}")
+            scores = ", ".join(f"{name} {_percent(score)}" for name, score in prediction.top_k)
             self.top_label.setText(
-                f"Top {len(prediction.top_k)}: "
-                + ", ".join(f"{name} {_percent(score)}" for name, score in prediction.top_k)
+                self.tr("Top {k}: {scores}").format(k=len(prediction.top_k), scores=scores)
             )
         self.path_label.setText(prediction.source)
         self._pixmap = self._load(prediction.source) or (thumbnail or QPixmap())
         if self._pixmap.isNull():
-            self.image_label.setText("The image cannot be shown.")
+            self.image_label.setText(self.tr("The image cannot be shown."))
         self._fit()
 
     @staticmethod

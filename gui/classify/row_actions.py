@@ -69,24 +69,24 @@ class PredictionRowActions(QObject):
             return None
         path = self._file(prediction)
         menu = QMenu(self.view)
-        view_action = menu.addAction("View larger")
+        view_action = menu.addAction(self.tr("View larger"))
         view_action.triggered.connect(lambda: self.open_preview(index))
         menu.addSeparator()
         actions: list[tuple[str, object]] = [
-            ("Open", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))),
-            ("Show in folder", lambda: show_in_folder(path)),
-            ("Copy path", lambda: QGuiApplication.clipboard().setText(str(path))),
+            (self.tr("Open"), lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))),
+            (self.tr("Show in folder"), lambda: show_in_folder(path)),
+            (self.tr("Copy path"), lambda: QGuiApplication.clipboard().setText(str(path))),
         ]
         for text, slot in actions:
             action: QAction = menu.addAction(text)
             action.setEnabled(path is not None)
             action.triggered.connect(slot)
-        why = menu.addAction("Why? (heat map)")
+        why = menu.addAction(self.tr("Why? (heat map)"))
         why.setEnabled(path is not None and self.classifier() is not None)
         why.triggered.connect(lambda: self.explain(path))
         if path is None:
             menu.addSeparator()
-            menu.addAction("A pasted image has no file").setEnabled(False)
+            menu.addAction(self.tr("A pasted image has no file")).setEnabled(False)
         return menu
 
     def explain(self, path: Path):

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.calibration import CurvePoint, ReliabilityBin, point_at
 
 from ..style import COLORS
+from ..text import format_number, format_percent
 
-NO_CALIBRATION = (
+NO_CALIBRATION = QT_TRANSLATE_NOOP(
+    "CalibrationPanelWidget",
     "This model has no calibration: it was trained before Backbone Studio measured it, or its "
     "validation set was too small. Its confidences are the network's own, and nothing is "
     "marked 'Not sure'. Train it again to calibrate it."
@@ -41,10 +43,12 @@ def _plot(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
 class CalibrationPanelWidget(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.reliability_plot = _plot("Reliability", "confidence", "accuracy")
-        self.coverage_plot = _plot("Coverage and accuracy", "coverage (sorted automatically)",
-                                   "accuracy of those")  # fmt: skip
-        self.caption = QLabel(NO_CALIBRATION, self)
+        self.reliability_plot = _plot(self.tr("Reliability"), self.tr("confidence"),
+                                      self.tr("accuracy"))  # fmt: skip
+        self.coverage_plot = _plot(self.tr("Coverage and accuracy"),
+                                   self.tr("coverage (sorted automatically)"),
+                                   self.tr("accuracy of those"))  # fmt: skip
+        self.caption = QLabel(self.tr(NO_CALIBRATION), self)
         self.caption.setWordWrap(True)
         self.caption.setObjectName("muted")
         plots = QHBoxLayout()
@@ -65,8 +69,8 @@ class CalibrationPanelWidget(QWidget):
         self.reliability_plot.clear()
         self.coverage_plot.clear()
         self.ece, self.chosen = None, None
-        self.caption.setText(NO_CALIBRATION)
-        self.reliability_plot.setTitle("Reliability", color=COLORS["text"])
+        self.caption.setText(self.tr(NO_CALIBRATION))
+        self.reliability_plot.setTitle(self.tr("Reliability"), color=COLORS["text"])
 
     def show_metadata(self, metadata) -> bool:
         """Show a model's stored calibration; False (and the explanation) when it has none."""
@@ -83,28 +87,32 @@ class CalibrationPanelWidget(QWidget):
         self.chosen = point_at(curve, threshold)
         self._coverage(curve)
         temperature = float(getattr(metadata, "temperature", 1.0))
-        text = (
-            f"Temperature {temperature:.2f} on {report.get('samples', 0)} validation images: "
-            f"calibration error {self.ece[0]:.1%} before, {self.ece[1]:.1%} after."
-        )
+        text = self.tr(
+            "Temperature {temperature} on {samples} validation images: "
+            "calibration error {before} before, {after} after."
+        ).format(temperature=format_number(temperature, 2), samples=report.get("samples", 0),
+                 before=format_percent(self.ece[0]), after=format_percent(self.ece[1]))
         if self.chosen is not None:
-            text += (
-                f" Below {threshold:.0%} confidence a prediction is 'Not sure': on validation "
-                f"{self.chosen.coverage:.0%} of images are sorted automatically, "
-                f"{self.chosen.accuracy:.0%} of them correctly."
-            )
+            text += self.tr(
+                " Below {threshold} confidence a prediction is 'Not sure': on validation "
+                "{coverage} of images are sorted automatically, {accuracy} of them correctly."
+            ).format(threshold=format_percent(threshold, 0),
+                     coverage=format_percent(self.chosen.coverage, 0),
+                     accuracy=format_percent(self.chosen.accuracy, 0))
         self.caption.setText(text)
         return True
 
     def _reliability(self, before: list[ReliabilityBin], after: list[ReliabilityBin]) -> None:
         plot = self.reliability_plot
-        plot.setTitle(f"Reliability · ECE {self.ece[0]:.1%} → {self.ece[1]:.1%}",
-                      color=COLORS["text"])  # fmt: skip
+        plot.setTitle(self.tr("Reliability · ECE {before} → {after}").format(
+            before=format_percent(self.ece[0]), after=format_percent(self.ece[1])),
+            color=COLORS["text"])  # fmt: skip
         plot.addLegend(offset=(10, 10))
         plot.plot([0, 1], [0, 1], pen=pg.mkPen(COLORS["muted"], style=pg.QtCore.Qt.PenStyle.DashLine))
         width = (before[0].upper - before[0].lower) if before else 0.1
-        for bins, colour, shift, name in ((before, COLORS["border"], -0.22, "before"),
-                                          (after, COLORS["accent"], 0.22, "after")):  # fmt: skip
+        for bins, colour, shift, name in ((before, COLORS["border"], -0.22, self.tr("before")),
+                                          (after, COLORS["accent"], 0.22,
+                                           self.tr("after"))):  # fmt: skip
             shown = [b for b in bins if b.count]
             if not shown:
                 continue

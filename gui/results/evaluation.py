@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 
 from core.dataset import scan_folder
 from core.evaluate import FolderEvaluation, evaluate
@@ -58,7 +58,7 @@ class EvaluationController(QObject):
             return False
         job = CallWorker(
             evaluate_folder, str(model_path), str(folder), device=device,
-            description="Evaluating", with_progress=True,
+            description=QT_TRANSLATE_NOOP("Job", "Evaluating"), with_progress=True,
         )  # fmt: skip
         self._slot.start(job, progressed=self.progressed.emit, succeeded=self.evaluated.emit,
                          failed=self.failed.emit, finished=self.ended.emit)  # fmt: skip

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,10 +29,21 @@ from PySide6.QtWidgets import (
 from core.export import COREML_NOTE, FORMATS
 
 from ..jobs import Job, JobSlot, JobThreads
+from ..text import format_percent
 
-STATES = {"exporting": "exporting…", "verifying": "verifying in its runtime…", "done": "✓ verified",
-          "refused": "refused: loses accuracy", "failed": "✗ disagrees with PyTorch"}  # fmt: skip
-COLUMNS = ("Format", "Images", "Max |Δ logit|", "Top-1 agreement", "Accuracy", "Result")
+STATES = {"exporting": QT_TRANSLATE_NOOP("ExportDialog", "exporting…"),
+          "verifying": QT_TRANSLATE_NOOP("ExportDialog", "verifying in its runtime…"),
+          "done": QT_TRANSLATE_NOOP("ExportDialog", "✓ verified"),
+          "refused": QT_TRANSLATE_NOOP("ExportDialog", "refused: loses accuracy"),
+          "failed": QT_TRANSLATE_NOOP("ExportDialog", "✗ disagrees with PyTorch")}  # fmt: skip
+COLUMNS = (QT_TRANSLATE_NOOP("ExportDialog", "Format"), QT_TRANSLATE_NOOP("ExportDialog", "Images"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Max |Δ logit|"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Top-1 agreement"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Accuracy"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Result"))  # fmt: skip
+RESULTS = {"refused": QT_TRANSLATE_NOOP("ExportDialog", "refused"),
+           "passed": QT_TRANSLATE_NOOP("ExportDialog", "passed"),
+           "forced": QT_TRANSLATE_NOOP("ExportDialog", "forced")}  # fmt: skip
 
 
 @dataclass
@@ -50,7 +61,7 @@ class ExportJob(Job):
 
     stepped = Signal(str, str)
     exported = Signal(object)  # core.export.ExportReport
-    description = "The export"
+    description = QT_TRANSLATE_NOOP("Job", "The export")
 
     def __init__(self, source: ExportSource, options: dict):
         super().__init__()
@@ -82,7 +93,7 @@ class ExportDialog(QDialog):
 
     def __init__(self, source: ExportSource, verify_dir: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Export {source.name}")
+        self.setWindowTitle(self.tr("Export {name}").format(name=source.name))
         self.source = source
         self.report = None
         self.threads = JobThreads()
@@ -95,7 +106,7 @@ class ExportDialog(QDialog):
 
     def _folder_row(self, text: str, title: str) -> tuple[QLineEdit, QHBoxLayout]:
         edit = QLineEdit(text, self)
-        browse = QPushButton("Browse…", self)
+        browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(lambda: self._browse(edit, title))
         row = QHBoxLayout()
         row.addWidget(edit, 1)
@@ -111,7 +122,7 @@ class ExportDialog(QDialog):
             box.setChecked(fmt.name == "onnx" and missing is None)
             if missing:
                 box.setEnabled(False)
-                state.setText(f"Not available: {missing}")
+                state.setText(self.tr("Not available: {missing}").format(missing=missing))
             row = QHBoxLayout()
             row.addWidget(box)
             row.addWidget(state, 1)
@@ -125,29 +136,31 @@ class ExportDialog(QDialog):
     def _build(self, verify_dir: str) -> None:
         form = QFormLayout()
         self._format_rows(form)
-        self.verify_edit, verify_row = self._folder_row(verify_dir, "Images to verify on")
-        self.out_edit, out_row = self._folder_row(_default_out(self.source.name), "Export folder")
-        form.addRow("Verify on", verify_row)
-        form.addRow("Export to", out_row)
-        self.force_check = QCheckBox("Write INT8 even if it loses more than 1 point", self)
-        self.replace_check = QCheckBox("Replace the export folder if it exists", self)
+        self.verify_edit, verify_row = self._folder_row(verify_dir, self.tr("Images to verify on"))
+        self.out_edit, out_row = self._folder_row(_default_out(self.source.name),
+                                                  self.tr("Export folder"))
+        form.addRow(self.tr("Verify on"), verify_row)
+        form.addRow(self.tr("Export to"), out_row)
+        self.force_check = QCheckBox(self.tr("Write INT8 even if it loses more than 1 point"),
+                                     self)
+        self.replace_check = QCheckBox(self.tr("Replace the export folder if it exists"), self)
         form.addRow(self.force_check)
         form.addRow(self.replace_check)
         self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
-        self.export_button = QPushButton("Export", self)
+        self.export_button = QPushButton(self.tr("Export"), self)
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.slot.cancel)
-        self.open_button = QPushButton("Open folder", self)
+        self.open_button = QPushButton(self.tr("Open folder"), self)
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_folder)
-        close = QPushButton("Close", self)
+        close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -176,23 +189,24 @@ class ExportDialog(QDialog):
 
         names = self.chosen()
         if not names:
-            return self._say("Choose at least one format.")
+            return self._say(self.tr("Choose at least one format."))
         if not self.verify_edit.text().strip():
-            return self._say("Choose a folder of images to verify the export on (the training "
-                             "folder is best: its validation part is used).")  # fmt: skip
+            return self._say(self.tr("Choose a folder of images to verify the export on (the "
+                                     "training folder is best: its validation part is "
+                                     "used)."))  # fmt: skip
         if not self.out_edit.text().strip():
-            return self._say("Choose the export folder.")
+            return self._say(self.tr("Choose the export folder."))
         options = {"out": Path(self.out_edit.text().strip()), "formats": parse_formats(names),
                    "verify_dir": Path(self.verify_edit.text().strip()),
                    "force": self.force_check.isChecked(),
                    "replace": self.replace_check.isChecked()}  # fmt: skip
         for name, label in self.states.items():
             if self.checks[name].isEnabled():
-                label.setText("waiting…" if name in names else "")
+                label.setText(self.tr("waiting…") if name in names else "")
         self.table.setRowCount(0)
         self.open_button.setEnabled(False)
         self._busy(True)
-        self._say("Exporting…")
+        self._say(self.tr("Exporting…"))
         self.slot.start(ExportJob(self.source, options), stepped=self._on_step,
                         exported=self._on_exported, failed=self._on_failed,
                         finished=lambda: self._busy(False))  # fmt: skip
@@ -207,7 +221,7 @@ class ExportDialog(QDialog):
         return False
 
     def _on_step(self, name: str, state: str) -> None:
-        self.states[name].setText(STATES.get(state, state))
+        self.states[name].setText(self.tr(STATES[state]) if state in STATES else state)
 
     def _on_failed(self, message: str) -> None:
         self._say(message)
@@ -216,20 +230,23 @@ class ExportDialog(QDialog):
         self.report = report
         self.table.setRowCount(len(report.checks))
         for row, check in enumerate(report.checks):
-            result = ("refused" if check.format in report.refused
-                      else "passed" if check.passed else "forced")  # fmt: skip
+            result = self.tr(RESULTS["refused" if check.format in report.refused
+                                     else "passed" if check.passed else "forced"])  # fmt: skip
+            na = self.tr("n/a")
             measured = check.images > 0  # Core ML off macOS: structure only
             cells = (check.label, str(check.images),
-                     f"{check.max_abs_diff:.3g}" if measured else "n/a",
-                     f"{check.agreement:.1%}" if measured else "n/a",
-                     f"{check.accuracy:.1%}" if check.accuracy is not None else "n/a",
+                     f"{check.max_abs_diff:.3g}" if measured else na,
+                     format_percent(check.agreement) if measured else na,
+                     format_percent(check.accuracy) if check.accuracy is not None else na,
                      result + (f": {check.note}" if check.note else ""))  # fmt: skip
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.open_button.setEnabled(True)
-        refused = f" INT8 was not written ({', '.join(report.refused)} refused)." if report.refused else ""
-        self._say(f"Exported to {report.out} on {report.images}.{refused}")
+        refused = self.tr(" INT8 was not written ({formats} refused).").format(
+            formats=", ".join(report.refused)) if report.refused else ""
+        self._say(self.tr("Exported to {folder} on {images}.").format(
+            folder=report.out, images=report.images) + refused)
 
     def open_folder(self) -> None:
         if self.report is not None:
@@ -250,8 +267,9 @@ class ExportHook(QObject):
         self.page, self.button = page, button
         self._source, self._verify_dir = source, verify_dir
         self.dialog: ExportDialog | None = None
-        button.setToolTip("Export the model to ONNX, INT8, OpenVINO or torch.export, each "
-                          "verified against PyTorch, with a stand-alone predict.py")  # fmt: skip
+        button.setToolTip(self.tr("Export the model to ONNX, INT8, OpenVINO or torch.export, "
+                                  "each verified against PyTorch, with a stand-alone "
+                                  "predict.py"))  # fmt: skip
         button.clicked.connect(self.open)
 
     def update(self) -> None:

@@ -32,7 +32,6 @@ from core.review import Exclusions
 from core.review.actions import Action, ReviewHistory, class_folder_for
 from core.review.gallery import cell_records, mistakes
 
-from ..text import plural
 from ..widgets.image_detail import ImageDetailDialog
 from ..widgets.review_grid import GridItem, ReviewGridWidget
 
@@ -46,7 +45,7 @@ class ErrorGalleryDialog(QDialog):
 
     def __init__(self, records, class_names, data_root=None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Images")
+        self.setWindowTitle(self.tr("Images"))
         self.resize(1000, 720)
         self.records = list(records)
         self.class_names = [str(n) for n in class_names]
@@ -66,30 +65,31 @@ class ErrorGalleryDialog(QDialog):
         self.title_label = QLabel()
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         keys = ", ".join(f"{n + 1} {name}" for n, name in enumerate(self.class_names[:9]))
-        hint = QLabel(f"Keys: {keys} (move to that class) · Enter: move to the predicted class · "
-                      "X: exclude from training · Ctrl+Z: undo · Space: larger view")  # fmt: skip
+        hint = QLabel(self.tr("Keys: {keys} (move to that class) · Enter: move to the predicted "
+                              "class · X: exclude from training · Ctrl+Z: undo · Space: larger "
+                              "view").format(keys=keys))  # fmt: skip
         hint.setObjectName("muted")
         hint.setWordWrap(True)
-        self.exclude_button = QPushButton("Exclude / include (X)")
+        self.exclude_button = QPushButton(self.tr("Exclude / include (X)"))
         self.exclude_button.clicked.connect(lambda: self.toggle_exclusion(self.grid.selected_rows()))
-        self.move_button = QPushButton("Move to class…")
+        self.move_button = QPushButton(self.tr("Move to class…"))
         self.move_button.clicked.connect(lambda: self._ask_class(copy=False))
-        self.copy_button = QPushButton("Copy to class…")
+        self.copy_button = QPushButton(self.tr("Copy to class…"))
         self.copy_button.clicked.connect(lambda: self._ask_class(copy=True))
-        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.undo_button = QPushButton(self.tr("Undo (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo)
         buttons = QHBoxLayout()
         for button in (self.exclude_button, self.move_button, self.copy_button, self.undo_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.history_list = QListWidget()
-        self.history_list.setAccessibleName("History")
-        self.undo_selected_button = QPushButton("Undo selected")
+        self.history_list.setAccessibleName(self.tr("History"))
+        self.undo_selected_button = QPushButton(self.tr("Undo selected"))
         self.undo_selected_button.clicked.connect(self._undo_selected)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(QLabel("History"))
+        side_layout.addWidget(QLabel(self.tr("History")))
         side_layout.addWidget(self.history_list, 1)
         side_layout.addWidget(self.undo_selected_button)
         split = QSplitter()
@@ -109,14 +109,20 @@ class ErrorGalleryDialog(QDialog):
         """The images of true class `true` predicted as `predicted` (highest loss first; a
         diagonal cell: least confident first)."""
         chosen = cell_records(self.records, true, predicted)
-        order = "least confident first" if true == predicted else "highest loss first"
-        self._show(chosen, f"True {true}, predicted {predicted}: {plural(len(chosen), 'image')} "
-                           f"({order})")  # fmt: skip
+        n = len(chosen)
+        if true == predicted:
+            title = self.tr("True {true}, predicted {predicted}: %n image(s) "
+                            "(least confident first)", "", n)
+        else:
+            title = self.tr("True {true}, predicted {predicted}: %n image(s) "
+                            "(highest loss first)", "", n)
+        self._show(chosen, title.format(true=true, predicted=predicted))
 
     def show_mistakes(self) -> None:
         """Every misclassified image, highest loss first."""
         chosen = mistakes(self.records)
-        self._show(chosen, f"All mistakes: {plural(len(chosen), 'image')} (highest loss first)")
+        n = len(chosen)
+        self._show(chosen, self.tr("All mistakes: %n image(s) (highest loss first)", "", n))
 
     def _show(self, records, title: str) -> None:
         excluded = self.exclusions.paths() if self.exclusions is not None else frozenset()
@@ -151,8 +157,9 @@ class ErrorGalleryDialog(QDialog):
         rows = self.grid.selected_rows()
         if not rows:
             return
-        name, ok = QInputDialog.getItem(self, "Copy to class" if copy else "Move to class",
-                                        "Class:", self.class_names, 0, False)  # fmt: skip
+        title = self.tr("Copy to class") if copy else self.tr("Move to class")
+        name, ok = QInputDialog.getItem(self, title, self.tr("Class:"), self.class_names, 0,
+                                        False)  # fmt: skip
         if ok and name:
             self.move_rows(rows, name, copy=copy)
 
@@ -164,20 +171,25 @@ class ErrorGalleryDialog(QDialog):
         items = [(row, it) for row, it in items if it.true_label != name and not it.note]
         if not items:
             return None
-        verb = "Copy" if copy else "Move"
+        title = self.tr("Copy images") if copy else self.tr("Move images")
+        n = len(items)
         try:
             folders = {class_folder_for(it.path, it.true_label, name) for _, it in items}
-            if not self.confirm(f"{verb} images", f"{verb} {plural(len(items), 'image')} into "
-                                f"{', '.join(str(f) for f in sorted(folders))}?\n"
-                                "You can undo this (Ctrl+Z)."):  # fmt: skip
+            question = (self.tr("Copy %n image(s) into {folders}?\nYou can undo this (Ctrl+Z).",
+                                "", n) if copy else
+                        self.tr("Move %n image(s) into {folders}?\nYou can undo this (Ctrl+Z).",
+                                "", n))  # fmt: skip
+            folders_text = ", ".join(str(f) for f in sorted(folders))
+            if not self.confirm(title, question.format(folders=folders_text)):
                 return None
             action = self._files(items, name, copy)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, f"{verb} images", str(exc))
+            QMessageBox.warning(self, title, str(exc))
             return None
         for (row, _), op in zip(items, action.ops, strict=True):
             model.update_item(row, path=str(op.dest) if not copy else model.item(row).path,
-                              note=f"{'copied' if copy else 'moved'} to {name}")  # fmt: skip
+                              note=(self.tr("copied to {name}") if copy else
+                                    self.tr("moved to {name}")).format(name=name))  # fmt: skip
         self._changed()
         return action
 
@@ -186,10 +198,10 @@ class ErrorGalleryDialog(QDialog):
         for _, it in items:
             by_folder.setdefault(class_folder_for(it.path, it.true_label, name), []).append(it.path)
         if len(by_folder) != 1:  # train/ and val/ images at once: one action per folder is
-            raise BackboneStudioError(  # not undoable as one; ask for one part at a time
+            raise BackboneStudioError(self.tr(  # not undoable as one; ask for one part at a time
                 "The selected images are in different parts of the dataset (train and "
                 "validation); select the images of one part at a time."
-            )
+            ))
         (folder, paths), = by_folder.items()
         return self.history.copy(paths, folder) if copy else self.history.move(paths, folder)
 
@@ -207,7 +219,7 @@ class ErrorGalleryDialog(QDialog):
             else:
                 action = self.history.exclude(self.exclusions, paths, "excluded in the gallery")
         except BackboneStudioError as exc:  # a disk that refuses the list
-            QMessageBox.warning(self, "Exclude from training", str(exc))
+            QMessageBox.warning(self, self.tr("Exclude from training"), str(exc))
             return None
         for row in rows:
             model.update_item(row, excluded=not include)
@@ -219,7 +231,7 @@ class ErrorGalleryDialog(QDialog):
         try:
             done = self.history.undo(action)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, "Undo", str(exc))
+            QMessageBox.warning(self, self.tr("Undo"), str(exc))
             return None
         if done is None:
             return None

@@ -28,9 +28,10 @@ class MetricsPanelWidget(QSplitter):
         self.metrics_table.setMinimumWidth(360)
         self.problems_list = QListWidget()
         self.problems_list.setWordWrap(True)
-        self.problems_hint = EmptyHint(self.problems_list, "None: every image could be read.")
-        self.side_tabs.addTab(self.metrics_table, "Per class")
-        self.side_tabs.addTab(self.problems_list, "Problems")
+        self.problems_hint = EmptyHint(self.problems_list,
+                                       self.tr("None: every image could be read."))
+        self.side_tabs.addTab(self.metrics_table, self.tr("Per class"))
+        self.side_tabs.addTab(self.problems_list, self.tr("Problems"))
         upper.addWidget(self.side_tabs)
         self.confusion_view = ConfusionViewWidget()
         upper.addWidget(self.confusion_view)
@@ -68,4 +69,5 @@ class MetricsPanelWidget(QSplitter):
         for path, reason in problems:
             self.problems_list.addItem(f"{path}: {reason}")
         count = len(problems)
-        self.side_tabs.setTabText(1, f"Problems ({count})" if count else "Problems")
+        self.side_tabs.setTabText(1, self.tr("Problems ({count})").format(count=count) if count
+                                  else self.tr("Problems"))  # fmt: skip

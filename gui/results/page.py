@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,14 +30,14 @@ from core.errors import BackboneStudioError
 from core.evaluate import FolderEvaluation
 
 from ..audit.launch import open_audit_for_result
-from ..text import display_name, plural, without_resume_hint
+from ..text import display_name, format_percent, without_resume_hint
 from .calibration_panel import CalibrationPanelWidget
 from .evaluation import EvaluationController, best_epoch
 from .export_dialog import ExportHook, source_of, suggested_folder
 from .metrics_panel import MetricsPanelWidget
 from .review import ResultsReview
 
-MODEL_FILTER = "Backbone Studio model (*.safetensors)"
+MODEL_FILTER = QT_TRANSLATE_NOOP("ResultsPage", "Backbone Studio model (*.safetensors)")
 
 
 def _safe_file_stem(text: str) -> str:
@@ -54,25 +54,6 @@ def _label(text: str = "", scale: float = 1.0, muted: bool = False) -> QLabel:
     if muted:
         label.setObjectName("muted")
     return label
-
-
-def _result_subtitle(result: Any, history: list, best) -> str:
-    """The line under the title, e.g. 'training finished · 3 epochs · best epoch 2 · 32 px',
-    and the result's message under it (without the command line's resume hint)."""
-    metadata = getattr(result, "metadata", None)
-    outcome = getattr(result, "outcome", "finished")
-    parts = [
-        "training finished" if outcome == "finished" else f"training {outcome}",
-        plural(len(history), "epoch"),
-    ]
-    if best is not None:
-        parts.append(f"best epoch {best.epoch}")
-    if metadata is not None:
-        parts.append(f"{metadata.input_size} px")
-    message = without_resume_hint(getattr(result, "message", "") or "")
-    if outcome == "cancelled" and getattr(result, "checkpoint", None):
-        message += " The Train page can resume it."
-    return " · ".join(parts) + (f"\n{message}" if message else "")
 
 
 class ResultsPage(QWidget):
@@ -102,10 +83,31 @@ class ResultsPage(QWidget):
 
     # -- UI --------------------------------------------------------------------------------------
 
+    def _outcome_text(self, outcome: str) -> str:
+        known = {"finished": self.tr("training finished"), "cancelled": self.tr("training cancelled"),
+                 "failed": self.tr("training failed")}  # fmt: skip
+        return known.get(outcome) or self.tr("training {outcome}").format(outcome=outcome)
+
+    def _result_subtitle(self, result: Any, history: list, best) -> str:
+        """The line under the title, e.g. 'training finished · 3 epochs · best epoch 2 · 32 px',
+        and the result's message under it (without the command line's resume hint)."""
+        metadata = getattr(result, "metadata", None)
+        outcome = getattr(result, "outcome", "finished")
+        epochs = len(history)
+        parts = [self._outcome_text(outcome), self.tr("%n epoch(s)", "", epochs)]
+        if best is not None:
+            parts.append(self.tr("best epoch {epoch}").format(epoch=best.epoch))
+        if metadata is not None:
+            parts.append(f"{metadata.input_size} px")
+        message = without_resume_hint(getattr(result, "message", "") or "")
+        if outcome == "cancelled" and getattr(result, "checkpoint", None):
+            message += self.tr(" The Train page can resume it.")
+        return " · ".join(parts) + (f"\n{message}" if message else "")
+
     def _build_header(self) -> QHBoxLayout:
         top = QHBoxLayout()
         titles = QVBoxLayout()
-        self.title_label = _label("Results", scale=1.4)
+        self.title_label = _label(self.tr("Results"), scale=1.4)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle_label = _label(muted=True)
         self.subtitle_label.setWordWrap(True)
@@ -125,40 +127,43 @@ class ResultsPage(QWidget):
         return top
 
     def _build_buttons(self) -> QVBoxLayout:
-        self.save_button = QPushButton("Save model…")
-        self.save_button.setToolTip("Write the trained model to one .safetensors file (Ctrl+S)")
+        self.save_button = QPushButton(self.tr("Save model…"))
+        self.save_button.setToolTip(self.tr("Write the trained model to one .safetensors file "
+                                            "(Ctrl+S)"))  # fmt: skip
         self.save_button.clicked.connect(self._on_save_button_clicked)
-        self.use_button = QPushButton("Use for classification")
+        self.use_button = QPushButton(self.tr("Use for classification"))
         self.use_button.setObjectName("primaryButton")
-        self.use_button.setToolTip("Load this model into the Classify page (asks where to save it first)")
+        self.use_button.setToolTip(self.tr("Load this model into the Classify page (asks where "
+                                           "to save it first)"))  # fmt: skip
         self.use_button.clicked.connect(self._on_use_button_clicked)
-        self.evaluate_button = QPushButton("Evaluate a model on a folder…")
-        self.evaluate_button.setToolTip(
+        self.evaluate_button = QPushButton(self.tr("Evaluate a model on a folder…"))
+        self.evaluate_button.setToolTip(self.tr(
             "Score a saved model on a folder with one subfolder per class (the model's classes)"
-        )
+        ))
         self.evaluate_button.clicked.connect(self._on_evaluate_button_clicked)
         self.eval_progress = QProgressBar()
         self.eval_progress.setMaximumWidth(220)
-        self.eval_progress.setFormat("Evaluating… %v / %m")
+        self.eval_progress.setFormat(self.tr("Evaluating… %v / %m"))
         self.eval_progress.hide()
         self.eval_cancel_button = QToolButton()
-        self.eval_cancel_button.setText("Stop")
+        self.eval_cancel_button.setText(self.tr("Stop"))
         self.eval_cancel_button.clicked.connect(self.evaluator.cancel)
         self.eval_cancel_button.hide()
         self.saved_label = _label(muted=True)
         self.saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.mistakes_button = QPushButton("All mistakes…")  # gui/results/review.py
-        self.mistakes_button.setToolTip("Every misclassified validation image, highest loss first")
-        self.retrain_button = QPushButton("Retrain")
-        self.retrain_button.setToolTip("Train again on the folder as it is now, with the same "
-                                       "settings, then compare the two runs")  # fmt: skip
-        self.export_button = QPushButton("Export…")  # gui/results/export_dialog.py
-        self.export_button.setToolTip("ONNX, INT8, OpenVINO, torch.export: each checked "
-                                      "against this model before it is written")  # fmt: skip
-        self.audit_button = QPushButton("Data audit…")  # gui/audit/
-        self.audit_button.setToolTip("Find likely mislabelled images, duplicates, leakage "
-                                     "and outliers in the training folder")  # fmt: skip
+        self.mistakes_button = QPushButton(self.tr("All mistakes…"))  # gui/results/review.py
+        self.mistakes_button.setToolTip(self.tr("Every misclassified validation image, highest "
+                                                "loss first"))  # fmt: skip
+        self.retrain_button = QPushButton(self.tr("Retrain"))
+        self.retrain_button.setToolTip(self.tr("Train again on the folder as it is now, with the "
+                                               "same settings, then compare the two runs"))  # fmt: skip
+        self.export_button = QPushButton(self.tr("Export…"))  # gui/results/export_dialog.py
+        self.export_button.setToolTip(self.tr("ONNX, INT8, OpenVINO, torch.export: each checked "
+                                              "against this model before it is written"))  # fmt: skip
+        self.audit_button = QPushButton(self.tr("Data audit…"))  # gui/audit/
+        self.audit_button.setToolTip(self.tr("Find likely mislabelled images, duplicates, leakage "
+                                             "and outliers in the training folder"))  # fmt: skip
         self.audit_button.clicked.connect(lambda: open_audit_for_result(
             self, self._result, self._saved_path, suggested_folder(self._result, self._evaluation)))
         # two rows: what to do with the model, and how to understand and improve it
@@ -190,10 +195,10 @@ class ResultsPage(QWidget):
         layout.addWidget(line)
 
         self.stack = QStackedWidget()
-        self.empty_label = QLabel(
+        self.empty_label = QLabel(self.tr(
             "No results yet.\n\nTrain a model on the Train page, or evaluate a saved model on a "
             "folder with “Evaluate a model on a folder…”."
-        )
+        ))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setObjectName("muted")
@@ -201,7 +206,7 @@ class ResultsPage(QWidget):
         self.metrics_panel = MetricsPanelWidget()
         self.stack.addWidget(self.metrics_panel)
         self.calibration_panel = CalibrationPanelWidget()  # gui/results/calibration_panel.py
-        self.metrics_panel.side_tabs.addTab(self.calibration_panel, "Confidence")
+        self.metrics_panel.side_tabs.addTab(self.calibration_panel, self.tr("Confidence"))
         layout.addWidget(self.stack, 1)
         self.review = ResultsReview(self, self.metrics_panel.confusion_view, self.mistakes_button,
                                     self.retrain_button)  # fmt: skip
@@ -219,21 +224,24 @@ class ResultsPage(QWidget):
         class_names = list(metadata.class_names) if metadata is not None else (
             [m.name for m in best.per_class] if best is not None else []
         )
-        backbone = display_name(metadata.backbone) if metadata is not None else "Model"
-        self.title_label.setText(f"{backbone} · {plural(len(class_names), 'class', 'classes')}")
-        self.subtitle_label.setText(_result_subtitle(result, history, best))
+        backbone = display_name(metadata.backbone) if metadata is not None else self.tr("Model")
+        classes = len(class_names)
+        self.title_label.setText(self.tr("{backbone} · %n class(es)", "", classes).format(
+            backbone=backbone))
+        self.subtitle_label.setText(self._result_subtitle(result, history, best))
+        caption = self.tr("validation accuracy")
         if best is not None:
-            self._show_accuracy(best.val_accuracy, "validation accuracy")
+            self._show_accuracy(best.val_accuracy, caption)
             self.metrics_panel.show_metrics(best.per_class, best.confusion, class_names)
         else:
             metrics = dict(getattr(metadata, "metrics", {}) or {})
-            self._show_accuracy(float(metrics.get("val_accuracy", 0.0)), "validation accuracy")
+            self._show_accuracy(float(metrics.get("val_accuracy", 0.0)), caption)
             self.metrics_panel.show_metrics((), None, class_names)
         self.metrics_panel.show_history(history)
         self.metrics_panel.show_problems([])
         self.calibration_panel.show_metadata(metadata)
         self.review.show_result(result, class_names)
-        self.saved_label.setText("Not saved yet.")
+        self.saved_label.setText(self.tr("Not saved yet."))
         self.stack.setCurrentIndex(1)
         self._update_buttons()
 
@@ -243,12 +251,16 @@ class ResultsPage(QWidget):
         self._result = None
         self._evaluation = evaluation
         self._saved_path = evaluation.model_path
-        self.title_label.setText(f"{evaluation.model_name} on {Path(evaluation.data_root).name}")
-        subtitle = f"{plural(evaluation.num_images, 'image')} from {evaluation.data_root}"
+        self.title_label.setText(self.tr("{model} on {folder}").format(
+            model=evaluation.model_name, folder=Path(evaluation.data_root).name))
+        images = evaluation.num_images
+        subtitle = self.tr("%n image(s) from {folder}", "", images).format(
+            folder=evaluation.data_root)
         if evaluation.skipped_classes:
-            subtitle += f"\nSkipped (not classes of the model): {', '.join(evaluation.skipped_classes)}"
+            subtitle += self.tr("\nSkipped (not classes of the model): {classes}").format(
+                classes=", ".join(evaluation.skipped_classes))
         self.subtitle_label.setText(subtitle)
-        self._show_accuracy(evaluation.accuracy, "accuracy on the folder")
+        self._show_accuracy(evaluation.accuracy, self.tr("accuracy on the folder"))
         self.metrics_panel.show_metrics(evaluation.per_class, evaluation.confusion,
                                         evaluation.class_names)  # fmt: skip
         self.metrics_panel.show_history([])
@@ -265,8 +277,8 @@ class ResultsPage(QWidget):
         self._result = None
         self._evaluation = None
         self._saved_path = None
-        self.title_label.setText("Results")
-        self.subtitle_label.setText("The last trained model was discarded.")
+        self.title_label.setText(self.tr("Results"))
+        self.subtitle_label.setText(self.tr("The last trained model was discarded."))
         self.accuracy_label.setText("")
         self.accuracy_caption.setText("")
         self.saved_label.setText("")
@@ -275,7 +287,7 @@ class ResultsPage(QWidget):
         self._update_buttons()
 
     def _show_accuracy(self, overall: float, caption: str) -> None:
-        self.accuracy_label.setText(f"{100 * overall:.1f}%")
+        self.accuracy_label.setText(format_percent(overall))
         self.accuracy_caption.setText(caption)
 
     @property
@@ -316,7 +328,8 @@ class ResultsPage(QWidget):
             return None
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
-                self, "Save model", self._saved_path or self._default_save_path(), MODEL_FILTER
+                self, self.tr("Save model"), self._saved_path or self._default_save_path(),
+                self.tr(MODEL_FILTER),
             )
             if not chosen:
                 return None
@@ -327,12 +340,12 @@ class ResultsPage(QWidget):
         try:
             saved = self._result.save(path)
         except Exception as exc:  # noqa: BLE001 - disk full, permissions, ...: shown to the user
-            text = str(exc) if isinstance(exc, BackboneStudioError) else (
-                f"Could not save the model to {path}:\n{exc}")  # fmt: skip
-            QMessageBox.warning(self, "Save model", text)  # the model stays here to save again
+            text = str(exc) if isinstance(exc, BackboneStudioError) else self.tr(
+                "Could not save the model to {path}:\n{error}").format(path=path, error=exc)
+            QMessageBox.warning(self, self.tr("Save model"), text)  # the model stays to save again
             return None
         self._saved_path = str(saved or path)
-        self.saved_label.setText(f"Saved to {self._saved_path}")
+        self.saved_label.setText(self.tr("Saved to {path}").format(path=self._saved_path))
         self._update_buttons()
         self.modelSaved.emit(self._saved_path)
         return self._saved_path
@@ -358,12 +371,14 @@ class ResultsPage(QWidget):
     @Slot()
     def _on_evaluate_button_clicked(self) -> None:
         model, _ = QFileDialog.getOpenFileName(
-            self, "Evaluate which model?", self._saved_path or str(Path.home()), MODEL_FILTER
+            self, self.tr("Evaluate which model?"), self._saved_path or str(Path.home()),
+            self.tr(MODEL_FILTER),
         )
         if not model:
             return
         folder = QFileDialog.getExistingDirectory(
-            self, "Evaluate on which folder? (one subfolder per class)", str(Path(model).parent)
+            self, self.tr("Evaluate on which folder? (one subfolder per class)"),
+            str(Path(model).parent),
         )
         if folder:
             self.evaluate(model, folder)
@@ -386,7 +401,7 @@ class ResultsPage(QWidget):
 
     @Slot(str)
     def _on_eval_failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Evaluate", message)
+        QMessageBox.warning(self, self.tr("Evaluate"), message)
 
     @Slot()
     def _on_eval_ended(self) -> None:

@@ -7,7 +7,7 @@ wired by gui/results/retrain.py); when its result arrives, a before / after comp
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from core.review.compare import data_changes, summarize
@@ -15,7 +15,8 @@ from core.review.compare import data_changes, summarize
 from .compare_dialog import CompareRunsDialog
 from .gallery import ErrorGalleryDialog
 
-NO_RECORDS = (
+NO_RECORDS = QT_TRANSLATE_NOOP(
+    "ResultsReview",
     "There are no per-image results for this model (the training failed, or no validation "
     "image could be read). Evaluate the model on a folder to see its images."
 )
@@ -32,16 +33,16 @@ class ResultsReview(QObject):
                  retrain_button: QPushButton | None = None):  # fmt: skip
         super().__init__(page)
         self.page = page
-        self.retrain_button = retrain_button or QPushButton("Retrain")
-        self.retrain_button.setToolTip("Train again on the same folder with the same settings, "
-                                       "then compare the two runs")  # fmt: skip
+        self.retrain_button = retrain_button or QPushButton(self.tr("Retrain"))
+        self.retrain_button.setToolTip(self.tr("Train again on the same folder with the same "
+                                               "settings, then compare the two runs"))  # fmt: skip
         self.retrain_button.clicked.connect(self.retrain)
         self.summary = None  # core.review.compare.RunSummary of the shown training result
         self.changes: list[str] = []  # what the galleries changed in the data since it was shown
         self._before = None  # (summary, changes) while a retrain runs
         self.comparison: CompareRunsDialog | None = None
         self.mistakes_button = mistakes_button
-        self.mistakes_button.setToolTip("Every misclassified image, highest loss first")
+        self.mistakes_button.setToolTip(self.tr("Every misclassified image, highest loss first"))
         self.records: list = []
         self.class_names: list[str] = []
         self.data_root: str | None = None
@@ -91,7 +92,7 @@ class ResultsReview(QObject):
 
     def _open(self) -> ErrorGalleryDialog | None:
         if not self.records:
-            QMessageBox.information(self.page, "Images", NO_RECORDS)
+            QMessageBox.information(self.page, self.tr("Images"), self.tr(NO_RECORDS))
             return None
         if self.gallery is None:
             self.gallery = ErrorGalleryDialog(self.records, self.class_names, self.data_root,

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,7 +44,6 @@ from core.errors import BackboneStudioError
 from core.review.actions import Action, ReviewHistory
 from core.review.gallery import label_next
 
-from ..text import plural
 from ..widgets.image_detail import ImageDetailDialog
 from ..widgets.review_grid import GridItem, ReviewGridWidget
 
@@ -75,7 +74,7 @@ class ReviewDialog(QDialog):
     def __init__(self, items: Iterable, class_names: Sequence[str],
                  training_root: str | Path | None = None, parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
-        self.setWindowTitle("Review images")
+        self.setWindowTitle(self.tr("Review images"))
         self.resize(1000, 720)
         self.entries = [_entry(v) for v in items]
         self.class_names = [str(n) for n in class_names]
@@ -93,21 +92,36 @@ class ReviewDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
         self._fill()
 
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        """PySide looks a subclass's texts up in the base classes' contexts too, but not those
+        with %n (SortReviewDialog's "{done} of %n image(s) reviewed"): walk the classes here."""
+        if n < 0:
+            return super().tr(text, disambiguation, n)
+        plain = QCoreApplication.translate("", text, disambiguation, n)
+        for cls in type(self).__mro__:
+            if cls is QDialog:
+                break
+            said = QCoreApplication.translate(cls.__name__, text, disambiguation, n)
+            if said != plain:
+                return said
+        return plain
+
     def _build_ui(self) -> None:
         keys = ", ".join(f"{n + 1} {name}" for n, name in enumerate(self.class_names[:9]))
-        hint = QLabel(f"Keys: {keys} · Enter: take the suggestion · X: set aside · Ctrl+Z: undo"
-                      " · Space: larger view")  # fmt: skip
+        hint = QLabel(self.tr("Keys: {keys} · Enter: take the suggestion · X: set aside · "
+                              "Ctrl+Z: undo · Space: larger view").format(keys=keys))  # fmt: skip
         hint.setWordWrap(True)
         hint.setObjectName("muted")
-        self.order_check = QCheckBox("Label these next (most uncertain first)")
+        self.order_check = QCheckBox(self.tr("Label these next (most uncertain first)"))
         self.order_check.setChecked(True)
         self.order_check.toggled.connect(self._fill)
         self.count_label = QLabel()
-        self.add_button = QPushButton("Add to training set")
+        self.add_button = QPushButton(self.tr("Add to training set"))
         self.add_button.setObjectName("primaryButton")
-        self.add_button.setToolTip("Copy the labelled images into the training folder's class folders")
+        self.add_button.setToolTip(
+            self.tr("Copy the labelled images into the training folder's class folders"))
         self.add_button.clicked.connect(lambda: self.add_to_training_set())
-        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.undo_button = QPushButton(self.tr("Undo (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo)
         top = QHBoxLayout()
         top.addWidget(self.order_check)
@@ -161,24 +175,27 @@ class ReviewDialog(QDialog):
         self.labelsChanged.emit()
 
     def set_aside(self, rows: list[int]) -> None:
-        self._change(rows, excluded=True, assigned=None, note="set aside")
+        self._change(rows, excluded=True, assigned=None, note=self.tr("set aside"))
 
     # -- adding to the training set -------------------------------------------------------------
     def add_to_training_set(self, training_root: str | Path | None = None) -> Action | None:
         """Copy every labelled image into `training_root` (default: the dialog's, else asked)
         `/<class>/`; asks first; undoable. Returns the action, None when nothing was done."""
         labels = self.labels()
+        title = self.tr("Add to training set")
         if not labels:
-            QMessageBox.information(self, "Add to training set", "Label some images first (keys 1-9 or Enter).")
+            QMessageBox.information(self, title,
+                                    self.tr("Label some images first (keys 1-9 or Enter)."))
             return None
         root = training_root or self.training_root or QFileDialog.getExistingDirectory(
-            self, "Add to which training folder? (one subfolder per class)")  # fmt: skip
+            self, self.tr("Add to which training folder? (one subfolder per class)"))  # fmt: skip
         if not root:
             return None
+        n = len(labels)
         answer = QMessageBox.question(
-            self, "Add to training set",
-            f"Copy {plural(len(labels), 'labelled image')} into the class folders of {root}?\n"
-            "You can undo this (Ctrl+Z).",
+            self, title,
+            self.tr("Copy %n labelled image(s) into the class folders of {root}?\n"
+                    "You can undo this (Ctrl+Z).", "", n).format(root=root),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Yes,
         )  # fmt: skip
@@ -187,14 +204,15 @@ class ReviewDialog(QDialog):
         try:
             action = self.history.add_to_training_set(labels.items(), root)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, "Add to training set", str(exc))
+            QMessageBox.warning(self, title, str(exc))
             return None
         self.training_root = str(root)
         self._undo.append(("files", action))
         model = self.grid.grid_model
         for path in labels:
             row = model.row_of(path)
-            model.update_item(row, note=f"added as {model.item(row).assigned}")
+            model.update_item(row, note=self.tr("added as {name}").format(
+                name=model.item(row).assigned))
         self._update()
         self.addedToTrainingSet.emit(str(root))
         return action
@@ -210,7 +228,7 @@ class ReviewDialog(QDialog):
             try:
                 self.history.undo(what)
             except BackboneStudioError as exc:
-                QMessageBox.warning(self, "Undo", str(exc))
+                QMessageBox.warning(self, self.tr("Undo"), str(exc))
                 return False
             for op in what.ops:
                 row = model.row_of(str(op.source))
@@ -230,7 +248,8 @@ class ReviewDialog(QDialog):
     def _update(self) -> None:
         items = self.grid.items()
         done = sum(1 for i in items if i.assigned or i.excluded)
-        self.count_label.setText(f"{done} of {plural(len(items), 'image')} reviewed")
+        n = len(items)
+        self.count_label.setText(self.tr("{done} of %n image(s) reviewed", "", n).format(done=done))
         self.undo_button.setEnabled(bool(self._undo))
         self.add_button.setEnabled(bool(self.labels()))
 

@@ -27,6 +27,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from core.events import EpochEnded, FitEnded, Logged
 from core.fileio import write_text_atomic
 
@@ -52,10 +54,12 @@ def extra_devices() -> list[tuple[str, str]]:
     choices = []
     gpus = _cuda_count()
     if gpus > 1:
-        choices.append((f"All {gpus} GPUs (one process each, NCCL)", ALL_GPUS))
+        label = QCoreApplication.translate("ChildRun", "All {gpus} GPUs (one process each, NCCL)")
+        choices.append((label.format(gpus=gpus), ALL_GPUS))
     cpus = os.environ.get(CPU_PROCESSES_ENV, "")
     if cpus.isdigit() and int(cpus) >= 1:
-        choices.append((f"{cpus} CPU processes (gloo)", f"{CPU_PREFIX}{int(cpus)}"))
+        label = QCoreApplication.translate("ChildRun", "{cpus} CPU processes (gloo)")
+        choices.append((label.format(cpus=cpus), f"{CPU_PREFIX}{int(cpus)}"))
     return choices
 
 
@@ -188,4 +192,7 @@ class ChildTrainWorker(TrainWorker):
     def _failure(self, code: int) -> str:
         errors = [line for line in self._tail if line.startswith("error:")]
         said = errors[-1][len("error:") :].strip() if errors else " / ".join(self._tail[-3:])
-        return f"The training processes ended with status {code}: {said}"
+        text = QCoreApplication.translate(
+            "ChildRun", "The training processes ended with status {code}: {said}"
+        )
+        return text.format(code=code, said=said)

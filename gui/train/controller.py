@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 
 from core import backbones, resume
 from core.dataset import DecodedImageCache
@@ -25,6 +25,7 @@ from core.events import FitEnded, FitPlan, FitStarted
 from core.training import CheckpointSummary, TrainConfig, Trainer, check_training_outputs
 
 from ..jobs import JobSlot, JobThreads
+from ..text import render
 from ..workers import CallWorker, ScanWorker, TrainWorker
 from .child_run import ChildTrainWorker, planning_config, processes_for
 
@@ -283,7 +284,7 @@ class TrainController(QObject):
         """The training whose checkpoint the app still keeps (its model was never saved)."""
         offer = resume.find_interrupted()
         if offer.warning:
-            self.logged.emit(f"warning: {offer.warning}")
+            self.logged.emit(self.tr("warning: {warning}").format(warning=render(offer.warning)))
         return offer.summary
 
     def resume_training(self, summary: CheckpointSummary) -> str | None:
@@ -293,7 +294,7 @@ class TrainController(QObject):
         if problem is not None:
             return problem
         if not self.scan(summary.data_root):
-            return "A training is running."
+            return self.tr("A training is running.")
         self._resume_after_scan = summary
         return None
 
@@ -309,19 +310,19 @@ class TrainController(QObject):
             return False
         warning = resume.forget()
         if warning is not None:
-            self.logged.emit(f"warning: {warning}")
+            self.logged.emit(self.tr("warning: {warning}").format(warning=render(warning)))
         return True
 
     # -- pretrained weights and demo data -----------------------------------------------------------
     def import_weights(self, backbone: str, path: str | Path) -> None:
         """Check a weights file against `backbone`'s architecture and copy it into the cache."""
         job = CallWorker(backbones.import_weights, backbone, Path(path),
-                         description="Importing weights")  # fmt: skip
+                         description=QT_TRANSLATE_NOOP("Job", "Importing weights"))  # fmt: skip
         self._start_weights(job)
 
     def download_weights(self, backbone: str) -> None:
         job = CallWorker(backbones.download_weights, backbone,
-                         description="Downloading weights", with_progress=True)  # fmt: skip
+                         description=QT_TRANSLATE_NOOP("Job", "Downloading weights"), with_progress=True)  # fmt: skip
         self._start_weights(job)
 
     def _start_weights(self, job: CallWorker) -> None:
@@ -339,7 +340,11 @@ class TrainController(QObject):
     def create_demo_dataset(self, folder: str | Path) -> Path:
         """Write the demo data into `folder` (or a new subfolder of it); returns where."""
         target = demo_target(folder)
-        job = CallWorker(make_demo_dataset, target, description="Creating the demo dataset")
+        job = CallWorker(
+            make_demo_dataset,
+            target,
+            description=QT_TRANSLATE_NOOP("Job", "Creating the demo dataset"),
+        )
         self._demo.start(job, succeeded=self.demoWritten.emit, failed=self.demoFailed.emit)
         return target
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..text import plural
+from ..text import render
 from ..widgets.class_table import ClassCountTableWidget
 from ..widgets.empty_hint import EmptyHint
 from .demo_dialog import DemoFolderDialog
@@ -70,24 +70,36 @@ class FolderDropTarget(QObject):
         return True
 
 
+class DatasetSummary(QObject):
+    """The words of `summary_html` (a QObject for `self.tr`'s plurals)."""
+
+    def html(self, result) -> str:
+        index = result.index
+        classes, images = len(index.class_names), sum(index.counts().values())
+        parts = [
+            "<b>" + self.tr("%n class(es)", "", classes) + "</b>",
+            self.tr("%n image(s)", "", images),
+        ]
+        if index.val_samples:
+            val = len(index.val_samples)
+            parts.append(self.tr("predefined validation split (%n image(s))", "", val))
+        if problems := len(result.problems):
+            unreadable = self.tr("%n unreadable file(s)", "", problems)
+            parts.append(f"<span style='color:#c62828'>{unreadable}</span>")
+        if warnings := len(result.warnings):
+            warned = self.tr("%n warning(s)", "", warnings)
+            parts.append(f"<span style='color:#b35c00'>{warned}</span>")
+        if result.ignored:
+            ignored = result.ignored_file_count()
+            parts.append(self.tr("%n file(s) ignored", "", ignored))
+        if excluded := excluded_count(index):
+            parts.append(self.tr("%n image(s) excluded from training", "", excluded))
+        return " · ".join(parts)
+
+
 def summary_html(result) -> str:
     """One line about a ScanResult: classes, images, split, unreadable files, warnings."""
-    index = result.index
-    parts = [
-        f"<b>{plural(len(index.class_names), 'class', 'classes')}</b>",
-        plural(sum(index.counts().values()), "image"),
-    ]
-    if index.val_samples:
-        parts.append(f"predefined validation split ({plural(len(index.val_samples), 'image')})")
-    if result.problems:
-        parts.append(f"<span style='color:#c62828'>{plural(len(result.problems), 'unreadable file')}</span>")
-    if result.warnings:
-        parts.append(f"<span style='color:#b35c00'>{plural(len(result.warnings), 'warning')}</span>")
-    if result.ignored:
-        parts.append(f"{plural(result.ignored_file_count(), 'file')} ignored")
-    if excluded := excluded_count(index):
-        parts.append(f"{plural(excluded, 'image')} excluded from training")
-    return " · ".join(parts)
+    return DatasetSummary().html(result)
 
 
 def excluded_count(index) -> int:
@@ -113,16 +125,21 @@ class DatasetPanelWidget(QGroupBox):
     scanCancelRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Dataset", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Dataset"))
         self.start_folder = str(Path.home())
         layout = QVBoxLayout(self)
-        hint = QLabel("A folder with one subfolder of images per class. Drop it anywhere on this page.")
+        hint = QLabel(
+            self.tr(
+                "A folder with one subfolder of images per class. Drop it anywhere on this page."
+            )
+        )
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addLayout(self._build_folder_row())
         layout.addLayout(self._build_scan_row())
-        self.dataset_summary = QLabel("No dataset yet.")
+        self.dataset_summary = QLabel(self.tr("No dataset yet."))
         self.dataset_summary.setWordWrap(True)
         layout.addWidget(self.dataset_summary)
         self.note_label = QLabel()  # e.g. where the demo data went
@@ -137,10 +154,10 @@ class DatasetPanelWidget(QGroupBox):
     def _build_folder_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.folder_edit = QLineEdit()
-        self.folder_edit.setPlaceholderText("Dataset folder…")
+        self.folder_edit.setPlaceholderText(self.tr("Dataset folder…"))
         self.folder_edit.setClearButtonEnabled(True)
         self.folder_edit.returnPressed.connect(self._on_folder_edit_return_pressed)
-        self.choose_button = QPushButton("Choose folder…")
+        self.choose_button = QPushButton(self.tr("Choose folder…"))
         self.choose_button.clicked.connect(self._on_choose_button_clicked)
         row.addWidget(self.folder_edit, 1)
         row.addWidget(self.choose_button)
@@ -148,17 +165,19 @@ class DatasetPanelWidget(QGroupBox):
 
     def _build_scan_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.demo_button = QPushButton("Create demo dataset…")
+        self.demo_button = QPushButton(self.tr("Create demo dataset…"))
         self.demo_button.setToolTip(
-            "Write a small generated dataset (4 classes of shapes) into a new folder and scan it"
+            self.tr(
+                "Write a small generated dataset (4 classes of shapes) into a new folder and scan it"
+            )
         )
         self.demo_button.clicked.connect(self._on_demo_button_clicked)
         self.scan_progress = QProgressBar()
-        self.scan_progress.setFormat("Scanning… %v / %m")
+        self.scan_progress.setFormat(self.tr("Scanning… %v / %m"))
         self.scan_progress.hide()
         self.scan_cancel_button = QToolButton()
-        self.scan_cancel_button.setText("Stop")
-        self.scan_cancel_button.setToolTip("Stop scanning")
+        self.scan_cancel_button.setText(self.tr("Stop"))
+        self.scan_cancel_button.setToolTip(self.tr("Stop scanning"))
         self.scan_cancel_button.clicked.connect(self.scanCancelRequested)
         self.scan_cancel_button.hide()
         row.addWidget(self.demo_button)
@@ -171,25 +190,29 @@ class DatasetPanelWidget(QGroupBox):
         self.dataset_tabs = QTabWidget()
         self.class_table = ClassCountTableWidget()
         self.problems_table = QTableWidget(0, 2)
-        self.problems_table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.problems_table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Reason")])
         self.problems_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problems_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problems_table.verticalHeader().setVisible(False)
         # The reason is a sentence: it wraps (rows grow to fit) rather than being cut mid-way.
         self.problems_table.setWordWrap(True)
         self.problems_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long file paths
-        self.problems_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.problems_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         header = self.problems_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 170)
         header.setStretchLastSection(True)
         self.warnings_list = QListWidget()
         self.warnings_list.setWordWrap(True)
-        self.problems_hint = EmptyHint(self.problems_table, "None: every file could be read.")
-        self.warnings_hint = EmptyHint(self.warnings_list, "None.")
-        self.dataset_tabs.addTab(self.class_table, "Classes")
-        self.dataset_tabs.addTab(self.problems_table, "Problems")
-        self.dataset_tabs.addTab(self.warnings_list, "Warnings")
+        self.problems_hint = EmptyHint(
+            self.problems_table, self.tr("None: every file could be read.")
+        )
+        self.warnings_hint = EmptyHint(self.warnings_list, self.tr("None."))
+        self.dataset_tabs.addTab(self.class_table, self.tr("Classes"))
+        self.dataset_tabs.addTab(self.problems_table, self.tr("Problems"))
+        self.dataset_tabs.addTab(self.warnings_list, self.tr("Warnings"))
         self.dataset_tabs.setMinimumHeight(170)
         self.dataset_tabs.setMaximumHeight(220)
         return self.dataset_tabs
@@ -206,7 +229,7 @@ class DatasetPanelWidget(QGroupBox):
         self.problems_table.setRowCount(0)
         self.warnings_list.clear()
         self._update_tab_titles()
-        self.dataset_summary.setText(f"Scanning {folder}…")
+        self.dataset_summary.setText(self.tr("Scanning {folder}…").format(folder=folder))
         self.scan_progress.setRange(0, 0)
         self.scan_progress.show()
         self.scan_cancel_button.show()
@@ -221,7 +244,9 @@ class DatasetPanelWidget(QGroupBox):
         self.scan_cancel_button.hide()
 
     def show_writing_demo(self, target: Path) -> None:
-        self.dataset_summary.setText(f"Writing demo images into {target}…")
+        self.dataset_summary.setText(
+            self.tr("Writing demo images into {target}…").format(target=target)
+        )
         self.demo_button.setEnabled(False)
 
     def show_note(self, text: str) -> None:
@@ -231,7 +256,7 @@ class DatasetPanelWidget(QGroupBox):
 
     def show_scan_failed(self) -> None:
         """The folder could not be used (the page shows why once, beside the run)."""
-        self.dataset_summary.setText("No dataset yet.")
+        self.dataset_summary.setText(self.tr("No dataset yet."))
         self.dataset_summary.setToolTip("")
 
     def show_result(self, result) -> None:
@@ -247,12 +272,13 @@ class DatasetPanelWidget(QGroupBox):
                 shown = str(path)
             file_item = QTableWidgetItem(shown)
             file_item.setToolTip(str(path))
-            reason_item = QTableWidgetItem(problem.reason)
-            reason_item.setToolTip(problem.reason)
+            reason = render(problem.reason)
+            reason_item = QTableWidgetItem(reason)
+            reason_item.setToolTip(reason)
             self.problems_table.setItem(row, 0, file_item)
             self.problems_table.setItem(row, 1, reason_item)
         self.warnings_list.clear()
-        self.warnings_list.addItems(list(result.warnings))
+        self.warnings_list.addItems([render(warning) for warning in result.warnings])
         self._update_tab_titles()
         self.dataset_summary.setText(summary_html(result))
         self.dataset_summary.setToolTip(str(root))
@@ -266,8 +292,12 @@ class DatasetPanelWidget(QGroupBox):
     def _update_tab_titles(self) -> None:
         problems = self.problems_table.rowCount()
         warnings = self.warnings_list.count()
-        self.dataset_tabs.setTabText(1, f"Problems ({problems})" if problems else "Problems")
-        self.dataset_tabs.setTabText(2, f"Warnings ({warnings})" if warnings else "Warnings")
+        self.dataset_tabs.setTabText(
+            1, self.tr("Problems ({n})").format(n=problems) if problems else self.tr("Problems")
+        )
+        self.dataset_tabs.setTabText(
+            2, self.tr("Warnings ({n})").format(n=warnings) if warnings else self.tr("Warnings")
+        )
 
     # -- slots ---------------------------------------------------------------------------------------
     @Slot()
@@ -280,7 +310,7 @@ class DatasetPanelWidget(QGroupBox):
     def _on_choose_button_clicked(self) -> None:
         start = self.folder_edit.text().strip() or self.start_folder
         folder = QFileDialog.getExistingDirectory(
-            self, "Choose a dataset folder (one subfolder per class)", start
+            self, self.tr("Choose a dataset folder (one subfolder per class)"), start
         )
         if folder:
             self.scanRequested.emit(folder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,36 +24,51 @@ from core.devices import list_devices
 from core.events import FitPlan
 from core.training.budget import format_duration
 
+from ..text import render
 from ..widgets.wheel_guard import guard_wheel
 from .child_run import extra_devices
 from .learning_rate_box import LearningRateSpinBox
 
+CONTEXT = "SettingsFormWidget"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
 STRATEGIES: tuple[tuple[str, str, str], ...] = (
-    ("auto", "Automatic", "Two-stage with pretrained weights, full training from scratch otherwise."),
-    ("head", "Head only", "Train only the new classifier on frozen features: fastest, good for small datasets."),
-    ("partial", "Partial", "Also fine-tune the backbone's last stage: a middle ground for medium datasets."),
-    ("full", "Full", "Fine-tune every layer: best with lots of data, or when training from scratch."),
-    ("two_stage", "Two-stage", "Train the head on frozen features first, then fine-tune everything gently."),
+    ("auto", QT_TRANSLATE_NOOP("SettingsFormWidget", "Automatic"), QT_TRANSLATE_NOOP("SettingsFormWidget", "Two-stage with pretrained weights, full training from scratch otherwise.")),
+    ("head", QT_TRANSLATE_NOOP("SettingsFormWidget", "Head only"), QT_TRANSLATE_NOOP("SettingsFormWidget", "Train only the new classifier on frozen features: fastest, good for small datasets.")),
+    ("partial", QT_TRANSLATE_NOOP("SettingsFormWidget", "Partial"), QT_TRANSLATE_NOOP("SettingsFormWidget", "Also fine-tune the backbone's last stage: a middle ground for medium datasets.")),
+    ("full", QT_TRANSLATE_NOOP("SettingsFormWidget", "Full"), QT_TRANSLATE_NOOP("SettingsFormWidget", "Fine-tune every layer: best with lots of data, or when training from scratch.")),
+    ("two_stage", QT_TRANSLATE_NOOP("SettingsFormWidget", "Two-stage"), QT_TRANSLATE_NOOP("SettingsFormWidget", "Train the head on frozen features first, then fine-tune everything gently.")),
 )  # fmt: skip
 # strategies that start by training on frozen features: random ones without pretrained weights
 STARTS_FROZEN = {"head", "partial", "two_stage"}
-SCHEDULES = (("onecycle", "One-cycle"), ("cosine", "Cosine"))
+SCHEDULES = (
+    ("onecycle", QT_TRANSLATE_NOOP("SettingsFormWidget", "One-cycle")),
+    ("cosine", QT_TRANSLATE_NOOP("SettingsFormWidget", "Cosine")),
+)
 # "Train for": (TrainConfig.time_budget, label); "auto" lets the plan choose from the data
 TIME_BUDGETS: tuple[tuple[Any, str], ...] = (
-    ("auto", "Automatic"),
-    (60.0, "1 min"),
-    (300.0, "5 min"),
-    (900.0, "15 min"),
-    (3600.0, "1 hour"),
-    (None, "Until done"),
+    ("auto", QT_TRANSLATE_NOOP("SettingsFormWidget", "Automatic")),
+    (60.0, QT_TRANSLATE_NOOP("SettingsFormWidget", "1 min")),
+    (300.0, QT_TRANSLATE_NOOP("SettingsFormWidget", "5 min")),
+    (900.0, QT_TRANSLATE_NOOP("SettingsFormWidget", "15 min")),
+    (3600.0, QT_TRANSLATE_NOOP("SettingsFormWidget", "1 hour")),
+    (None, QT_TRANSLATE_NOOP("SettingsFormWidget", "Until done")),
 )
-CLASS_WEIGHTING = (("auto", "Auto (noted, not weighted)"), ("on", "On: every class counts the same"), ("off", "Off"))
+CLASS_WEIGHTING = (
+    ("auto", QT_TRANSLATE_NOOP("SettingsFormWidget", "Auto (noted, not weighted)")),
+    ("on", QT_TRANSLATE_NOOP("SettingsFormWidget", "On: every class counts the same")),
+    ("off", QT_TRANSLATE_NOOP("SettingsFormWidget", "Off")),
+)
 
 
 def _combo(items, tooltip: str = "") -> QComboBox:
     combo = QComboBox()
     for key, label in items:
-        combo.addItem(label, key)
+        combo.addItem(_tr(label), key)
     combo.setToolTip(tooltip)
     return combo
 
@@ -67,7 +82,8 @@ class SettingsFormWidget(QGroupBox):
     lrFindRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Training", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Training"))
         self._pretrained = False
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_basic())
@@ -87,8 +103,8 @@ class SettingsFormWidget(QGroupBox):
         spin = QSpinBox()
         spin.setRange(0, maximum)
         spin.setSingleStep(step)
-        spin.setSpecialValueText("Auto")
-        spin.setToolTip(tooltip + " (0 = automatic)")
+        spin.setSpecialValueText(self.tr("Auto"))
+        spin.setToolTip(tooltip + self.tr(" (0 = automatic)"))
         spin.setAccelerated(True)
         spin.valueChanged.connect(self._on_setting_changed)
         return spin
@@ -98,33 +114,37 @@ class SettingsFormWidget(QGroupBox):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.strategy_combo = QComboBox()
         for key, label, explanation in STRATEGIES:
-            self.strategy_combo.addItem(label, key)
+            self.strategy_combo.addItem(_tr(label), key)
             self.strategy_combo.setItemData(
-                self.strategy_combo.count() - 1, explanation, Qt.ItemDataRole.ToolTipRole
+                self.strategy_combo.count() - 1, _tr(explanation), Qt.ItemDataRole.ToolTipRole
             )
         self.strategy_combo.currentIndexChanged.connect(self._on_strategy_combo_changed)
         self.strategy_note = QLabel()
         self.strategy_note.setObjectName("muted")
         self.strategy_note.setWordWrap(True)
-        form.addRow("Strategy", self.strategy_combo)
+        form.addRow(self.tr("Strategy"), self.strategy_combo)
         form.addRow("", self.strategy_note)
 
         self.budget_combo = QComboBox()
         for value, label in TIME_BUDGETS:
-            self.budget_combo.addItem(label, value)
+            self.budget_combo.addItem(_tr(label), value)
         self.budget_combo.setToolTip(
-            "How long the whole run may take, scan to saved model. Every layer trains for as long "
-            "as fits, with the learning rate laid out over the time. Automatic: about a minute "
-            "per thousand images (1 to 15 minutes). Until done: the epochs below."
+            self.tr(
+                "How long the whole run may take, scan to saved model. Every layer trains for as long "
+                "as fits, with the learning rate laid out over the time. Automatic: about a minute "
+                "per thousand images (1 to 15 minutes). Until done: the epochs below."
+            )
         )
         self.budget_combo.currentIndexChanged.connect(self._on_budget_combo_changed)
-        form.addRow("Train for", self.budget_combo)
-        self.epochs_spin = self._auto_spin(1000, tooltip="Passes over the training images")
-        self.batch_spin = self._auto_spin(4096, tooltip="Images per optimisation step")
+        form.addRow(self.tr("Train for"), self.budget_combo)
+        self.epochs_spin = self._auto_spin(1000, tooltip=self.tr("Passes over the training images"))
+        self.batch_spin = self._auto_spin(4096, tooltip=self.tr("Images per optimisation step"))
         self.lr_spin = LearningRateSpinBox()
-        self.lr_spin.setToolTip("Peak learning rate (0 = automatic for the strategy and batch size)")
+        self.lr_spin.setToolTip(
+            self.tr("Peak learning rate (0 = automatic for the strategy and batch size)")
+        )
         self.lr_spin.valueChanged.connect(self._on_setting_changed)
-        self.size_spin = self._auto_spin(1024, step=16, tooltip="Input size in pixels")
+        self.size_spin = self._auto_spin(1024, step=16, tooltip=self.tr("Input size in pixels"))
         self.val_spin = QDoubleSpinBox()
         self.val_spin.setRange(5.0, 50.0)
         self.val_spin.setDecimals(0)
@@ -132,39 +152,49 @@ class SettingsFormWidget(QGroupBox):
         self.val_spin.setSuffix(" %")
         self.val_spin.setValue(20.0)
         self.val_spin.setToolTip(
-            "Share of each class held out for validation (ignored when the folder has train/ and val/)"
+            self.tr(
+                "Share of each class held out for validation (ignored when the folder has train/ and val/)"
+            )
         )
         self.val_spin.valueChanged.connect(self._on_setting_changed)
-        self.augment_check = QCheckBox("Augment (random crops, flips, light colour jitter)")
+        self.augment_check = QCheckBox(
+            self.tr("Augment (random crops, flips, light colour jitter)")
+        )
         self.augment_check.setChecked(True)
         self.augment_check.toggled.connect(self._on_augment_check_toggled)
-        self.flip_check = QCheckBox("Mirror images (turn off for text, digits, arrows)")
+        self.flip_check = QCheckBox(self.tr("Mirror images (turn off for text, digits, arrows)"))
         self.flip_check.setChecked(True)
         self.flip_check.setToolTip(
-            "Random left-right mirroring during training. A mirrored 2, b or arrow is another "
-            "class: turn this off when a mirror image changes what an image shows."
+            self.tr(
+                "Random left-right mirroring during training. A mirrored 2, b or arrow is another "
+                "class: turn this off when a mirror image changes what an image shows."
+            )
         )
         self.device_combo = QComboBox()
         self.device_combo.currentIndexChanged.connect(self._on_setting_changed)
 
-        form.addRow("Epochs", self._pair(self.epochs_spin, "Batch", self.batch_spin))
+        form.addRow(
+            self.tr("Epochs"), self._pair(self.epochs_spin, self.tr("Batch"), self.batch_spin)
+        )
         self.lr_find_button = QToolButton()
-        self.lr_find_button.setText("Find…")
+        self.lr_find_button.setText(self.tr("Find…"))
         self.lr_find_button.setToolTip(
-            "Sweep the learning rate on a throw-away copy of the model (one epoch's worth of "
-            "steps), plot the loss and suggest a rate (fastai's learning-rate finder)"
+            self.tr(
+                "Sweep the learning rate on a throw-away copy of the model (one epoch's worth of "
+                "steps), plot the loss and suggest a rate (fastai's learning-rate finder)"
+            )
         )
         self.lr_find_button.clicked.connect(self.lrFindRequested)
         rate = QHBoxLayout()
         rate.addWidget(self.lr_spin, 1)
         rate.addWidget(self.lr_find_button)
-        rate.addWidget(QLabel("Size"))
+        rate.addWidget(QLabel(self.tr("Size")))
         rate.addWidget(self.size_spin, 1)
-        form.addRow("Learning rate", rate)
-        form.addRow("Validation", self.val_spin)
+        form.addRow(self.tr("Learning rate"), rate)
+        form.addRow(self.tr("Validation"), self.val_spin)
         form.addRow("", self.augment_check)
         form.addRow("", self.flip_check)
-        form.addRow("Device", self.device_combo)
+        form.addRow(self.tr("Device"), self.device_combo)
         return form
 
     @staticmethod
@@ -177,7 +207,7 @@ class SettingsFormWidget(QGroupBox):
 
     def _build_advanced_button(self) -> QToolButton:
         self.advanced_button = QToolButton()
-        self.advanced_button.setText("Advanced")
+        self.advanced_button.setText(self.tr("Advanced"))
         self.advanced_button.setCheckable(True)
         self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
@@ -193,40 +223,50 @@ class SettingsFormWidget(QGroupBox):
         self.smoothing_spin.setRange(0.0, 0.5)
         self.smoothing_spin.setSingleStep(0.05)
         self.smoothing_spin.setValue(0.1)
-        self.smoothing_spin.setToolTip("Softens the targets; helps calibration and small datasets")
+        self.smoothing_spin.setToolTip(
+            self.tr("Softens the targets; helps calibration and small datasets")
+        )
         self.weighting_combo = _combo(
             CLASS_WEIGHTING,
-            "On: weight the loss by inverse class frequency, so rare classes count as much as "
-            "common ones (costs overall accuracy; measured in docs/TRAINING.md)",
+            self.tr(
+                "On: weight the loss by inverse class frequency, so rare classes count as much as "
+                "common ones (costs overall accuracy; measured in docs/TRAINING.md)"
+            ),
         )
         self.early_spin = QSpinBox()
         self.early_spin.setRange(0, 100)
-        self.early_spin.setSpecialValueText("Off")
-        self.early_spin.setSuffix(" epochs")
-        self.early_spin.setToolTip("Stop when validation accuracy has not improved for this many epochs")
+        self.early_spin.setSpecialValueText(self.tr("Off"))
+        self.early_spin.setSuffix(self.tr(" epochs"))
+        self.early_spin.setToolTip(
+            self.tr("Stop when validation accuracy has not improved for this many epochs")
+        )
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setToolTip("Same seed, same data, same settings: the same split and run")
+        self.seed_spin.setToolTip(
+            self.tr("Same seed, same data, same settings: the same split and run")
+        )
         self.seed_spin.valueChanged.connect(self._on_setting_changed)
-        self.schedule_combo = _combo(SCHEDULES, "Learning-rate schedule over the run")
+        self.schedule_combo = _combo(SCHEDULES, self.tr("Learning-rate schedule over the run"))
         self.views_spin = QSpinBox()
         self.views_spin.setRange(1, 16)
         self.views_spin.setToolTip(
-            "Head-only / partial training: augmented views cached per image (more = more variety)"
+            self.tr(
+                "Head-only / partial training: augmented views cached per image (more = more variety)"
+            )
         )
-        adv.addRow("Label smoothing", self.smoothing_spin)
-        adv.addRow("Class weighting", self.weighting_combo)
-        adv.addRow("Early stopping", self.early_spin)
-        adv.addRow("Seed", self.seed_spin)
-        adv.addRow("Schedule", self.schedule_combo)
-        adv.addRow("Feature views", self.views_spin)
+        adv.addRow(self.tr("Label smoothing"), self.smoothing_spin)
+        adv.addRow(self.tr("Class weighting"), self.weighting_combo)
+        adv.addRow(self.tr("Early stopping"), self.early_spin)
+        adv.addRow(self.tr("Seed"), self.seed_spin)
+        adv.addRow(self.tr("Schedule"), self.schedule_combo)
+        adv.addRow(self.tr("Feature views"), self.views_spin)
         self.advanced_box.hide()
         return self.advanced_box
 
     def fill_devices(self) -> None:
         self.device_combo.blockSignals(True)
         self.device_combo.clear()
-        self.device_combo.addItem("Auto (best available)", "auto")
+        self.device_combo.addItem(self.tr("Auto (best available)"), "auto")
         for info in list_devices():
             self.device_combo.addItem(info.label, info.id)
         for label, device in extra_devices():  # "All N GPUs": a distributed run (child_run)
@@ -292,33 +332,41 @@ class SettingsFormWidget(QGroupBox):
     def show_plan(self, plan: FitPlan) -> None:
         """Show the automatic values in the "Auto" boxes, and the plan with its notes."""
         budgeted = plan.time_budget is not None
-        self.epochs_spin.setSpecialValueText(f"Auto ({'~' if budgeted else ''}{plan.epochs})")
-        self.batch_spin.setSpecialValueText(f"Auto ({plan.batch_size})")
-        self.lr_spin.setSpecialValueText(f"Auto ({plan.learning_rate:.2g})")
-        self.size_spin.setSpecialValueText(f"Auto ({plan.image_size} px)")
-        stages = " → ".join(plan.stages) if plan.stages else plan.strategy
-        text = (
-            f"Plan: {stages} on {plan.device_name} ({plan.precision}), "
-            f"{plan.num_train:,} training / {plan.num_val:,} validation images"
+        auto = self.tr("Auto ({value})")
+        self.epochs_spin.setSpecialValueText(
+            auto.format(value=f"{'~' if budgeted else ''}{plan.epochs}")
         )
+        self.batch_spin.setSpecialValueText(auto.format(value=plan.batch_size))
+        self.lr_spin.setSpecialValueText(auto.format(value=f"{plan.learning_rate:.2g}"))
+        self.size_spin.setSpecialValueText(self.tr("Auto ({size} px)").format(size=plan.image_size))
+        stages = " → ".join(plan.stages) if plan.stages else plan.strategy
+        text = self.tr(
+            "Plan: {stages} on {device} ({precision}), "
+            "{train:,} training / {val:,} validation images"
+        ).format(stages=stages, device=plan.device_name, precision=plan.precision,
+                 train=plan.num_train, val=plan.num_val)  # fmt: skip
         if plan.small_input:
-            text += ", small-image stem"
+            text += self.tr(", small-image stem")
         if budgeted:
-            text += f", within {format_duration(plan.time_budget)}"
+            text += self.tr(", within {duration}").format(
+                duration=format_duration(plan.time_budget)
+            )
         self.plan_label.setText("\n".join([text, *(f"• {note}" for note in plan.notes)]))
 
     def show_plan_problem(self, problem: object) -> None:
-        self.plan_label.setText(f"Cannot plan with these settings: {problem}")
+        self.plan_label.setText(
+            self.tr("Cannot plan with these settings: {problem}").format(problem=render(problem))
+        )
         for spin in (self.epochs_spin, self.batch_spin, self.lr_spin, self.size_spin):
-            spin.setSpecialValueText("Auto")
+            spin.setSpecialValueText(self.tr("Auto"))
 
     # -- slots ---------------------------------------------------------------------------------------
     @Slot()
     def _on_strategy_combo_changed(self) -> None:
         key = self.strategy_combo.currentData()
-        explanation = next((text for k, _label, text in STRATEGIES if k == key), "")
+        explanation = next((_tr(text) for k, _label, text in STRATEGIES if k == key), "")
         if key in STARTS_FROZEN and not self._pretrained:
-            explanation += (
+            explanation += self.tr(
                 " Without pretrained weights the frozen features are random: choose Full or Automatic."
             )
         self.strategy_note.setText(explanation)
@@ -345,4 +393,6 @@ class SettingsFormWidget(QGroupBox):
     @Slot(bool)
     def _on_advanced_button_toggled(self, shown: bool) -> None:
         self.advanced_box.setVisible(shown)
-        self.advanced_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.advanced_button.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )

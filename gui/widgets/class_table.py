@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.events import ClassMetrics
 
-from ..text import plural
+from ..text import format_number, format_percent
 
 BAR_ROLE = Qt.ItemDataRole.UserRole + 1  # float in [0, 1]: how full the bar is
 BAR_COLOUR = QColor(66, 133, 244)
@@ -125,10 +125,10 @@ class ClassCountTableWidget(_NameFirstTable):
     def __init__(self, parent: QWidget | None = None, tiny: int = 5):
         super().__init__(parent)
         self.tiny = tiny
-        _read_only_table(self, ["Class", "Images", ""])
+        _read_only_table(self, [self.tr("Class"), self.tr("Images"), ""])
         self._setup_columns()
         self.setItemDelegateForColumn(2, BarDelegate(self))
-        self.setAccessibleName("Classes and image counts")
+        self.setAccessibleName(self.tr("Classes and image counts"))
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
         self.setSortingEnabled(False)
@@ -138,14 +138,15 @@ class ClassCountTableWidget(_NameFirstTable):
         for row, (name, count) in enumerate(counts.items()):
             name_item = QTableWidgetItem(name)
             name_item.setToolTip(name)
-            count_item = _NumberItem(count, f"{count:,}")
+            count_item = _NumberItem(count, format_number(count))
             bar_item = _NumberItem(count, "")
             bar_item.setData(BAR_ROLE, count / largest if largest else 0.0)
             if count < self.tiny:
                 reason = (
-                    "no images: this class cannot be learned"
+                    self.tr("no images: this class cannot be learned")
                     if count == 0
-                    else f"only {plural(count, 'image')}: too few to learn or validate this class well"
+                    else self.tr("only %n image(s): too few to learn or validate this class well",
+                                 "", count)
                 )
                 for item in (name_item, count_item):
                     item.setForeground(WARN_COLOUR.darker(130))
@@ -168,15 +169,18 @@ class ClassCountTableWidget(_NameFirstTable):
 class ClassMetricsTableWidget(_NameFirstTable):
     """Per-class precision, recall, F1 (with a bar) and support."""
 
-    HEADERS = ["Class", "Precision", "Recall", "F1", "", "Support"]
+    HEADERS = [QT_TRANSLATE_NOOP("ClassMetricsTableWidget", "Class"),
+               QT_TRANSLATE_NOOP("ClassMetricsTableWidget", "Precision"),
+               QT_TRANSLATE_NOOP("ClassMetricsTableWidget", "Recall"), "F1", "",
+               QT_TRANSLATE_NOOP("ClassMetricsTableWidget", "Support")]
     BAR_COLUMN = 4
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        _read_only_table(self, self.HEADERS)
+        _read_only_table(self, [self.tr(h) if h else h for h in self.HEADERS])
         self._setup_columns()
         self.setItemDelegateForColumn(4, BarDelegate(self))
-        self.setAccessibleName("Per-class precision, recall and F1")
+        self.setAccessibleName(self.tr("Per-class precision, recall and F1"))
 
     def set_metrics(self, metrics: Iterable[ClassMetrics]) -> None:
         metrics = list(metrics)
@@ -187,13 +191,13 @@ class ClassMetricsTableWidget(_NameFirstTable):
             name_item.setToolTip(m.name)
             self.setItem(row, 0, name_item)
             for column, value in ((1, m.precision), (2, m.recall), (3, m.f1)):
-                self.setItem(row, column, _NumberItem(value, f"{100 * value:.1f}%"))
+                self.setItem(row, column, _NumberItem(value, format_percent(value)))
             bar = _NumberItem(m.f1, "")
             bar.setData(BAR_ROLE, m.f1)
             if m.support and m.f1 < 0.5:
                 bar.setForeground(WARN_COLOUR)
             self.setItem(row, 4, bar)
-            self.setItem(row, 5, _NumberItem(m.support, f"{m.support:,}"))
+            self.setItem(row, 5, _NumberItem(m.support, format_number(m.support)))
         self.setSortingEnabled(True)
         self.fit_name_column()
 

@@ -15,6 +15,8 @@ from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ..text import format_percent
+
 LOW = QColor(247, 251, 255)
 HIGH = QColor(8, 69, 148)
 
@@ -54,7 +56,7 @@ class ConfusionViewWidget(QWidget):
         self.setMouseTracking(True)
         self.setMinimumSize(240, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Confusion matrix")
+        self.setAccessibleName(self.tr("Confusion matrix"))
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -129,7 +131,8 @@ class ConfusionViewWidget(QWidget):
         painter.fillRect(self.rect(), self.palette().base())
         if not self._names:
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No confusion matrix yet")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             self.tr("No confusion matrix yet"))
             return
         grid, cell, left, top = self._layout()
         n = len(self._names)
@@ -184,7 +187,7 @@ class ConfusionViewWidget(QWidget):
         painter.drawText(
             QRect(grid.left(), self.MARGIN, grid.width(), title_h),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-            "predicted",
+            self.tr("predicted"),
         )
         painter.save()
         painter.translate(self.MARGIN, grid.top() + grid.height() / 2)
@@ -192,7 +195,7 @@ class ConfusionViewWidget(QWidget):
         painter.drawText(
             QRectF(-grid.height() / 2, 0, grid.height(), title_h),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-            "true class",
+            self.tr("true class"),
         )
         painter.restore()
         painter.end()
@@ -223,9 +226,11 @@ class ConfusionViewWidget(QWidget):
                     row_total = int(self._confusion[i].sum())
                     QToolTip.showText(
                         event.globalPos(),
-                        f"true: {self._names[i]}\npredicted: {self._names[j]}\n"
-                        f"{int(self._confusion[i, j])} of {row_total} "
-                        f"({100 * self._normalised[i, j]:.1f}%)\nClick to see these images",
+                        self.tr("true: {true}\npredicted: {predicted}\n{count} of {total} "
+                                "({share})\nClick to see these images").format(
+                            true=self._names[i], predicted=self._names[j],
+                            count=int(self._confusion[i, j]), total=row_total,
+                            share=format_percent(float(self._normalised[i, j]))),
                         self,
                     )
                     return True

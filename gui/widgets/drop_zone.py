@@ -50,19 +50,20 @@ class DropZoneWidget(QFrame):
         self.setAcceptDrops(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setProperty("dragActive", False)
-        self.setToolTip("Drop image files or folders here, or click to choose images")
+        self.setToolTip(self.tr("Drop image files or folders here, or click to choose images"))
 
         self._icon = QLabel(self)
         self._icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._icon.setPixmap(app_icon().pixmap(40, 40))
-        self._title = QLabel("Drop images or folders here", self)
+        self._title = QLabel(self.tr("Drop images or folders here"), self)
         self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = self._title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self._title.setFont(font)
         self._hint = QLabel(
-            "Folders are searched recursively · click to choose files · Ctrl+V pastes an image",
+            self.tr("Folders are searched recursively · click to choose files · Ctrl+V pastes "
+                    "an image"),
             self,
         )
         self._hint.setObjectName("muted")

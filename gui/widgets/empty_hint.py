@@ -11,9 +11,11 @@ class EmptyHint(QObject):
     """Shows `text` centred over `view`'s viewport while its model has no rows; follows the
     model's inserts, removals and resets, and the viewport's size."""
 
-    def __init__(self, view: QAbstractItemView, text: str = "None"):
+    def __init__(self, view: QAbstractItemView, text: str | None = None):
         super().__init__(view)
         self.view = view
+        if text is None:
+            text = self.tr("None")
         self.label = QLabel(text, view.viewport())
         self.label.setObjectName("muted")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)

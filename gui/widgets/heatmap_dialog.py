@@ -13,7 +13,7 @@ import weakref
 from pathlib import Path
 
 from PIL.ImageQt import ImageQt
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -50,18 +50,18 @@ class HeatMapDialog(QDialog):
 
     def __init__(self, classifier, image_path: str | Path, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Why? — {Path(image_path).name}")
+        self.setWindowTitle(self.tr("Why? — {name}").format(name=Path(image_path).name))
         self.resize(720, 700)
         self.classifier, self.image_path = classifier, Path(image_path)
         self.heat: HeatMap | None = None
         self._image = None
         self.threads = JobThreads()
         self._job = JobSlot(self.threads, self)
-        self.image_label = QLabel("Computing…")
+        self.image_label = QLabel(self.tr("Computing…"))
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.class_combo = QComboBox()
-        self.class_combo.addItem("Predicted class", PREDICTED)
+        self.class_combo.addItem(self.tr("Predicted class"), PREDICTED)
         for index, name in enumerate(classifier.class_names):
             self.class_combo.addItem(name, index)
         self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
@@ -70,9 +70,9 @@ class HeatMapDialog(QDialog):
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("Class:"))
+        controls.addWidget(QLabel(self.tr("Class:")))
         controls.addWidget(self.class_combo, 1)
-        controls.addWidget(QLabel("Opacity:"))
+        controls.addWidget(QLabel(self.tr("Opacity:")))
         controls.addWidget(self.opacity_slider, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
@@ -89,8 +89,10 @@ class HeatMapDialog(QDialog):
         """Compute (or fetch from the cache) the map of the chosen class, in a worker."""
         chosen = self.class_combo.currentData()
         class_index = None if chosen == PREDICTED else int(chosen)
-        self.status_label.setText("Computing the heat map…")
-        job = CallWorker(self._work, class_index, description="The heat map")
+        self.status_label.setText(self.tr("Computing the heat map…"))
+        job = CallWorker(
+            self._work, class_index, description=QT_TRANSLATE_NOOP("Job", "The heat map")
+        )
         self._job.start(job, succeeded=self._on_computed, failed=self._on_failed)
 
     def _work(self, class_index):
@@ -111,8 +113,10 @@ class HeatMapDialog(QDialog):
         self.heat, self._image = result
         heat = self.heat
         self.status_label.setText(
-            f"Where the model looked for '{heat.class_name}' (probability "
-            f"{heat.probability:.1%}): bright is what raised that class's score most."
+            self.tr(
+                "Where the model looked for '{name}' (probability {probability}): "
+                "bright is what raised that class's score most."
+            ).format(name=heat.class_name, probability=f"{heat.probability:.1%}")
         )
         self._redraw()
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import BackboneStudioError
 
+from ..text import format_percent
 from .prediction_view import pil_to_qimage
 from .review_grid import GridItem, tile_lines
 
@@ -45,7 +46,7 @@ class ImageDetailDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Image")
+        self.setWindowTitle(self.tr("Image"))
         self._path: str | None = None
         self.image_label = QLabel()
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -58,11 +59,11 @@ class ImageDetailDialog(QDialog):
         self.path_label.setTextFormat(Qt.TextFormat.PlainText)
         self.path_label.setWordWrap(True)
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_button = QPushButton("Show in folder")
+        self.folder_button = QPushButton(self.tr("Show in folder"))
         self.folder_button.clicked.connect(self._show_in_folder)
         side = QVBoxLayout()
         side.addWidget(self.title_label)
-        side.addWidget(QLabel("Top 5:"))
+        side.addWidget(QLabel(self.tr("Top 5:")))
         side.addWidget(self.top_list, 1)
         body = QHBoxLayout()
         body.addWidget(self.image_label, 1)
@@ -81,12 +82,12 @@ class ImageDetailDialog(QDialog):
         self.title_label.setText("\n".join(line for line in tile_lines(item) if line))
         self.top_list.clear()
         for name, probability in item.top_k[:5]:
-            self.top_list.addItem(f"{name}: {100 * probability:.1f}%")
+            self.top_list.addItem(f"{name}: {format_percent(probability)}")
         self.path_label.setText(item.path)
         pixmap, why = load_large(item.path)
         if pixmap is None:
             self.image_label.setPixmap(QPixmap())
-            self.image_label.setText(f"This image cannot be shown:\n{why}")
+            self.image_label.setText(self.tr("This image cannot be shown:\n{why}").format(why=why))
         else:
             self.image_label.setText("")
             self.image_label.setPixmap(pixmap)

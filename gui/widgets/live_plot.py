@@ -143,13 +143,13 @@ class LivePlotWidget(QWidget):
         for legend in (loss_legend, acc_legend):  # compact, at the left above the plot
             legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             self.graphics.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignLeft)
-        self._style_plot(self.loss_plot, "Loss")
-        self._style_plot(self.acc_plot, "Accuracy (%)")
+        self._style_plot(self.loss_plot, self.tr("Loss"))
+        self._style_plot(self.acc_plot, self.tr("Accuracy (%)"))
         self.acc_plot.setXLink(self.loss_plot)
         self.acc_plot.setYRange(0, 100, padding=0.02)
         self.acc_plot.disableAutoRange(axis="y")
         self.loss_plot.hideAxis("bottom")  # shared with the accuracy plot below
-        self.acc_plot.getAxis("bottom").setLabel("epoch")
+        self.acc_plot.getAxis("bottom").setLabel(self.tr("epoch"))
         for plot in (self.loss_plot, self.acc_plot):
             plot.disableAutoRange(axis="x")
         self._set_x_extent(1)
@@ -157,9 +157,11 @@ class LivePlotWidget(QWidget):
         self._loss_legend = loss_legend
         self._acc_legend = acc_legend
         faint = pg.mkPen(color=(*TRAIN_COLOUR, 70), width=1)
-        self.raw_curve = self.loss_plot.plot(pen=faint, name="train (per step)")
+        per_step, smoothed = self.tr("train (per step)"), self.tr("train (smoothed)")
+        validation, train = self.tr("validation"), self.tr("train")
+        self.raw_curve = self.loss_plot.plot(pen=faint, name=per_step)
         self.smooth_curve = self.loss_plot.plot(
-            pen=pg.mkPen(color=TRAIN_COLOUR, width=2), name="train (smoothed)", antialias=True
+            pen=pg.mkPen(color=TRAIN_COLOUR, width=2), name=smoothed, antialias=True
         )
         self.val_loss_curve = self.loss_plot.plot(
             pen=pg.mkPen(color=VAL_COLOUR, width=2),
@@ -167,7 +169,7 @@ class LivePlotWidget(QWidget):
             symbolSize=7,
             symbolBrush=VAL_COLOUR,
             symbolPen=None,
-            name="validation",
+            name=validation,
         )
         self.train_epoch_curve = self.loss_plot.plot(
             pen=pg.mkPen(color=TRAIN_COLOUR, width=1, style=Qt.PenStyle.DashLine),
@@ -182,7 +184,7 @@ class LivePlotWidget(QWidget):
             symbolSize=7,
             symbolBrush=ACC_COLOUR,
             symbolPen=None,
-            name="validation",
+            name=validation,
         )
         self.train_acc_curve = self.acc_plot.plot(
             pen=pg.mkPen(color=TRAIN_ACC_COLOUR, width=1, style=Qt.PenStyle.DashLine),
@@ -190,20 +192,20 @@ class LivePlotWidget(QWidget):
             symbolSize=6,
             symbolBrush=TRAIN_ACC_COLOUR,
             symbolPen=None,
-            name="train",
+            name=train,
         )
-        acc_legend.addItem(self.val_acc_curve, "validation")
-        acc_legend.addItem(self.train_acc_curve, "train")
+        acc_legend.addItem(self.val_acc_curve, validation)
+        acc_legend.addItem(self.train_acc_curve, train)
         # Legend entries for the train-loss curves follow what is drawn: per-step curves while
         # training, the per-epoch mean for a finished result (which keeps no per-step data).
         self._optional_entries = {
-            self.raw_curve: "train (per step)",
-            self.smooth_curve: "train (smoothed)",
-            self.train_epoch_curve: "train (epoch mean)",
+            self.raw_curve: per_step,
+            self.smooth_curve: smoothed,
+            self.train_epoch_curve: self.tr("train (epoch mean)"),
         }
         self._legend_shown = {curve: False for curve in self._optional_entries}
         self._sync_legend()
-        loss_legend.addItem(self.val_loss_curve, "validation")
+        loss_legend.addItem(self.val_loss_curve, validation)
 
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)

@@ -17,7 +17,9 @@ from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QRect,
@@ -40,10 +42,12 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from core.calibration import REVIEW_COLUMNS, review_cells, verdict
+from core.calibration import REVIEW_COLUMNS, review_cells
 from core.fileio import write_text_atomic
 
 from ..style import COLORS
+from ..text import render  # an image's reason (a core Message) in the user's language
+from .verdict_text import shown_verdict
 
 THUMBNAIL_SIZE = 64
 ROW_HEIGHT = THUMBNAIL_SIZE + 10
@@ -51,7 +55,13 @@ PredictionRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
 COL_IMAGE, COL_FILE, COL_LABEL, COL_CONFIDENCE, COL_TOP = range(5)
-HEADERS = ("", "File", "Prediction", "Confidence", "Top 3")
+HEADERS = (  # in English; shown through the "PredictionTableModel" context
+    "",
+    QT_TRANSLATE_NOOP("PredictionTableModel", "File"),
+    QT_TRANSLATE_NOOP("PredictionTableModel", "Prediction"),
+    QT_TRANSLATE_NOOP("PredictionTableModel", "Confidence"),
+    QT_TRANSLATE_NOOP("PredictionTableModel", "Top 3"),
+)
 
 
 def pil_to_qimage(image) -> QImage:
@@ -237,7 +247,10 @@ class PredictionTableModel(QAbstractTableModel):
                 row += [top[k][0], f"{top[k][1]:.6f}"] if k < len(top) else ["", ""]
             row += [p.error or "", *review_cells(p)]
             writer.writerow(row)
-        kept = "The results are still listed here; export them again to another place."
+        kept = QCoreApplication.translate(
+            "PredictionTableModel",
+            "The results are still listed here; export them again to another place.",
+        )
         return write_text_atomic(path, buffer.getvalue(), kept=kept)
 
     # -- Qt model API ---------------------------------------------------------------------------
@@ -249,7 +262,8 @@ class PredictionTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            text = HEADERS[section]
+            return QCoreApplication.translate("PredictionTableModel", text) if text else ""
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -268,11 +282,13 @@ class PredictionTableModel(QAbstractTableModel):
         if col == COL_FILE:
             return Path(p.source).name or p.source
         if col == COL_LABEL:  # "Not sure (cat?)", "None of these (closest: cat)": core.calibration
-            return verdict(p)
+            return shown_verdict(p)
         if col == COL_CONFIDENCE:
             return "" if p.error else _percent(p.confidence)
         if col == COL_TOP:
-            return p.error or ", ".join(f"{n} {_percent(s)}" for n, s in p.top_k)
+            if p.error:
+                return render(p.error)
+            return ", ".join(f"{n} {_percent(s)}" for n, s in p.top_k)
         return None
 
     def _decoration(self, p, col: int, _row: int):
@@ -285,7 +301,7 @@ class PredictionTableModel(QAbstractTableModel):
 
     def _tooltip(self, p, _col: int, _row: int) -> str:
         if p.error:
-            return f"{p.source}\n{p.error}"
+            return f"{p.source}\n{render(p.error)}"
         return "\n".join([p.source] + [f"{n}: {_percent(s)}" for n, s in p.top_k])
 
     def _foreground(self, p, col: int, _row: int):
@@ -348,7 +364,7 @@ class PredictionDelegate(QStyledItemDelegate):
         prediction = index.data(PredictionRole)
         if index.column() != COL_TOP or prediction is None or prediction.error:
             if index.column() == COL_TOP and prediction is not None and prediction.error:
-                self._paint_error(painter, option, prediction.error)
+                self._paint_error(painter, option, render(prediction.error))
                 return
             super().paint(painter, option, index)
             return

@@ -18,7 +18,7 @@ class ResumeNoticeWidget(QWidget):
         super().__init__(parent)
         self._offer = ""
         self._wanted = True
-        self.button = QPushButton("Resume unfinished training…")
+        self.button = QPushButton(self.tr("Resume unfinished training…"))
         self.button.clicked.connect(self.resumeRequested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
@@ -27,7 +27,8 @@ class ResumeNoticeWidget(QWidget):
 
     def set_offer(self, text: str) -> None:
         self._offer = text
-        self.button.setToolTip(f"{text}\n\nGo to the Train page and continue it." if text else "")
+        tip = self.tr("{offer}\n\nGo to the Train page and continue it.").format(offer=text)
+        self.button.setToolTip(tip if text else "")
         self._update()
 
     def set_wanted(self, wanted: bool) -> None:

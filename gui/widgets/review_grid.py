@@ -24,6 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -35,6 +36,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, 
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QWidget
 
 from ..style import COLORS
+from ..text import format_number, format_percent
 from .prediction_view import ThumbnailCache
 
 THUMB = 168  # pixels: large enough to judge a photo
@@ -134,7 +136,8 @@ class ReviewGridModel(QAbstractListModel):
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{100 * value:.0f}%"
+    return "" if value is None else format_percent(value, 0)
+
 
 
 def tile_lines(item: GridItem) -> list[str]:
@@ -142,12 +145,15 @@ def tile_lines(item: GridItem) -> list[str]:
     if item.true_label is not None and item.predicted is not None:
         first = f"{item.true_label} → {item.predicted}"
     else:
-        first = f"suggested: {item.predicted}" if item.predicted else item.name
-    numbers = [x for x in (_percent(item.confidence),
-                           "" if item.loss is None else f"loss {item.loss:.2f}") if x]  # fmt: skip
-    third = item.note or (f"labelled {item.assigned}" if item.assigned else "")
+        first = (QCoreApplication.translate("ReviewGrid", "suggested: {name}").format(
+            name=item.predicted) if item.predicted else item.name)
+    loss = "" if item.loss is None else QCoreApplication.translate(
+        "ReviewGrid", "loss {loss}").format(loss=format_number(item.loss, 2))
+    numbers = [x for x in (_percent(item.confidence), loss) if x]
+    third = item.note or (QCoreApplication.translate("ReviewGrid", "labelled {name}").format(
+        name=item.assigned) if item.assigned else "")
     if item.excluded and not item.note:
-        third = "excluded from training"
+        third = QCoreApplication.translate("ReviewGrid", "excluded from training")
     return [first, " · ".join(numbers), third]
 
 
@@ -205,16 +211,19 @@ class TileDelegate(QStyledItemDelegate):
         elif self.thumbnails.has_failed(item.path):
             painter.fillRect(rect, QColor(COLORS["error_soft"]))
             painter.setPen(QColor(COLORS["error"]))
-            why = "missing" if not os.path.exists(item.path) else "cannot be read"
+            text = (self.tr("⚠ missing\n(changed since it was scored)")
+                    if not os.path.exists(item.path)
+                    else self.tr("⚠ cannot be read\n(changed since it was scored)"))
             painter.drawText(rect.adjusted(6, 6, -6, -6),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             f"⚠ {why}\n(changed since it was scored)")  # fmt: skip
+                             text)  # fmt: skip
         else:
             painter.fillRect(rect, QColor(COLORS["bar_bg"]))
 
     @staticmethod
     def _paint_badge(painter: QPainter, rect: QRect, item: GridItem) -> None:
-        text = "excluded" if item.excluded else (item.assigned or "")
+        text = (QCoreApplication.translate("TileDelegate", "excluded") if item.excluded
+                else (item.assigned or ""))
         if not text:
             return
         metrics = QFontMetrics(painter.font())
@@ -253,7 +262,7 @@ class ReviewGridWidget(QListView):
         self.setSelectionRectVisible(True)  # rubber band
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(200)
-        self.setAccessibleName("Image tiles")
+        self.setAccessibleName(self.tr("Image tiles"))
         self.doubleClicked.connect(lambda index: self.openRequested.emit(index.row()))
 
     # -- content ---------------------------------------------------------------------------

@@ -40,6 +40,17 @@ The app keeps running, but the last action may not have completed. The details w
     </message>
 </context>
 <context>
+    <name>AuditLaunch</name>
+    <message>
+        <source>{n} validation image copied in training</source>
+        <translation>{n} 张验证图像在训练集中有副本</translation>
+    </message>
+    <message>
+        <source>{n} validation images copied in training</source>
+        <translation>{n} 张验证图像在训练集中有副本</translation>
+    </message>
+</context>
+<context>
     <name>BackbonePanelWidget</name>
     <message>
         <source>no pretrained weights exist</source>
@@ -119,7 +130,504 @@ The app keeps running, but the last action may not have completed. The details w
     </message>
 </context>
 <context>
+    <name>CalibrationPanelWidget</name>
+    <message>
+        <source>This model has no calibration: it was trained before Backbone Studio measured it, or its validation set was too small. Its confidences are the network&apos;s own, and nothing is marked &apos;Not sure&apos;. Train it again to calibrate it.</source>
+        <translation>这个模型没有校准：它是在 Backbone Studio 开始测量校准之前训练的，或者它的验证集太小。它的置信度就是网络本身输出的值，也不会有任何预测被标为“不确定”。重新训练即可对它进行校准。</translation>
+    </message>
+    <message>
+        <source>Reliability</source>
+        <translation>可靠性</translation>
+    </message>
+    <message>
+        <source>confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Coverage and accuracy</source>
+        <translation>覆盖率与准确率</translation>
+    </message>
+    <message>
+        <source>coverage (sorted automatically)</source>
+        <translation>覆盖率（自动分类的比例）</translation>
+    </message>
+    <message>
+        <source>accuracy of those</source>
+        <translation>其中的准确率</translation>
+    </message>
+    <message>
+        <source>Temperature {temperature} on {samples} validation images: calibration error {before} before, {after} after.</source>
+        <translation>温度 {temperature}（基于 {samples} 张验证图像）：校准前的校准误差为 {before}，校准后为 {after}。</translation>
+    </message>
+    <message>
+        <source> Below {threshold} confidence a prediction is &apos;Not sure&apos;: on validation {coverage} of images are sorted automatically, {accuracy} of them correctly.</source>
+        <translation> 置信度低于 {threshold} 的预测标为“不确定”：在验证集上，{coverage} 的图像被自动分类，其中 {accuracy} 正确。</translation>
+    </message>
+    <message>
+        <source>Reliability · ECE {before} → {after}</source>
+        <translation>可靠性 · ECE {before} → {after}</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>after</source>
+        <translation>之后</translation>
+    </message>
+</context>
+<context>
+    <name>ChildRun</name>
+    <message>
+        <source>All {gpus} GPUs (one process each, NCCL)</source>
+        <translation>全部 {gpus} 个 GPU（每个一个进程，NCCL）</translation>
+    </message>
+    <message>
+        <source>{cpus} CPU processes (gloo)</source>
+        <translation>{cpus} 个 CPU 进程（gloo）</translation>
+    </message>
+    <message>
+        <source>The training processes ended with status {code}: {said}</source>
+        <translation>训练进程以状态 {code} 结束：{said}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassCountTableWidget</name>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Classes and image counts</source>
+        <translation>类别与图像数</translation>
+    </message>
+    <message>
+        <source>no images: this class cannot be learned</source>
+        <translation>没有图像：无法学习这个类别</translation>
+    </message>
+    <message numerus="yes">
+        <source>only %n image(s): too few to learn or validate this class well</source>
+        <translation>
+            <numerusform>只有 %n 张图像：太少，无法很好地学习或验证这个类别</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ClassMetricsTableWidget</name>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Per-class precision, recall and F1</source>
+        <translation>各类别的精确率、召回率和 F1</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyController</name>
+    <message>
+        <source>Loading {path}</source>
+        <translation>加载 {path}</translation>
+    </message>
+    <message>
+        <source>Loading {name}</source>
+        <translation>加载 {name}</translation>
+    </message>
+    <message>
+        <source>A model is already being loaded; wait for it to finish.</source>
+        <translation>已有模型正在加载，请等待其完成。</translation>
+    </message>
+    <message>
+        <source>Loading {what}…</source>
+        <translation>正在加载 {what}…</translation>
+    </message>
+    <message>
+        <source>Could not load {what}</source>
+        <translation>无法加载 {what}</translation>
+    </message>
+    <message>
+        <source>{count} model files were dropped; loading {name}.</source>
+        <translation>拖入了 {count} 个模型文件；正在加载 {name}。</translation>
+    </message>
+    <message>
+        <source>No model loaded: the images will be classified once a model is loaded.</source>
+        <translation>未加载模型：加载模型后即会对这些图像进行分类。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) are already in the list (Clear classifies them again)</source>
+        <translation>
+            <numerusform>%n 张图像已在列表中（点击“清除”后会重新分类）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Classification cancelled.</source>
+        <translation>分类已取消。</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyPage</name>
+    <message>
+        <source>Images ({patterns});;All files (*)</source>
+        <translation>图像 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Backbone Studio models (*.safetensors);;All files (*)</source>
+        <translation>Backbone Studio 模型 (*.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Classify</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Open images…</source>
+        <translation>打开图像…</translation>
+    </message>
+    <message>
+        <source>Choose image files to classify (Ctrl+O)</source>
+        <translation>选择要分类的图像文件（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation>打开文件夹…</translation>
+    </message>
+    <message>
+        <source>Classify every image in a folder and its subfolders</source>
+        <translation>对文件夹及其子文件夹中的每张图像进行分类</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Classify an image or files from the clipboard (Ctrl+V)</source>
+        <translation>对剪贴板中的图像或文件进行分类（Ctrl+V）</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Save the results as a CSV file, one row per image</source>
+        <translation>将结果保存为 CSV 文件，每张图像一行</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Sort folder…</source>
+        <translation>整理文件夹…</translation>
+    </message>
+    <message>
+        <source>Sort a folder of photos into class folders; the doubtful ones go to _not_sure</source>
+        <translation>将一个照片文件夹按类别整理到各个类别文件夹中；拿不准的照片放入 _not_sure</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Loading {what}…</source>
+        <translation>正在加载 {what}…</translation>
+    </message>
+    <message>
+        <source>Drop images or folders above to classify them.</source>
+        <translation>将图像或文件夹拖放到上方即可进行分类。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) classified</source>
+        <translation>
+            <numerusform>已分类 %n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable file(s)</source>
+        <translation>
+            <numerusform>%n 个无法读取的文件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{count} not sure</source>
+        <translation>{count} 张不确定</translation>
+    </message>
+    <message>
+        <source>Pasted image {number} ({width}×{height})</source>
+        <translation>粘贴的图像 {number}（{width}×{height}）</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image or file: copy an image or image files first.</source>
+        <translation>剪贴板中没有图像或文件：请先复制一张图像或一些图像文件。</translation>
+    </message>
+    <message>
+        <source>Open images</source>
+        <translation>打开图像</translation>
+    </message>
+    <message>
+        <source>Classify every image in a folder</source>
+        <translation>对文件夹中的每张图像进行分类</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Could not load the model</source>
+        <translation>无法加载模型</translation>
+    </message>
+    <message>
+        <source>Could not load the model {what}.
+
+{message}</source>
+        <translation>无法加载模型 {what}。
+
+{message}</translation>
+    </message>
+    <message>
+        <source>Listing files…</source>
+        <translation>正在列出文件…</translation>
+    </message>
+    <message>
+        <source>Classification failed</source>
+        <translation>分类失败</translation>
+    </message>
+    <message>
+        <source>Saved {count} results to {path}</source>
+        <translation>已将 {count} 条结果保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Export results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not write {path}:
+{error}</source>
+        <translation>无法写入 {path}：
+{error}</translation>
+    </message>
+    <message>
+        <source>Could not save the results</source>
+        <translation>无法保存结果</translation>
+    </message>
+</context>
+<context>
+    <name>CompareRunsDialog</name>
+    <message>
+        <source>Before and after the retrain</source>
+        <translation>重新训练前后对比</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>after</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>• nothing (the same data)</source>
+        <translation>• 无（数据相同）</translation>
+    </message>
+    <message>
+        <source>What changed in the data:
+{changed}</source>
+        <translation>数据的变化：
+{changed}</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>training images</source>
+        <translation>训练图像</translation>
+    </message>
+    <message>
+        <source>validation images</source>
+        <translation>验证图像</translation>
+    </message>
+    <message>
+        <source>{change} points</source>
+        <translation>{change} 个百分点</translation>
+    </message>
+</context>
+<context>
+    <name>ConfusionViewWidget</name>
+    <message>
+        <source>Confusion matrix</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <source>No confusion matrix yet</source>
+        <translation>尚无混淆矩阵</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>true class</source>
+        <translation>真实类别</translation>
+    </message>
+    <message>
+        <source>true: {true}
+predicted: {predicted}
+{count} of {total} ({share})
+Click to see these images</source>
+        <translation>真实：{true}
+预测：{predicted}
+{total} 张中的 {count} 张（{share}）
+点击查看这些图像</translation>
+    </message>
+</context>
+<context>
     <name>CoreMessage</name>
+    <message>
+        <source>AVIF images are not supported by this installation — convert to JPEG or PNG</source>
+        <comment>image.avif</comment>
+        <translation>此安装不支持 AVIF 图像 — 请转换为 JPEG 或 PNG</translation>
+    </message>
+    <message>
+        <source>unsupported colour mode {mode} ({error})</source>
+        <comment>image.colour_mode</comment>
+        <translation>不支持的颜色模式 {mode}（{error}）</translation>
+    </message>
+    <message>
+        <source>damaged {fmt} file: {error}</source>
+        <comment>image.damaged</comment>
+        <translation>{fmt} 文件已损坏：{error}</translation>
+    </message>
+    <message>
+        <source>damaged {fmt} file: its header cannot be read</source>
+        <comment>image.damaged_header</comment>
+        <translation>{fmt} 文件已损坏：无法读取其文件头</translation>
+    </message>
+    <message>
+        <source>empty file (0 bytes)</source>
+        <comment>image.empty</comment>
+        <translation>空文件（0 字节）</translation>
+    </message>
+    <message>
+        <source>HEIC/HEIF images are not supported — convert to JPEG</source>
+        <comment>image.heif</comment>
+        <translation>不支持 HEIC/HEIF 图像 — 请转换为 JPEG</translation>
+    </message>
+    <message>
+        <source>is a folder, not an image</source>
+        <comment>image.is_folder</comment>
+        <translation>是文件夹，不是图像</translation>
+    </message>
+    <message>
+        <source>not enough memory to decode this image</source>
+        <comment>image.no_memory_decode</comment>
+        <translation>内存不足，无法解码此图像</translation>
+    </message>
+    <message>
+        <source>not enough memory to open this image</source>
+        <comment>image.no_memory_open</comment>
+        <translation>内存不足，无法打开此图像</translation>
+    </message>
+    <message>
+        <source>not an image (a PDF document) — export its pages as PNG or JPEG</source>
+        <comment>image.pdf</comment>
+        <translation>不是图像（是 PDF 文档）— 请将其页面导出为 PNG 或 JPEG</translation>
+    </message>
+    <message>
+        <source>permission denied — check the file&apos;s permissions</source>
+        <comment>image.permission</comment>
+        <translation>权限被拒绝 — 请检查文件的权限</translation>
+    </message>
+    <message>
+        <source>{count:,} pixels</source>
+        <comment>image.pixels</comment>
+        <translation>{count:,} 像素</translation>
+    </message>
+    <message>
+        <source>PostScript/EPS files are not supported — export it as PNG or JPEG</source>
+        <comment>image.postscript</comment>
+        <translation>不支持 PostScript/EPS 文件 — 请导出为 PNG 或 JPEG</translation>
+    </message>
+    <message>
+        <source>cannot read the file: {error}</source>
+        <comment>image.read_error</comment>
+        <translation>无法读取文件：{error}</translation>
+    </message>
+    <message>
+        <source>SVG vector images are not supported — export it as PNG</source>
+        <comment>image.svg</comment>
+        <translation>不支持 SVG 矢量图 — 请导出为 PNG</translation>
+    </message>
+    <message>
+        <source>not an image (looks like text)</source>
+        <comment>image.text</comment>
+        <translation>不是图像（看起来是文本）</translation>
+    </message>
+    <message>
+        <source>image is too large ({pixels}) — looks like a decompression bomb</source>
+        <comment>image.too_large</comment>
+        <translation>图像过大（{pixels}）— 看起来像解压炸弹</translation>
+    </message>
+    <message>
+        <source>too many pixels</source>
+        <comment>image.too_many_pixels</comment>
+        <translation>像素过多</translation>
+    </message>
+    <message>
+        <source>truncated or damaged {fmt}: {error} — the file was cut off (interrupted copy or download?)</source>
+        <comment>image.truncated</comment>
+        <translation>{fmt} 被截断或已损坏：{error} — 文件不完整（复制或下载被中断？）</translation>
+    </message>
+    <message>
+        <source>not an image (unrecognised content)</source>
+        <comment>image.unrecognised</comment>
+        <translation>不是图像（无法识别的内容）</translation>
+    </message>
+    <message>
+        <source>file vanished (moved or deleted?)</source>
+        <comment>image.vanished</comment>
+        <translation>文件已消失（被移动或删除？）</translation>
+    </message>
+    <message>
+        <source>not an image (looks like a video file)</source>
+        <comment>image.video</comment>
+        <translation>不是图像（看起来是视频文件）</translation>
+    </message>
+    <message>
+        <source>not an image (a ZIP archive) — extract it first</source>
+        <comment>image.zip</comment>
+        <translation>不是图像（是 ZIP 压缩包）— 请先解压</translation>
+    </message>
     <message>
         <source>No training batch could be formed: the training images could not be read.</source>
         <comment>lr_find.no_batch</comment>
@@ -321,6 +829,36 @@ The app keeps running, but the last action may not have completed. The details w
         <translation>之前</translation>
     </message>
     <message>
+        <source>broken symbolic link (its target is missing)</source>
+        <comment>scan.broken_link</comment>
+        <translation>失效的符号链接（目标不存在）</translation>
+    </message>
+    <message>
+        <source>cannot open the folder: {error}</source>
+        <comment>scan.folder_unreadable</comment>
+        <translation>无法打开文件夹：{error}</translation>
+    </message>
+    <message>
+        <source>symbolic link loop (the link leads back to itself)</source>
+        <comment>scan.link_loop</comment>
+        <translation>符号链接循环（链接指回自身）</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <comment>scan.not_regular</comment>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>could not be read ({kind}: {error})</source>
+        <comment>scan.unexpected</comment>
+        <translation>无法读取（{kind}：{error}）</translation>
+    </message>
+    <message>
+        <source>cannot be read: {error}</source>
+        <comment>scan.unreadable</comment>
+        <translation>无法读取：{error}</translation>
+    </message>
+    <message>
         <source>{backbone}&apos;s ImageNet weights ({megabytes:.0f} MB) are not on this computer. Starting from them instead of from scratch usually gives a much better model from a few hundred images, in a fraction of the time. Download them now?</source>
         <comment>weights.offer.download</comment>
         <translation>本机没有 {backbone} 的 ImageNet 权重（{megabytes:.0f} MB）。从这些权重开始而不是从头训练，通常只需几百张图像、花很少的时间就能得到好得多的模型。现在下载吗？</translation>
@@ -344,6 +882,255 @@ The app keeps running, but the last action may not have completed. The details w
         <source>{n:,} epoch</source>
         <comment>words.epoch_one</comment>
         <translation>{n:,} 轮</translation>
+    </message>
+</context>
+<context>
+    <name>DataAuditDialog</name>
+    <message>
+        <source>Likely mislabelled</source>
+        <translation>可能标错</translation>
+    </message>
+    <message>
+        <source>Label conflicts</source>
+        <translation>标签冲突</translation>
+    </message>
+    <message>
+        <source>Train/validation leakage</source>
+        <translation>训练/验证泄漏</translation>
+    </message>
+    <message>
+        <source>Exact duplicates</source>
+        <translation>完全重复</translation>
+    </message>
+    <message>
+        <source>Near duplicates</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>Outliers</source>
+        <translation>离群图像</translation>
+    </message>
+    <message>
+        <source>Data audit</source>
+        <translation>数据审查</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>Run audit</source>
+        <translation>运行审查</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Exclude from training</source>
+        <translation>排除出训练</translation>
+    </message>
+    <message>
+        <source>Exclude the group from training</source>
+        <translation>将该组排除出训练</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>分布图</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Choose the dataset folder to audit first.</source>
+        <translation>请先选择要审查的数据集文件夹。</translation>
+    </message>
+    <message>
+        <source>Auditing… (one pass of the backbone over the images)</source>
+        <translation>正在审查…（骨干网络遍历一次所有图像）</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{title} ({count})</source>
+        <translation>{title}（{count}）</translation>
+    </message>
+    <message>
+        <source>Folder: {folder}</source>
+        <translation>文件夹：{folder}</translation>
+    </message>
+    <message>
+        <source>No folder chosen</source>
+        <translation>未选择文件夹</translation>
+    </message>
+    <message>
+        <source>Folder to audit</source>
+        <translation>要审查的文件夹</translation>
+    </message>
+    <message numerus="yes">
+        <source>Excluded %n image(s) from training; the folder is unchanged. Undo by removing them from the excluded list.</source>
+        <translation>
+            <numerusform>已将 %n 张图像排除出训练；文件夹未被改动。从排除列表中移除它们即可撤销。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DatasetPanelWidget</name>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>A folder with one subfolder of images per class. Drop it anywhere on this page.</source>
+        <translation>每个类别一个图像子文件夹的文件夹。可拖放到本页面任意位置。</translation>
+    </message>
+    <message>
+        <source>No dataset yet.</source>
+        <translation>尚无数据集。</translation>
+    </message>
+    <message>
+        <source>Dataset folder…</source>
+        <translation>数据集文件夹…</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>Create demo dataset…</source>
+        <translation>创建示例数据集…</translation>
+    </message>
+    <message>
+        <source>Write a small generated dataset (4 classes of shapes) into a new folder and scan it</source>
+        <translation>将一个生成的小数据集（4 类形状）写入新文件夹并扫描</translation>
+    </message>
+    <message>
+        <source>Scanning… %v / %m</source>
+        <translation>正在扫描… %v / %m</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop scanning</source>
+        <translation>停止扫描</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>None: every file could be read.</source>
+        <translation>无：所有文件都可读取。</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>无。</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Scanning {folder}…</source>
+        <translation>正在扫描 {folder}…</translation>
+    </message>
+    <message>
+        <source>Writing demo images into {target}…</source>
+        <translation>正在将示例图像写入 {target}…</translation>
+    </message>
+    <message>
+        <source>Problems ({n})</source>
+        <translation>问题（{n}）</translation>
+    </message>
+    <message>
+        <source>Warnings ({n})</source>
+        <translation>警告（{n}）</translation>
+    </message>
+    <message>
+        <source>Choose a dataset folder (one subfolder per class)</source>
+        <translation>选择数据集文件夹（每个类别一个子文件夹）</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetSummary</name>
+    <message numerus="yes">
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n 个类别</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>predefined validation split (%n image(s))</source>
+        <translation>
+            <numerusform>预先划分的验证集（%n 张图像）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable file(s)</source>
+        <translation>
+            <numerusform>%n 个无法读取的文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n 条警告</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) ignored</source>
+        <translation>
+            <numerusform>已忽略 %n 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) excluded from training</source>
+        <translation>
+            <numerusform>%n 张图像不参与训练</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -395,6 +1182,384 @@ The app keeps running, but the last action may not have completed. The details w
     <message>
         <source>Create the demo dataset in</source>
         <translation>在此处创建示例数据集</translation>
+    </message>
+</context>
+<context>
+    <name>DropZoneWidget</name>
+    <message>
+        <source>Drop image files or folders here, or click to choose images</source>
+        <translation>将图像文件或文件夹拖放到这里，或点击以选择图像</translation>
+    </message>
+    <message>
+        <source>Drop images or folders here</source>
+        <translation>将图像或文件夹拖放到这里</translation>
+    </message>
+    <message>
+        <source>Folders are searched recursively · click to choose files · Ctrl+V pastes an image</source>
+        <translation>会递归搜索文件夹 · 点击可选择文件 · Ctrl+V 粘贴图像</translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddingMapWidget</name>
+    <message>
+        <source>Hover over a point to see its image.</source>
+        <translation>将鼠标悬停在点上可查看其图像。</translation>
+    </message>
+    <message>
+        <source>Select a group</source>
+        <translation>选择一组</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected in the rectangle.</source>
+        <translation>
+            <numerusform>矩形内已选中 %n 张。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EmptyHint</name>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyStateWidget</name>
+    <message>
+        <source>No model loaded yet</source>
+        <translation>尚未加载模型</translation>
+    </message>
+    <message>
+        <source>To classify images you need a model. There are three ways to get one:</source>
+        <translation>要对图像进行分类，需要一个模型。有三种方式可以获得：</translation>
+    </message>
+    <message>
+        <source>Open model file…</source>
+        <translation>打开模型文件…</translation>
+    </message>
+    <message>
+        <source>Train a model…</source>
+        <translation>训练模型…</translation>
+    </message>
+    <message>
+        <source>Use ImageNet classifier</source>
+        <translation>使用 ImageNet 分类器</translation>
+    </message>
+    <message>
+        <source>Load a &lt;b&gt;.safetensors&lt;/b&gt; model trained with Backbone Studio (File ▸ Open model…, Ctrl+Shift+O).</source>
+        <translation>加载用 Backbone Studio 训练的 &lt;b&gt;.safetensors&lt;/b&gt; 模型（文件 ▸ 打开模型…，Ctrl+Shift+O）。</translation>
+    </message>
+    <message>
+        <source>On the &lt;b&gt;Train&lt;/b&gt; page, choose a folder with one subfolder per class and click &lt;b&gt;Start training&lt;/b&gt;; when it finishes, click &lt;b&gt;Use for classification&lt;/b&gt;.</source>
+        <translation>在&lt;b&gt;训练&lt;/b&gt;页面上选择一个文件夹（每个类别一个子文件夹），然后点击&lt;b&gt;开始训练&lt;/b&gt;；训练完成后，点击&lt;b&gt;用于分类&lt;/b&gt;。</translation>
+    </message>
+    <message>
+        <source>Recognise 1,000 everyday categories with pretrained ImageNet weights found on this computer (&lt;b&gt;{name}&lt;/b&gt; and {more} more).</source>
+        <translation>使用本机上已有的 ImageNet 预训练权重识别 1000 种日常类别（&lt;b&gt;{name}&lt;/b&gt; 及另外 {more} 个）。</translation>
+    </message>
+    <message>
+        <source>Recognise 1,000 everyday categories with pretrained ImageNet weights found on this computer (&lt;b&gt;{name}&lt;/b&gt;).</source>
+        <translation>使用本机上已有的 ImageNet 预训练权重识别 1000 种日常类别（&lt;b&gt;{name}&lt;/b&gt;）。</translation>
+    </message>
+    <message>
+        <source>Needs pretrained ImageNet weights on this computer, and none are there yet. On the &lt;b&gt;Train&lt;/b&gt; page use &lt;b&gt;Import weights file…&lt;/b&gt; (a torchvision &lt;i&gt;.pth&lt;/i&gt; file, e.g. resnet18-f37072fd.pth), or run &lt;code&gt;backbone-studio-cli weights download resnet18&lt;/code&gt; while online.</source>
+        <translation>需要本机上有 ImageNet 预训练权重，但目前还没有。请在&lt;b&gt;训练&lt;/b&gt;页面使用&lt;b&gt;导入权重文件…&lt;/b&gt;（torchvision 的 &lt;i&gt;.pth&lt;/i&gt; 文件，例如 resnet18-f37072fd.pth），或在联网时运行 &lt;code&gt;backbone-studio-cli weights download resnet18&lt;/code&gt;。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) or folder(s) wait for a model: they are classified as soon as one is loaded.</source>
+        <translation>
+            <numerusform>%n 个图像或文件夹正在等待模型：一旦加载了模型，就会立即对其进行分类。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ErrorGalleryDialog</name>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Keys: {keys} (move to that class) · Enter: move to the predicted class · X: exclude from training · Ctrl+Z: undo · Space: larger view</source>
+        <translation>按键：{keys}（移到该类别） · Enter：移到预测的类别 · X：排除出训练 · Ctrl+Z：撤销 · 空格：放大查看</translation>
+    </message>
+    <message>
+        <source>Exclude / include (X)</source>
+        <translation>排除 / 恢复 (X)</translation>
+    </message>
+    <message>
+        <source>Move to class…</source>
+        <translation>移到类别…</translation>
+    </message>
+    <message>
+        <source>Copy to class…</source>
+        <translation>复制到类别…</translation>
+    </message>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>撤销 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Undo selected</source>
+        <translation>撤销所选</translation>
+    </message>
+    <message numerus="yes">
+        <source>True {true}, predicted {predicted}: %n image(s) (least confident first)</source>
+        <translation>
+            <numerusform>真实 {true}，预测 {predicted}: %n 张图像（置信度最低的在前）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>True {true}, predicted {predicted}: %n image(s) (highest loss first)</source>
+        <translation>
+            <numerusform>真实 {true}，预测 {predicted}: %n 张图像（损失最高的在前）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All mistakes: %n image(s) (highest loss first)</source>
+        <translation>
+            <numerusform>全部错误: %n 张图像（损失最高的在前）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copy to class</source>
+        <translation>复制到类别</translation>
+    </message>
+    <message>
+        <source>Move to class</source>
+        <translation>移到类别</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>Copy images</source>
+        <translation>复制图像</translation>
+    </message>
+    <message>
+        <source>Move images</source>
+        <translation>移动图像</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %n image(s) into {folders}?
+You can undo this (Ctrl+Z).</source>
+        <translation>
+            <numerusform>将 %n 张图像复制到 {folders}？
+此操作可以撤销 (Ctrl+Z)。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n image(s) into {folders}?
+You can undo this (Ctrl+Z).</source>
+        <translation>
+            <numerusform>将 %n 张图像移到 {folders}？
+此操作可以撤销 (Ctrl+Z)。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>copied to {name}</source>
+        <translation>已复制到 {name}</translation>
+    </message>
+    <message>
+        <source>moved to {name}</source>
+        <translation>已移到 {name}</translation>
+    </message>
+    <message>
+        <source>The selected images are in different parts of the dataset (train and validation); select the images of one part at a time.</source>
+        <translation>所选图像位于数据集的不同部分（训练和验证）；请每次只选择同一部分的图像。</translation>
+    </message>
+    <message>
+        <source>Exclude from training</source>
+        <translation>排除出训练</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>verifying in its runtime…</source>
+        <translation>正在其运行时中验证…</translation>
+    </message>
+    <message>
+        <source>✓ verified</source>
+        <translation>✓ 已验证</translation>
+    </message>
+    <message>
+        <source>refused: loses accuracy</source>
+        <translation>已拒绝：准确率下降</translation>
+    </message>
+    <message>
+        <source>✗ disagrees with PyTorch</source>
+        <translation>✗ 与 PyTorch 结果不一致</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Max |Δ logit|</source>
+        <translation>最大 |Δ logit|</translation>
+    </message>
+    <message>
+        <source>Top-1 agreement</source>
+        <translation>Top-1 一致率</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>forced</source>
+        <translation>强制写入</translation>
+    </message>
+    <message>
+        <source>Export {name}</source>
+        <translation>导出 {name}</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Not available: {missing}</source>
+        <translation>不可用：{missing}</translation>
+    </message>
+    <message>
+        <source>Images to verify on</source>
+        <translation>用于验证的图像</translation>
+    </message>
+    <message>
+        <source>Export folder</source>
+        <translation>导出文件夹</translation>
+    </message>
+    <message>
+        <source>Verify on</source>
+        <translation>验证图像</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Write INT8 even if it loses more than 1 point</source>
+        <translation>即使准确率下降超过 1 个百分点也写入 INT8</translation>
+    </message>
+    <message>
+        <source>Replace the export folder if it exists</source>
+        <translation>导出文件夹已存在时替换它</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Choose at least one format.</source>
+        <translation>请至少选择一种格式。</translation>
+    </message>
+    <message>
+        <source>Choose a folder of images to verify the export on (the training folder is best: its validation part is used).</source>
+        <translation>请选择用于验证导出结果的图像文件夹（最好是训练文件夹：会使用其中的验证部分）。</translation>
+    </message>
+    <message>
+        <source>Choose the export folder.</source>
+        <translation>请选择导出文件夹。</translation>
+    </message>
+    <message>
+        <source>waiting…</source>
+        <translation>等待中…</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source> INT8 was not written ({formats} refused).</source>
+        <translation> 未写入 INT8（{formats} 被拒绝）。</translation>
+    </message>
+    <message>
+        <source>Exported to {folder} on {images}.</source>
+        <translation>已导出到 {folder}，验证图像：{images}。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportHook</name>
+    <message>
+        <source>Export the model to ONNX, INT8, OpenVINO or torch.export, each verified against PyTorch, with a stand-alone predict.py</source>
+        <translation>将模型导出为 ONNX、INT8、OpenVINO 或 torch.export，每种格式都与 PyTorch 对照验证，并附带独立的 predict.py</translation>
+    </message>
+</context>
+<context>
+    <name>HeatMapDialog</name>
+    <message>
+        <source>Why? — {name}</source>
+        <translation>为什么？— {name}</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>Predicted class</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>Opacity:</source>
+        <translation>不透明度：</translation>
+    </message>
+    <message>
+        <source>Computing the heat map…</source>
+        <translation>正在计算热力图…</translation>
+    </message>
+    <message>
+        <source>Where the model looked for &apos;{name}&apos; (probability {probability}): bright is what raised that class&apos;s score most.</source>
+        <translation>模型为判断“{name}”（概率 {probability}）所关注的位置：越亮的区域越能提高该类别的得分。</translation>
     </message>
 </context>
 <context>
@@ -461,6 +1626,46 @@ The app keeps running, but the last action may not have completed. The details w
     </message>
 </context>
 <context>
+    <name>ImageDetailDialog</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Top 5:</source>
+        <translation>前 5 名：</translation>
+    </message>
+    <message>
+        <source>This image cannot be shown:
+{why}</source>
+        <translation>无法显示这张图像：
+{why}</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePreviewDialog</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>Top {k}: {scores}</source>
+        <translation>前 {k} 名：{scores}</translation>
+    </message>
+    <message>
+        <source>The image cannot be shown.</source>
+        <translation>无法显示该图像。</translation>
+    </message>
+</context>
+<context>
     <name>Job</name>
     <message>
         <source>{what} failed unexpectedly: {error}. Details are in the log.</source>
@@ -481,6 +1686,38 @@ The app keeps running, but the last action may not have completed. The details w
     <message>
         <source>Prediction</source>
         <translation>预测</translation>
+    </message>
+    <message>
+        <source>The data audit</source>
+        <translation>数据审查</translation>
+    </message>
+    <message>
+        <source>Sorting the folder</source>
+        <translation>整理文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluating</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>The export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Importing weights</source>
+        <translation>导入权重</translation>
+    </message>
+    <message>
+        <source>Downloading weights</source>
+        <translation>下载权重</translation>
+    </message>
+    <message>
+        <source>Creating the demo dataset</source>
+        <translation>创建示例数据集</translation>
+    </message>
+    <message>
+        <source>The heat map</source>
+        <translation>热力图</translation>
     </message>
 </context>
 <context>
@@ -511,6 +1748,41 @@ The app keeps running, but the last action may not have completed. The details w
     <message>
         <source>Auto</source>
         <translation>自动</translation>
+    </message>
+</context>
+<context>
+    <name>LivePlotWidget</name>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Accuracy (%)</source>
+        <translation>准确率 (%)</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>train (per step)</source>
+        <translation>训练（每步）</translation>
+    </message>
+    <message>
+        <source>train (smoothed)</source>
+        <translation>训练（平滑）</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>train (epoch mean)</source>
+        <translation>训练（每轮平均）</translation>
     </message>
 </context>
 <context>
@@ -549,6 +1821,323 @@ The app keeps running, but the last action may not have completed. The details w
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>training a new one</source>
+        <translation>训练新模型</translation>
+    </message>
+    <message>
+        <source>The new training replaces it on the Results page.</source>
+        <translation>新的训练会在“结果”页面上替换它。</translation>
+    </message>
+    <message>
+        <source>&amp;Open images…</source>
+        <translation>打开图像(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Choose image files to classify</source>
+        <translation>选择要分类的图像文件</translation>
+    </message>
+    <message>
+        <source>Open &amp;folder…</source>
+        <translation>打开文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Classify every image in a folder</source>
+        <translation>对文件夹中的每张图像进行分类</translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation>打开模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Load a trained model file</source>
+        <translation>加载已训练的模型文件</translation>
+    </message>
+    <message>
+        <source>Use &amp;ImageNet classifier</source>
+        <translation>使用 ImageNet 分类器(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Classify into the 1,000 ImageNet categories with cached pretrained weights</source>
+        <translation>用已缓存的预训练权重，将图像分到 1000 个 ImageNet 类别中</translation>
+    </message>
+    <message>
+        <source>&amp;Save model as…</source>
+        <translation>模型另存为(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save the latest trained (or the loaded) model to a file</source>
+        <translation>将最近训练的（或已加载的）模型保存到文件</translation>
+    </message>
+    <message>
+        <source>&amp;Export results as CSV…</source>
+        <translation>将结果导出为 CSV(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the results table as CSV</source>
+        <translation>将结果表保存为 CSV</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Classify an image or image files from the clipboard</source>
+        <translation>对剪贴板中的图像或图像文件进行分类</translation>
+    </message>
+    <message>
+        <source>{app} &amp;Help</source>
+        <translation>{app} 帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>How each page is used, and the keyboard shortcuts</source>
+        <translation>各页面的用法，以及键盘快捷键</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About {app}</source>
+        <translation>关于 {app}(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Show &amp;log file</source>
+        <translation>显示日志文件(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Nothing to save</source>
+        <translation>没有可保存的模型</translation>
+    </message>
+    <message>
+        <source>There is no trained model to save yet. Train one on the Train page, or open a model file first.</source>
+        <translation>还没有可保存的训练模型。请先在“训练”页面训练一个模型，或打开一个模型文件。</translation>
+    </message>
+    <message>
+        <source>Save model as</source>
+        <translation>模型另存为</translation>
+    </message>
+    <message>
+        <source>Could not write {path}:
+{error}</source>
+        <translation>无法写入 {path}：
+{error}</translation>
+    </message>
+    <message>
+        <source>Could not save the model</source>
+        <translation>无法保存模型</translation>
+    </message>
+    <message>
+        <source>Model saved to {path}</source>
+        <translation>模型已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>About {app}</source>
+        <translation>关于 {app}</translation>
+    </message>
+    <message>
+        <source>Log file</source>
+        <translation>日志文件</translation>
+    </message>
+    <message>
+        <source>Errors and warnings are written to:
+{path}
+
+Attach this file when you report a problem.</source>
+        <translation>错误和警告会写入：
+{path}
+
+报告问题时请附上此文件。</translation>
+    </message>
+    <message>
+        <source>Model: {m}</source>
+        <translation>模型：{m}</translation>
+    </message>
+    <message>
+        <source>Training is running</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <source>A model is being trained. Stop training and quit?
+
+Once an epoch has finished, the Train page offers to resume the training the next time Backbone Studio opens.</source>
+        <translation>正在训练模型。要停止训练并退出吗？
+
+只要已完成一轮，下次打开 Backbone Studio 时，“训练”页面会提供继续训练的选项。</translation>
+    </message>
+    <message>
+        <source>quitting</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Otherwise it is lost.</source>
+        <translation>否则它将丢失。</translation>
+    </message>
+    <message>
+        <source>Still waiting for a background job to stop…</source>
+        <translation>仍在等待后台任务停止…</translation>
+    </message>
+    <message>
+        <source>Save the trained model?</source>
+        <translation>保存训练好的模型吗？</translation>
+    </message>
+    <message>
+        <source>The model you trained has not been saved. Save it before {doing}?
+
+{consequence}</source>
+        <translation>你训练的模型尚未保存。要在{doing}之前保存它吗？
+
+{consequence}</translation>
+    </message>
+    <message>
+        <source>Classify</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>&amp;Classify</source>
+        <translation>分类(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>&amp;Results</source>
+        <translation>结果(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsPanelWidget</name>
+    <message>
+        <source>None: every image could be read.</source>
+        <translation>无：所有图像都能读取。</translation>
+    </message>
+    <message>
+        <source>Per class</source>
+        <translation>各类别</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Problems ({count})</source>
+        <translation>问题 ({count})</translation>
+    </message>
+</context>
+<context>
+    <name>ModelWords</name>
+    <message>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} · {backbone} · %n class(es)</source>
+        <translation>
+            <numerusform>{name} · {backbone} · %n 个类别</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PredictionRowActions</name>
+    <message>
+        <source>View larger</source>
+        <translation>查看大图</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>复制路径</translation>
+    </message>
+    <message>
+        <source>Why? (heat map)</source>
+        <translation>为什么？（热力图）</translation>
+    </message>
+    <message>
+        <source>A pasted image has no file</source>
+        <translation>粘贴的图像没有对应的文件</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionTableModel</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Top 3</source>
+        <translation>前 3 名</translation>
+    </message>
+    <message>
+        <source>The results are still listed here; export them again to another place.</source>
+        <translation>结果仍列在这里；请将其导出到其他位置。</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>None of these (closest: {label})</source>
+        <translation>都不是（最接近：{label}）</translation>
+    </message>
+    <message>
+        <source>Not sure ({label}?)</source>
+        <translation>不确定（{label}？）</translation>
+    </message>
+</context>
+<context>
     <name>RecentModelsMenu</name>
     <message>
         <source>Open &amp;recent model</source>
@@ -561,6 +2150,214 @@ The app keeps running, but the last action may not have completed. The details w
     <message>
         <source>No recent models</source>
         <translation>没有最近使用的模型</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPage</name>
+    <message>
+        <source>Backbone Studio model (*.safetensors)</source>
+        <translation>Backbone Studio 模型 (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>training finished</source>
+        <translation>训练已完成</translation>
+    </message>
+    <message>
+        <source>training cancelled</source>
+        <translation>训练已取消</translation>
+    </message>
+    <message>
+        <source>training failed</source>
+        <translation>训练失败</translation>
+    </message>
+    <message>
+        <source>training {outcome}</source>
+        <translation>训练 {outcome}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n epoch(s)</source>
+        <translation>
+            <numerusform>%n 轮</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>best epoch {epoch}</source>
+        <translation>最佳轮次：第 {epoch} 轮</translation>
+    </message>
+    <message>
+        <source> The Train page can resume it.</source>
+        <translation> 可以在“训练”页面继续训练。</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Save model…</source>
+        <translation>保存模型…</translation>
+    </message>
+    <message>
+        <source>Write the trained model to one .safetensors file (Ctrl+S)</source>
+        <translation>将训练好的模型写入一个 .safetensors 文件 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Use for classification</source>
+        <translation>用于分类</translation>
+    </message>
+    <message>
+        <source>Load this model into the Classify page (asks where to save it first)</source>
+        <translation>在“分类”页面加载这个模型（会先询问保存位置）</translation>
+    </message>
+    <message>
+        <source>Evaluate a model on a folder…</source>
+        <translation>在文件夹上评估模型…</translation>
+    </message>
+    <message>
+        <source>Score a saved model on a folder with one subfolder per class (the model&apos;s classes)</source>
+        <translation>在一个文件夹上为已保存的模型打分，该文件夹中每个类别（模型的类别）一个子文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluating… %v / %m</source>
+        <translation>正在评估… %v / %m</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>All mistakes…</source>
+        <translation>全部错误…</translation>
+    </message>
+    <message>
+        <source>Every misclassified validation image, highest loss first</source>
+        <translation>所有分类错误的验证图像，损失最高的在前</translation>
+    </message>
+    <message>
+        <source>Retrain</source>
+        <translation>重新训练</translation>
+    </message>
+    <message>
+        <source>Train again on the folder as it is now, with the same settings, then compare the two runs</source>
+        <translation>用相同的设置在文件夹当前的内容上再次训练，然后比较两次运行</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>ONNX, INT8, OpenVINO, torch.export: each checked against this model before it is written</source>
+        <translation>ONNX、INT8、OpenVINO、torch.export：每种格式在写入前都会与这个模型对照检查</translation>
+    </message>
+    <message>
+        <source>Data audit…</source>
+        <translation>数据审查…</translation>
+    </message>
+    <message>
+        <source>Find likely mislabelled images, duplicates, leakage and outliers in the training folder</source>
+        <translation>在训练文件夹中查找可能标错的图像、重复图像、数据泄漏和离群图像</translation>
+    </message>
+    <message>
+        <source>No results yet.
+
+Train a model on the Train page, or evaluate a saved model on a folder with “Evaluate a model on a folder…”.</source>
+        <translation>还没有结果。
+
+请在“训练”页面训练一个模型，或者用“在文件夹上评估模型…”在文件夹上评估已保存的模型。</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>{backbone} · %n class(es)</source>
+        <translation>
+            <numerusform>{backbone} · %n 个类别</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>validation accuracy</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>Not saved yet.</source>
+        <translation>尚未保存。</translation>
+    </message>
+    <message>
+        <source>{model} on {folder}</source>
+        <translation>{model} 在 {folder} 上的评估</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) from {folder}</source>
+        <translation>
+            <numerusform>%n 张图像，来自 {folder}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>
+Skipped (not classes of the model): {classes}</source>
+        <translation>
+已跳过（不是模型的类别）：{classes}</translation>
+    </message>
+    <message>
+        <source>accuracy on the folder</source>
+        <translation>在该文件夹上的准确率</translation>
+    </message>
+    <message>
+        <source>The last trained model was discarded.</source>
+        <translation>上一次训练的模型已被丢弃。</translation>
+    </message>
+    <message>
+        <source>Save model</source>
+        <translation>保存模型</translation>
+    </message>
+    <message>
+        <source>Could not save the model to {path}:
+{error}</source>
+        <translation>无法将模型保存到 {path}：
+{error}</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Evaluate which model?</source>
+        <translation>评估哪个模型？</translation>
+    </message>
+    <message>
+        <source>Evaluate on which folder? (one subfolder per class)</source>
+        <translation>在哪个文件夹上评估？（每个类别一个子文件夹）</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsReview</name>
+    <message>
+        <source>There are no per-image results for this model (the training failed, or no validation image could be read). Evaluate the model on a folder to see its images.</source>
+        <translation>这个模型没有逐张图像的结果（训练失败，或没有能读取的验证图像）。在文件夹上评估该模型即可查看它的图像。</translation>
+    </message>
+    <message>
+        <source>Retrain</source>
+        <translation>重新训练</translation>
+    </message>
+    <message>
+        <source>Train again on the same folder with the same settings, then compare the two runs</source>
+        <translation>用相同的设置在同一文件夹上再次训练，然后比较两次运行</translation>
+    </message>
+    <message>
+        <source>Every misclassified image, highest loss first</source>
+        <translation>所有分类错误的图像，损失最高的在前</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
     </message>
 </context>
 <context>
@@ -580,6 +2377,108 @@ The app keeps running, but the last action may not have completed. The details w
     <message>
         <source>Delete the unfinished training</source>
         <translation>删除未完成的训练</translation>
+    </message>
+</context>
+<context>
+    <name>ResumeNoticeWidget</name>
+    <message>
+        <source>Resume unfinished training…</source>
+        <translation>继续未完成的训练…</translation>
+    </message>
+    <message>
+        <source>{offer}
+
+Go to the Train page and continue it.</source>
+        <translation>{offer}
+
+前往“训练”页面继续该训练。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>Review images</source>
+        <translation>复核图像</translation>
+    </message>
+    <message>
+        <source>Keys: {keys} · Enter: take the suggestion · X: set aside · Ctrl+Z: undo · Space: larger view</source>
+        <translation>按键：{keys} · Enter：采用建议 · X：搁置 · Ctrl+Z：撤销 · 空格：放大查看</translation>
+    </message>
+    <message>
+        <source>Label these next (most uncertain first)</source>
+        <translation>接下来标注这些（最不确定的在前）</translation>
+    </message>
+    <message>
+        <source>Add to training set</source>
+        <translation>加入训练集</translation>
+    </message>
+    <message>
+        <source>Copy the labelled images into the training folder&apos;s class folders</source>
+        <translation>将已标注的图像复制到训练文件夹中对应的类别文件夹</translation>
+    </message>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>撤销 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>set aside</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <source>Label some images first (keys 1-9 or Enter).</source>
+        <translation>请先标注一些图像（按 1-9 或 Enter）。</translation>
+    </message>
+    <message>
+        <source>Add to which training folder? (one subfolder per class)</source>
+        <translation>加入哪个训练文件夹？（每个类别一个子文件夹）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %n labelled image(s) into the class folders of {root}?
+You can undo this (Ctrl+Z).</source>
+        <translation>
+            <numerusform>将 %n 张已标注的图像复制到 {root} 的类别文件夹中？
+此操作可以撤销 (Ctrl+Z)。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>added as {name}</source>
+        <translation>已作为 {name} 加入</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message numerus="yes">
+        <source>{done} of %n image(s) reviewed</source>
+        <translation>
+            <numerusform>已复核 {done}/%n 张图像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewGrid</name>
+    <message>
+        <source>suggested: {name}</source>
+        <translation>建议：{name}</translation>
+    </message>
+    <message>
+        <source>loss {loss}</source>
+        <translation>损失 {loss}</translation>
+    </message>
+    <message>
+        <source>labelled {name}</source>
+        <translation>已标为 {name}</translation>
+    </message>
+    <message>
+        <source>excluded from training</source>
+        <translation>不参与训练</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewGridWidget</name>
+    <message>
+        <source>Image tiles</source>
+        <translation>图像缩略图</translation>
     </message>
 </context>
 <context>
@@ -714,6 +2613,399 @@ The app keeps running, but the last action may not have completed. The details w
     </message>
 </context>
 <context>
+    <name>SettingsFormWidget</name>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Two-stage with pretrained weights, full training from scratch otherwise.</source>
+        <translation>有预训练权重时两阶段训练，否则从头完整训练。</translation>
+    </message>
+    <message>
+        <source>Head only</source>
+        <translation>仅分类头</translation>
+    </message>
+    <message>
+        <source>Train only the new classifier on frozen features: fastest, good for small datasets.</source>
+        <translation>只在冻结的特征上训练新的分类头：最快，适合小数据集。</translation>
+    </message>
+    <message>
+        <source>Partial</source>
+        <translation>部分微调</translation>
+    </message>
+    <message>
+        <source>Also fine-tune the backbone&apos;s last stage: a middle ground for medium datasets.</source>
+        <translation>同时微调骨干网络的最后一个阶段：适合中等规模数据集的折中方案。</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>全部微调</translation>
+    </message>
+    <message>
+        <source>Fine-tune every layer: best with lots of data, or when training from scratch.</source>
+        <translation>微调每一层：数据很多或从头训练时最好。</translation>
+    </message>
+    <message>
+        <source>Two-stage</source>
+        <translation>两阶段</translation>
+    </message>
+    <message>
+        <source>Train the head on frozen features first, then fine-tune everything gently.</source>
+        <translation>先在冻结的特征上训练分类头，再温和地微调所有层。</translation>
+    </message>
+    <message>
+        <source>One-cycle</source>
+        <translation>单周期（One-cycle）</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦</translation>
+    </message>
+    <message>
+        <source>1 min</source>
+        <translation>1 分钟</translation>
+    </message>
+    <message>
+        <source>5 min</source>
+        <translation>5 分钟</translation>
+    </message>
+    <message>
+        <source>15 min</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>Until done</source>
+        <translation>直到完成</translation>
+    </message>
+    <message>
+        <source>Auto (noted, not weighted)</source>
+        <translation>自动（仅提示，不加权）</translation>
+    </message>
+    <message>
+        <source>On: every class counts the same</source>
+        <translation>开：每个类别的权重相同</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source> (0 = automatic)</source>
+        <translation>（0 = 自动）</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>How long the whole run may take, scan to saved model. Every layer trains for as long as fits, with the learning rate laid out over the time. Automatic: about a minute per thousand images (1 to 15 minutes). Until done: the epochs below.</source>
+        <translation>整个训练（从扫描到保存模型）可用的时长。每一层在时间允许的范围内训练，学习率按时间安排。自动：每千张图像约一分钟（1 到 15 分钟）。直到完成：按下面的轮数训练。</translation>
+    </message>
+    <message>
+        <source>Train for</source>
+        <translation>训练时长</translation>
+    </message>
+    <message>
+        <source>Passes over the training images</source>
+        <translation>遍历训练图像的次数</translation>
+    </message>
+    <message>
+        <source>Images per optimisation step</source>
+        <translation>每个优化步的图像数</translation>
+    </message>
+    <message>
+        <source>Peak learning rate (0 = automatic for the strategy and batch size)</source>
+        <translation>峰值学习率（0 = 按策略和批大小自动设定）</translation>
+    </message>
+    <message>
+        <source>Input size in pixels</source>
+        <translation>输入尺寸（像素）</translation>
+    </message>
+    <message>
+        <source>Share of each class held out for validation (ignored when the folder has train/ and val/)</source>
+        <translation>每个类别留作验证的比例（文件夹中已有 train/ 和 val/ 时忽略）</translation>
+    </message>
+    <message>
+        <source>Augment (random crops, flips, light colour jitter)</source>
+        <translation>数据增强（随机裁剪、翻转、轻微颜色抖动）</translation>
+    </message>
+    <message>
+        <source>Mirror images (turn off for text, digits, arrows)</source>
+        <translation>镜像图像（文字、数字、箭头请关闭）</translation>
+    </message>
+    <message>
+        <source>Random left-right mirroring during training. A mirrored 2, b or arrow is another class: turn this off when a mirror image changes what an image shows.</source>
+        <translation>训练时随机左右镜像。镜像后的 2、b 或箭头是另一个类别：当镜像会改变图像含义时请关闭此项。</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Find…</source>
+        <translation>查找…</translation>
+    </message>
+    <message>
+        <source>Sweep the learning rate on a throw-away copy of the model (one epoch&apos;s worth of steps), plot the loss and suggest a rate (fastai&apos;s learning-rate finder)</source>
+        <translation>在模型的临时副本上扫描学习率（一轮的步数），绘制损失曲线并建议一个学习率（fastai 的学习率查找器）</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>Softens the targets; helps calibration and small datasets</source>
+        <translation>软化目标标签；有助于校准和小数据集</translation>
+    </message>
+    <message>
+        <source>On: weight the loss by inverse class frequency, so rare classes count as much as common ones (costs overall accuracy; measured in docs/TRAINING.md)</source>
+        <translation>开：按类别频率的倒数对损失加权，使稀有类别与常见类别同等重要（会降低总体准确率；测量见 docs/TRAINING.md）</translation>
+    </message>
+    <message>
+        <source> epochs</source>
+        <translation> 轮</translation>
+    </message>
+    <message>
+        <source>Stop when validation accuracy has not improved for this many epochs</source>
+        <translation>验证准确率连续这么多轮没有提升时停止</translation>
+    </message>
+    <message>
+        <source>Same seed, same data, same settings: the same split and run</source>
+        <translation>相同的随机种子、数据和设置：得到相同的划分和训练结果</translation>
+    </message>
+    <message>
+        <source>Learning-rate schedule over the run</source>
+        <translation>整个训练过程中的学习率调度</translation>
+    </message>
+    <message>
+        <source>Head-only / partial training: augmented views cached per image (more = more variety)</source>
+        <translation>仅分类头 / 部分微调训练：每张图像缓存的增强视图数（越多变化越丰富）</translation>
+    </message>
+    <message>
+        <source>Label smoothing</source>
+        <translation>标签平滑</translation>
+    </message>
+    <message>
+        <source>Class weighting</source>
+        <translation>类别加权</translation>
+    </message>
+    <message>
+        <source>Early stopping</source>
+        <translation>早停</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>Feature views</source>
+        <translation>特征视图</translation>
+    </message>
+    <message>
+        <source>Auto (best available)</source>
+        <translation>自动（最佳可用设备）</translation>
+    </message>
+    <message>
+        <source>Auto ({value})</source>
+        <translation>自动（{value}）</translation>
+    </message>
+    <message>
+        <source>Auto ({size} px)</source>
+        <translation>自动（{size} px）</translation>
+    </message>
+    <message>
+        <source>Plan: {stages} on {device} ({precision}), {train:,} training / {val:,} validation images</source>
+        <translation>计划：在 {device}（{precision}）上 {stages}，训练图像 {train:,} 张 / 验证图像 {val:,} 张</translation>
+    </message>
+    <message>
+        <source>, small-image stem</source>
+        <translation>，小图像 stem</translation>
+    </message>
+    <message>
+        <source>, within {duration}</source>
+        <translation>，限时 {duration}</translation>
+    </message>
+    <message>
+        <source>Cannot plan with these settings: {problem}</source>
+        <translation>无法按这些设置制定计划：{problem}</translation>
+    </message>
+    <message>
+        <source> Without pretrained weights the frozen features are random: choose Full or Automatic.</source>
+        <translation>没有预训练权重时，冻结的特征是随机的：请选择“全部微调”或“自动”。</translation>
+    </message>
+</context>
+<context>
+    <name>SortFolderDialog</name>
+    <message>
+        <source>Copy (the originals stay where they are)</source>
+        <translation>复制（原文件留在原处）</translation>
+    </message>
+    <message>
+        <source>Hard link where possible (no extra space; else copy)</source>
+        <translation>尽量使用硬链接（不占用额外空间；否则复制）</translation>
+    </message>
+    <message>
+        <source>Move (the originals leave the folder)</source>
+        <translation>移动（原文件会移出该文件夹）</translation>
+    </message>
+    <message>
+        <source>about {seconds} s left</source>
+        <translation>大约还剩 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>about {minutes} min left</source>
+        <translation>大约还剩 {minutes} 分钟</translation>
+    </message>
+    <message>
+        <source>Sort folder</source>
+        <translation>整理文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Use the model&apos;s own threshold ({threshold})</source>
+        <translation>使用模型自带的阈值（{threshold}）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Photos in</source>
+        <translation>照片所在文件夹</translation>
+    </message>
+    <message>
+        <source>Sort into</source>
+        <translation>整理到</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Not sure below</source>
+        <translation>低于此值为不确定</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>整理</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Review not sure…</source>
+        <translation>复核不确定的图像…</translation>
+    </message>
+    <message>
+        <source>Label the images set aside as &apos;Not sure&apos;, keyboard first, and add them to the training set</source>
+        <translation>为被归为“不确定”的图像标注类别（以键盘操作为主），并将它们加入训练集</translation>
+    </message>
+    <message>
+        <source>Folder of photos to sort</source>
+        <translation>要整理的照片文件夹</translation>
+    </message>
+    <message>
+        <source>Choose the folder of photos and the folder to sort into.</source>
+        <translation>请选择照片所在的文件夹，以及要整理到的文件夹。</translation>
+    </message>
+    <message>
+        <source>Looking at the photos…</source>
+        <translation>正在查看照片…</translation>
+    </message>
+    <message>
+        <source>Move the photos?</source>
+        <translation>移动这些照片吗？</translation>
+    </message>
+    <message>
+        <source>The photos will be moved out of {source} into {dest}. The manifest there records where each one came from. Move them?</source>
+        <translation>这些照片将从 {source} 移到 {dest}。那里的清单会记录每张照片的来源。要移动吗？</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>{done} of {total} photos</source>
+        <translation>{done} / {total} 张照片</translation>
+    </message>
+    <message>
+        <source>Sort again into the same folder to finish.</source>
+        <translation>再次整理到同一文件夹即可完成。</translation>
+    </message>
+</context>
+<context>
+    <name>SortReviewDialog</name>
+    <message>
+        <source>File into class folders</source>
+        <translation>归入类别文件夹</translation>
+    </message>
+    <message>
+        <source>Move the labelled images from _not_sure into their class folders of the sorted folder, and record it in the manifest (Ctrl+Z takes it back)</source>
+        <translation>把已标注的图像从 _not_sure 移到整理后文件夹中对应的类别文件夹，并记入清单（Ctrl+Z 可撤销）</translation>
+    </message>
+    <message>
+        <source>Retrain</source>
+        <translation>重新训练</translation>
+    </message>
+    <message>
+        <source>Train again on the training folder with the images just added (Train page)</source>
+        <translation>用刚加入的图像在训练文件夹上重新训练（训练页面）</translation>
+    </message>
+    <message>
+        <source>filed in {folder}</source>
+        <translation>已归入 {folder}</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+</context>
+<context>
     <name>Text</name>
     <message>
         <source>{number}%</source>
@@ -737,6 +3029,25 @@ The app keeps running, but the last action may not have completed. The details w
     </message>
 </context>
 <context>
+    <name>TileDelegate</name>
+    <message>
+        <source>⚠ missing
+(changed since it was scored)</source>
+        <translation>⚠ 文件不存在
+（评分后已被改动）</translation>
+    </message>
+    <message>
+        <source>⚠ cannot be read
+(changed since it was scored)</source>
+        <translation>⚠ 无法读取
+（评分后已被改动）</translation>
+    </message>
+    <message>
+        <source>excluded</source>
+        <translation>已排除</translation>
+    </message>
+</context>
+<context>
     <name>TrainAssistant</name>
     <message>
         <source>Pretrained weights</source>
@@ -753,6 +3064,17 @@ The app keeps running, but the last action may not have completed. The details w
     <message>
         <source>Downloading the weights; press Start training when they are here.</source>
         <translation>正在下载权重；下载完成后请点击“开始训练”。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainController</name>
+    <message>
+        <source>warning: {warning}</source>
+        <translation>警告：{warning}</translation>
+    </message>
+    <message>
+        <source>A training is running.</source>
+        <translation>正在训练中。</translation>
     </message>
 </context>
 <context>

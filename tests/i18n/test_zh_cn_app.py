@@ -127,3 +127,21 @@ def test_a_gone_resume_folder_is_said_in_chinese(zh_page, tmp_path):
     zh_page.run_monitor.show_error(FOLDER_GONE(folder=tmp_path / "不见了"))
     text = zh_page.run_monitor.error_label.text()
     assert text.startswith("这次训练使用的文件夹") and str(tmp_path / "不见了") in text
+
+
+def test_a_subclass_finds_the_texts_its_base_class_wrote(qtbot, language, tmp_path):
+    """PySide's self.tr() looks a text up under the object's own class; lupdate files it under
+    the class whose code holds it. gui.i18n.InheritingTranslator tries the base classes."""
+    from PySide6.QtCore import QCoreApplication
+
+    from gui.classify.sort_review import SortReviewDialog
+
+    assert language("zh_CN") == "zh_CN"
+    translate = QCoreApplication.translate
+    assert translate("SortReviewDialog", "Add to training set") == "加入训练集"  # ReviewDialog's
+    assert translate("SortReviewDialog", "{done} of %n image(s) reviewed", "", 3) == "已复核 {done}/3 张图像"
+    assert translate("NoSuchContext", "Add to training set") == "Add to training set"
+    dialog = SortReviewDialog([(str(tmp_path / "a.png"), "猫", 0.5, 0.1)], ["猫", "dog"], tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.add_button.text() == "加入训练集" and dialog.file_button.text() == "归入类别文件夹"
+    assert "已复核" in dialog.count_label.text()
