@@ -1,8 +1,8 @@
 """Fitting a model's calibration on its validation set, and storing it in the model file.
 
-`calibrate(logits, labels, features)` does the maths on tensors; `calibrate_run(ctx, model)`
-is what the Trainer calls at the end of a fit (one pass over the validation images with the
-best weights); `with_calibration(metadata, calibration)` puts the result into the metadata:
+`calibrate(logits, labels, features)` does the maths on tensors; `calibrate_run(ctx, model,
+validation)` is what the Trainer calls at the end of a fit, on its one pass over the validation
+images with the best weights (core.training.records); `with_calibration(metadata, calibration)` puts the result into the metadata:
 `temperature`, `review_threshold` and `ood` (what prediction needs) and `metrics["calibration"]`
 (what the Results page shows: ECE before/after, reliability bins, the coverage-accuracy curve).
 """
@@ -103,29 +103,24 @@ def model_outputs(body, head, batches, amp=None):
     return torch.cat(features), torch.cat(logits), torch.cat(labels)
 
 
-def calibrate_run(ctx, model, validation=None) -> Calibration | None:
-    """At the end of a fit, with `model` (the best weights, on the run's device): on
-    `validation` (the trainer's end-of-fit pass: .features, .logits, .labels) or, without it,
-    on a pass of its own over the plan's validation images. None when there is nothing to fit
-    on."""
+def calibrate_run(ctx, model, validation) -> Calibration | None:
+    """At the end of a fit, with `model` (the best weights, on the run's device), on
+    `validation`: the trainer's one end-of-fit pass over the validation images
+    (core.training.records: .features, .logits, .labels). The OOD statistics take one more pass,
+    over training images. None when there is nothing to fit on."""
     from ..backbones import split_features
     from ..dataset import eval_transform
 
     plan = ctx.plan
     if len(plan.val_samples) < MIN_SAMPLES:
         return Calibration(1.0, None, None, {"samples": len(plan.val_samples), "skipped": True})
+    if validation is None:  # the pass found no readable image, or failed (logged there)
+        return None
     model.eval()
     body, head = split_features(model, plan.spec)
     transform = eval_transform(plan.image_size, plan.spec.mean, plan.spec.std)
     batch = max(plan.batch_size, 32)
-    if validation is not None:
-        outputs = (validation.features, validation.logits, validation.labels)
-    else:
-        outputs = model_outputs(body, head, ctx.device_batches(
-            ctx.loader(plan.val_samples, transform, batch)), ctx.amp())  # fmt: skip
-    if outputs is None:
-        return None
-    features, logits, labels = outputs
+    features, logits, labels = validation.features, validation.logits, validation.labels
     train = list(plan.train_samples)
     # under a time budget the pass costs at most one more validation (the budget's reserve)
     most = MAX_REFERENCE if plan.time_budget is None else len(plan.val_samples)
@@ -137,7 +132,7 @@ def calibrate_run(ctx, model, validation=None) -> Calibration | None:
                      reference=None if reference is None else (reference[0], reference[2]))
 
 
-def end_of_fit(ctx, model, outcome: str, validation=None) -> Calibration | None:
+def end_of_fit(ctx, model, outcome: str, validation) -> Calibration | None:
     """The Trainer's hook: calibrate a finished fit, say what came out; never fails the fit."""
     import logging
 

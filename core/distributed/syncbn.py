@@ -88,7 +88,7 @@ def convert_sync_batchnorm(module: nn.Module, cuda: bool) -> tuple[nn.Module, in
             if isinstance(child, nn.modules.batchnorm._BatchNorm) and not isinstance(
                 child, GlooSyncBatchNorm
             ):
-                setattr(parent, name, _gloo_copy(child))
+                setattr(parent, name, _same_state(GlooSyncBatchNorm, child))
                 changed += 1
             else:
                 convert(child)
@@ -97,9 +97,9 @@ def convert_sync_batchnorm(module: nn.Module, cuda: bool) -> tuple[nn.Module, in
     return module, changed
 
 
-def _gloo_copy(bn: nn.modules.batchnorm._BatchNorm) -> GlooSyncBatchNorm:
-    new = GlooSyncBatchNorm(bn.num_features, bn.eps, bn.momentum, bn.affine,
-                            bn.track_running_stats)  # fmt: skip
+def _same_state(cls, bn: nn.modules.batchnorm._BatchNorm) -> nn.Module:
+    """A `cls` batch norm sharing `bn`'s parameters, running statistics and mode."""
+    new = cls(bn.num_features, bn.eps, bn.momentum, bn.affine, bn.track_running_stats)
     if bn.affine:
         new.weight, new.bias = bn.weight, bn.bias
     new.running_mean, new.running_var = bn.running_mean, bn.running_var
@@ -112,14 +112,7 @@ def revert_sync_batchnorm(module: nn.Module) -> nn.Module:
     """Plain BatchNorm2d layers again (for the model that leaves the run)."""
     for name, child in module.named_children():
         if isinstance(child, (GlooSyncBatchNorm, nn.SyncBatchNorm)):
-            bn = nn.BatchNorm2d(child.num_features, child.eps, child.momentum, child.affine,
-                                child.track_running_stats)  # fmt: skip
-            if child.affine:
-                bn.weight, bn.bias = child.weight, child.bias
-            bn.running_mean, bn.running_var = child.running_mean, child.running_var
-            bn.num_batches_tracked = child.num_batches_tracked
-            bn.train(child.training)
-            setattr(module, name, bn)
+            setattr(module, name, _same_state(nn.BatchNorm2d, child))
         else:
             revert_sync_batchnorm(child)
     return module

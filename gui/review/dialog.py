@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -91,20 +91,6 @@ class ReviewDialog(QDialog):
         self._build_ui()
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
         self._fill()
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        """PySide looks a subclass's texts up in the base classes' contexts too, but not those
-        with %n (SortReviewDialog's "{done} of %n image(s) reviewed"): walk the classes here."""
-        if n < 0:
-            return super().tr(text, disambiguation, n)
-        plain = QCoreApplication.translate("", text, disambiguation, n)
-        for cls in type(self).__mro__:
-            if cls is QDialog:
-                break
-            said = QCoreApplication.translate(cls.__name__, text, disambiguation, n)
-            if said != plain:
-                return said
-        return plain
 
     def _build_ui(self) -> None:
         keys = ", ".join(f"{n + 1} {name}" for n, name in enumerate(self.class_names[:9]))
