@@ -5,6 +5,11 @@ it: the ImageNet ResNet-18 (random-init weights in a private hub cache, see `wei
 decoding in a thread pool overlapping the forward passes, batches, channels_last. The naive side
 is the blog's one-image-at-a-time loop: PIL open, `Resize((224, 224))` + `ToTensor` +
 `Normalize`, `model(x.unsqueeze(0))`, softmax.
+
+A third side, "ours, ONNX Runtime", is the same classifier on the runtime the app switches to
+once it has proven itself (core.export.fast: exported, checked against PyTorch on 32 of the
+photos, used when it agreed and was faster); its check is done before the timing and reported,
+and its speed-up over PyTorch is reported next to the target figures, measured in the same run.
 """
 
 from __future__ import annotations
@@ -42,6 +47,27 @@ def _classifier(ctx: RunContext):
         return Classifier.imagenet(BACKBONE, device="cpu")
 
 
+def _fast(ctx: RunContext, classifier, files) -> tuple[object | None, dict]:
+    """The ONNX Runtime twin of ``classifier`` as the app proves it on the first 32 photos
+    (None when onnxruntime is missing or it disagreed), and what the proof measured."""
+    from core.export.fast import build_and_prove
+    from core.export.proof import Proof
+
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        ctx.log("    onnxruntime is not installed: no ONNX Runtime side")
+        return None, {}
+    with Stopwatch() as sw:
+        fast, proof, _note = build_and_prove(classifier, files[:32])
+    if not isinstance(proof, Proof) or not proof.agrees:
+        ctx.log(f"    ONNX Runtime not used: {proof if not isinstance(proof, Proof) else proof.sentence()}")
+        return None, {}
+    ctx.log(f"    {proof.sentence(forced=True)} (export and check {sw.seconds:.1f} s)")
+    return fast, {"onnx_agreed": f"{proof.agreed}/{proof.checked}",
+                  "onnx_check_s": round(sw.seconds, 1), "onnx_worth_it": proof.worth_it}
+
+
 def _check(predictions, count: int) -> None:
     errors = [p for p in predictions if p.error]
     if len(predictions) != count or errors:
@@ -72,10 +98,22 @@ def run_folder(ctx: RunContext) -> ScenarioResult:
             raise RuntimeError("naive loop lost images")
         return sw.seconds
 
+    fast, proof = _fast(ctx, classifier, files)
+
+    def ours_fast() -> float:
+        with Stopwatch() as sw:
+            predictions = fast.predict(folder)
+        _check(predictions, len(files))
+        return sw.seconds
+
     # Warm-up on a few files (oneDNN primitives, page cache), not timed.
     _check(classifier.predict(files[:2]), 2)
     naive.predict_folder(files[:2])
-    times = alternate({"ours": ours, "naive": baseline}, ctx.repeats_or(2), ctx.log)
+    sides = {"ours": ours, "naive": baseline}
+    if fast is not None:
+        _check(fast.predict(files[:2]), 2)
+        sides["ours_onnx"] = ours_fast
+    times = alternate(sides, ctx.repeats_or(2), ctx.log)
 
     n = len(files)
     result = ScenarioResult("predict-folder", f"classify a folder of {n} {spec_set.megapixels:.0f} MP JPEGs")
@@ -84,6 +122,7 @@ def run_folder(ctx: RunContext) -> ScenarioResult:
         "mean_file_mib": round(mean_file_mib(folder), 2), "backbone": BACKBONE,
         "input_size": size, "batch_size": classifier.default_batch_size(),
         "repeats": len(times["ours"]), "weights": "random init (weights do not change the cost)",
+        **proof,
     }
     ours_s = statistics.median(times["ours"])
     naive_s = statistics.median(times["naive"])
@@ -98,6 +137,13 @@ def run_folder(ctx: RunContext) -> ScenarioResult:
                   / ctx.peak_gflops(), "%")
     result.ratio("speedup", "speed-up vs naive one-at-a-time", times["ours"], times["naive"],
                  FOLDER_TARGET_SPEEDUP)
+    if fast is not None:
+        result.figure("onnx_images_per_s", "ours, ONNX Runtime: throughput",
+                      n / statistics.median(times["ours_onnx"]), "images/s")
+        result.ratio("onnx_speedup", "ONNX Runtime vs PyTorch (the same classifier)",
+                     times["ours_onnx"], times["ours"])
+        result.ratio("onnx_speedup_vs_naive", "ours, ONNX Runtime vs naive", times["ours_onnx"],
+                     times["naive"])
     return result
 
 
@@ -112,35 +158,40 @@ def run_latency(ctx: RunContext) -> ScenarioResult:
     # A different photo each time (as in use); each is read once before so the page cache is
     # warm for both sides: we measure decode + preprocess + forward, not the disk.
     photos = [files[i % len(files)] for i in range(repeats)]
+    fast, proof = _fast(ctx, classifier, files)
+    runners = {"ours": classifier.predict, "naive": naive.predict}
+    if fast is not None:
+        runners["ours_onnx"] = fast.predict
     for path in photos[:2]:
-        _check(classifier.predict([path]), 1)
-        naive.predict(path)
+        for side, run in runners.items():
+            run([path]) if side != "naive" else run(path)
 
-    ours_ms: list[float] = []
-    naive_ms: list[float] = []
+    ms: dict[str, list[float]] = {side: [] for side in runners}
     for i, path in enumerate(photos):
-        order = ("ours", "naive") if i % 2 == 0 else ("naive", "ours")
+        order = list(runners) if i % 2 == 0 else list(reversed(runners))
         for side in order:
             with Stopwatch() as sw:
-                if side == "ours":
-                    predictions = classifier.predict([path])
-                else:
-                    naive.predict(path)
-            if side == "ours":
+                predictions = runners[side](path if side == "naive" else [path])
+            if side != "naive":
                 _check(predictions, 1)
-                ours_ms.append(sw.seconds * 1e3)
-            else:
-                naive_ms.append(sw.seconds * 1e3)
-        ctx.log(f"    repeat {i + 1}/{repeats}: ours {ours_ms[-1]:.1f} ms, naive {naive_ms[-1]:.1f} ms")
+            ms[side].append(sw.seconds * 1e3)
+        ctx.log(f"    repeat {i + 1}/{repeats}: "
+                + ", ".join(f"{side} {values[-1]:.1f} ms" for side, values in ms.items()))
+    ours_ms, naive_ms = ms["ours"], ms["naive"]
 
     result = ScenarioResult("predict-latency",
                             f"one dropped {spec_set.megapixels:.0f} MP photo to a result")
     result.params = {"repeats": repeats, "width": spec_set.width, "height": spec_set.height,
-                     "backbone": BACKBONE, "input_size": classifier.input_size}
+                     "backbone": BACKBONE, "input_size": classifier.input_size, **proof}
     result.figure("ours_p90_ms", "ours: 90th percentile",
                   statistics.quantiles(ours_ms, n=10)[-1] if len(ours_ms) >= 2 else ours_ms[0], "ms")
     result.figure("naive_ms", "naive: PIL + transforms + forward, median", statistics.median(naive_ms), "ms")
     result.ratio("speedup", "speed-up vs naive", ours_ms, naive_ms)
     result.check("latency_ms", "ours: load + preprocess + forward, median",
                  statistics.median(ours_ms), Target("<=", LATENCY_TARGET_MS, "ms"), ours_ms)
+    if fast is not None:
+        result.figure("onnx_latency_ms", "ours, ONNX Runtime: median",
+                      statistics.median(ms["ours_onnx"]), "ms")
+        result.ratio("onnx_speedup", "ONNX Runtime vs PyTorch (the same classifier)",
+                     ms["ours_onnx"], ours_ms)
     return result

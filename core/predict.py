@@ -106,6 +106,7 @@ class Classifier:
         self.backbone = info.backbone
         self.metadata = info.metadata
         self._channels_last = device.type in ("cpu", "cuda")
+        self.runtime = "torch"  # "onnxruntime" for one core.export.fast made
         model = model.eval().to(device)
         if self._channels_last:
             model = model.to(memory_format=torch.channels_last)

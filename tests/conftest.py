@@ -18,6 +18,10 @@ os.environ.setdefault("BACKBONE_STUDIO_STATE", tempfile.mkdtemp(prefix="bbs-stat
 # bf16 (AVX512-BF16) and without. fp32 unless the run asks otherwise
 # (`BACKBONE_STUDIO_CPU_BF16=1 make test`); tests of the bf16 branch set it themselves.
 os.environ.setdefault("BACKBONE_STUDIO_CPU_BF16", "0")
+# The Classify page checks ONNX Runtime in the background once it has shown 16 images of a
+# model file (gui/classify/runtime.py): seconds of export no other test needs. Off unless a test
+# turns it on (tests/gui/test_classify_runtime.py).
+os.environ.setdefault("BACKBONE_STUDIO_FAST_RUNTIME", "0")
 
 import pytest  # noqa: E402
 

@@ -72,6 +72,7 @@ WRITE_PATHS = {
     "core/sorting/manifest.py": ("test_sort_folder",),
     "core/sorting/sorter.py": ("test_sort_folder",),
     "gui/train/child_run.py": ("test_child_run_settings",),
+    "core/export/runtime_cache.py": ("test_runtime_cache",),  # and tests/export/test_export_fast.py
 }  # fmt: skip
 FILEIO_WRITERS = ("atomic_write", "atomic_replace", "write_text_atomic", "open_for_append",
                   "check_output_folder")  # fmt: skip
@@ -517,6 +518,26 @@ def test_self_test_and_its_report(error, tmp_path, capsys):
     assert "Traceback" not in out + err and "unexpected" not in out
     says(err, error, report)
     assert report.read_text() == "the previous report\n"
+
+
+@ERRORS
+def test_runtime_cache(error, tmp_path):
+    """The proven-runtime cache (core.export.runtime_cache) on a refusing disk: the message names
+    the file, and no entry is left that a later job would trust (the proof is written last)."""
+    from core.export.proof import Proof
+    from core.export.runtime_cache import RuntimeCache
+
+    store = RuntimeCache(tmp_path / "runtimes")
+    proof = Proof(20, 20, 0.0, 2.0, 1.0, 8, {"torch": "x"})
+    for match, at in (("model.onnx", store.folder("k") / "model.onnx"),
+                      ("proof.json", store.folder("k") / "proof.json")):  # fmt: skip
+        with inject_write_fault(error, match=match) as fault, pytest.raises(DiskWriteError) as info:
+            store.store("k", proof, b"onnx" * 1000)
+        assert fault.failed and says(info.value, error, at)
+        assert store.read("k", {"torch": "x"}) is None and store.entries() == []
+        assert not [p for p in store.root.rglob("*") if p.name.endswith(".tmp")]
+    store.store("k", proof, b"onnx")
+    assert store.read("k", {"torch": "x"}) == (proof, b"onnx")
 
 
 @ERRORS

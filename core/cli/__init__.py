@@ -105,9 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto")
     p.add_argument("--batch-size", type=int)
     add_launch_arguments(p, training=False)  # --nproc-per-node N: a part of the CSV per process
-    p.add_argument("--runtime", choices=("torch", "onnxruntime"), default="torch",
-                   help="onnxruntime: export in memory and use ONNX Runtime once it agrees with "
-                        "PyTorch on the first images (faster on most CPUs; docs/EXPORT.md)")  # fmt: skip
+    p.add_argument("--runtime", choices=("auto", "onnxruntime", "torch"), default="auto",
+                   help="auto (default): ONNX Runtime once it has proven, for this model file, "
+                        "the same answers as PyTorch and more speed (cached; a job of 200+ "
+                        "images checks it first); onnxruntime: check now and use it whenever it "
+                        "agrees; torch: PyTorch only (docs/EXPORT.md)")  # fmt: skip
     p.set_defaults(func=cmd_predict)
 
     add_sort_parser(sub)  # sort SRC DEST --model M (core/cli/sort.py)

@@ -93,11 +93,15 @@ def verification_table(report) -> str:
 
 
 def choose_runtime(classifier, args: argparse.Namespace, paths):
-    """`predict --runtime onnxruntime`: the ONNX Runtime classifier once it agrees with PyTorch
-    on the first images of the job (core.export.fast), else PyTorch; says which on stderr."""
+    """`predict --runtime auto|onnxruntime|torch` (core.export.fast): the ONNX Runtime classifier
+    when it is proven for this model file (cached) or proves itself on the job's first images;
+    says which runtime and why on stderr."""
     from ..export.fast import with_runtime
 
-    chosen, said = with_runtime(classifier, getattr(args, "runtime", "torch") or "torch", paths)
+    model = str(args.model)
+    model_path = None if model.startswith("imagenet:") else model
+    chosen, said = with_runtime(classifier, getattr(args, "runtime", "auto") or "auto", paths,
+                                model_path=model_path, notify=_err)  # fmt: skip
     if said:
         _err(said)
     return chosen

@@ -1,9 +1,16 @@
 """Classifying with ONNX Runtime instead of PyTorch, once it has proven itself on the images.
 
-`benchmarks runtimes` measures ONNX Runtime faster than PyTorch fp32 on the CPU. `predict
---runtime onnxruntime` uses it: the model is exported in memory (seconds, once per run), run on
-up to PROBE images of the job by both, and ONNX Runtime is used only when it agrees with PyTorch
-on at least 99.5 % of their top-1 labels; otherwise the job stays on PyTorch and says why.
+`benchmarks runtimes` measures ONNX Runtime faster than PyTorch fp32 on most CPUs, but not
+every model on every CPU. So nothing is assumed: the model is exported to ONNX (a few seconds),
+the job's first images go through both runtimes (core.export.proof), and ONNX Runtime is used
+only when it gave the same answers on at least 99.5 % of them and, unless it was asked for, was
+measured faster. The proof and the ONNX file are cached per model file
+(core.export.runtime_cache), so every later job of that model, on the Classify page or with
+`predict`, starts on the proven runtime without exporting again.
+
+Runtimes: "auto" (the default: the cached proven runtime when there is one; a job of at least
+AUTO_BUILD_MIN images builds the proof first), "onnxruntime" (build the proof now and use ONNX
+Runtime whenever it agrees, faster or not), "torch" (PyTorch, nothing else tried).
 """
 
 from __future__ import annotations
@@ -14,11 +21,28 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..errors import BackboneStudioError
+from ..messages import define
 from .formats import BY_NAME
-from .verify import FP32_AGREEMENT
+from .proof import MIN_PROOF, Proof, compare, probe_tensors, versions
+from .runtime_cache import RuntimeCache, model_key
 
-PROBE = 32
-RUNTIMES = ("torch", "onnxruntime")
+RUNTIMES = ("auto", "torch", "onnxruntime")
+AUTO_BUILD_MIN = 200  # images a job needs before "auto" spends seconds building a proof
+
+CPU_ONLY = define("runtime.cpu_only",
+                  "ONNX Runtime runs on the CPU here; classifying with PyTorch on {device}.")
+NOT_INSTALLED = define("runtime.not_installed", "{missing}; classifying with PyTorch.")
+EXPORT_FAILED = define("runtime.export_failed",
+                       "Could not run the model in ONNX Runtime ({error}); classifying with PyTorch.")
+NO_IMAGES = define("runtime.no_images",
+                   "No readable image to compare the runtimes on; classifying with PyTorch.")
+BUILDING = define("runtime.building",
+                  "Checking ONNX Runtime against PyTorch on the first images (once for this model "
+                  "file; the result is cached)…")  # fmt: skip
+NOT_CACHED = define("runtime.not_cached",
+                    "The checked ONNX model could not be cached ({error}); the next job checks "
+                    "again.")  # fmt: skip
 
 
 class LogitsAndFeatures(nn.Module):
@@ -47,6 +71,7 @@ class RuntimeModule(nn.Module):
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = int(threads or torch.get_num_threads())
+        self.onnx = onnx  # kept: the runtime cache stores exactly what was checked
         self.session = ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
 
@@ -70,50 +95,104 @@ def _same_kind(classifier, model: nn.Module):
                           classifier.metadata)  # fmt: skip
     fast = Classifier(model, info, device=torch.device("cpu"))
     fast.review = classifier.review  # the same calibration, threshold and "None of these"
+    fast._channels_last = False  # ONNX Runtime takes plain NCHW arrays
+    fast.runtime = "onnxruntime"
     return fast
 
 
-def _agreement(ours, theirs) -> tuple[float, int]:
-    pairs = [(a, b) for a, b in zip(ours, theirs, strict=True) if a.ok and b.ok]
-    if not pairs:
-        return 0.0, 0
-    return sum(a.label == b.label for a, b in pairs) / len(pairs), len(pairs)
+def _key(model_path) -> str | None:
+    try:
+        return model_key(model_path) if model_path else None
+    except OSError:
+        return None  # unreadable now: no cache, the job itself says what is wrong
 
 
-def with_runtime(classifier, runtime: str, probe: Sequence) -> tuple[object, str]:
-    """(the classifier to use, a sentence saying which runtime and why).
+def from_cache(classifier, model_path, forced: bool = False) -> tuple[object | None, Proof | None]:
+    """(the ONNX Runtime classifier, its proof) from the cache for ``model_path``: the
+    classifier only when the proof says to use it (agreed and faster, or agreed when
+    ``forced``); (None, None) when nothing usable is cached."""
+    key = _key(model_path)
+    if key is None or classifier.device.type != "cpu" or BY_NAME["onnx"].missing():
+        return None, None
+    stored = RuntimeCache().read(key, versions(classifier))
+    if stored is None:
+        return None, None
+    proof, onnx = stored
+    if onnx is None or not (proof.worth_it or (forced and proof.proven)):
+        return None, proof
+    try:
+        return _same_kind(classifier, RuntimeModule(onnx)), proof
+    except Exception:  # noqa: BLE001 - a damaged cached file: build again
+        return None, None
 
-    ``runtime`` "torch" keeps ``classifier``; "onnxruntime" gives an ONNX Runtime classifier
-    when it agrees with PyTorch on ``probe`` (up to PROBE images of the job), else
-    ``classifier`` with the reason."""
-    if runtime == "torch":
-        return classifier, ""
-    if classifier.device.type != "cpu":
-        return classifier, f"ONNX Runtime runs on the CPU here; using PyTorch on {classifier.device}."
-    missing = BY_NAME["onnx"].missing()
-    if missing:
-        return classifier, f"{missing}; using PyTorch."
+
+def build_and_prove(classifier, probe: Sequence, model_path=None) -> tuple[object | None, Proof | str, str]:
+    """Export, compare on up to PROBE images of ``probe`` and cache the proof (when it checked
+    at least MIN_PROOF images and ``model_path`` is given): (the ONNX Runtime classifier or None,
+    the Proof or, when there was none, the reason, a note when caching failed)."""
     try:
         fast = _same_kind(classifier, RuntimeModule(_onnx_for(classifier)))
+        x = probe_tensors(classifier, probe)
+        proof = compare(classifier, fast, x) if x is not None else None
     except Exception as exc:  # noqa: BLE001 - any export failure: stay on PyTorch, say why
-        return classifier, f"ONNX export failed ({exc}); using PyTorch."
-    sample = list(probe)[:PROBE]
-    agreement, checked = _agreement(classifier.predict(sample, top_k=1),
-                                    fast.predict(sample, top_k=1))  # fmt: skip
-    if checked and agreement >= FP32_AGREEMENT:
-        return fast, (f"using ONNX Runtime: it agrees with PyTorch on {agreement:.1%} of "
-                      f"{checked} images checked")  # fmt: skip
-    return classifier, (f"ONNX Runtime agreed with PyTorch on only {agreement:.1%} of {checked} "
-                        "images checked; using PyTorch")  # fmt: skip
+        return None, EXPORT_FAILED(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), ""
+    if proof is None:
+        return None, NO_IMAGES(), ""
+    note = ""
+    key = _key(model_path)
+    if key is not None and proof.checked >= MIN_PROOF:
+        try:
+            RuntimeCache().store(key, proof, _onnx_of(fast) if proof.agrees else None)
+        except BackboneStudioError as exc:
+            note = NOT_CACHED(error=str(exc))
+    return fast, proof, note
+
+
+def with_runtime(classifier, runtime: str, probe: Sequence, model_path=None,
+                 notify=None) -> tuple[object, str]:  # fmt: skip
+    """(the classifier to use, a sentence saying which runtime and why; "" when there is nothing
+    to say). ``runtime`` is one of RUNTIMES; ``probe`` the job's images; ``model_path`` the model
+    file (the cache key; None for a model without a file); ``notify(text)`` hears about a build
+    before it starts and about a cache that could not be written."""
+    if runtime == "torch":
+        return classifier, ""
+    forced = runtime == "onnxruntime"
+    if classifier.device.type != "cpu":
+        return classifier, CPU_ONLY(device=str(classifier.device)) if forced else ""
+    missing = BY_NAME["onnx"].missing()
+    if missing:
+        return classifier, NOT_INSTALLED(missing=missing) if forced else ""
+    fast, proof = from_cache(classifier, model_path, forced)
+    if fast is not None:
+        return fast, proof.sentence(forced)
+    if proof is not None and not forced:
+        return classifier, proof.sentence()  # proven here before: not worth it
+    if not forced and (model_path is None or len(probe) < AUTO_BUILD_MIN):
+        return classifier, ""
+    if notify is not None:
+        notify(BUILDING())
+    fast, proof, note = build_and_prove(classifier, probe, model_path)
+    if note and notify is not None:
+        notify(note)
+    if not isinstance(proof, Proof):
+        return classifier, proof
+    use = proof.agrees if forced else proof.worth_it
+    return (fast if use else classifier), proof.sentence(forced)
+
+
+def _onnx_of(fast) -> bytes:
+    return fast.model.onnx
 
 
 def _onnx_for(classifier) -> bytes:
     """The classifier's model as ONNX; with a second output, the features, when its review
     policy ("None of these") reads them."""
-    from .convert import OUTPUT_NAME, onnx_bytes
+    from .convert import onnx_bytes
 
     review = getattr(classifier, "review", None)
     if review is not None and review.needs_features:
+        from .convert import OUTPUT_NAME
+
         both = LogitsAndFeatures(classifier.model, classifier.backbone)
         return onnx_bytes(both, classifier.input_size, {}, outputs=(OUTPUT_NAME, "features"))
     return onnx_bytes(classifier.model, classifier.input_size, {})

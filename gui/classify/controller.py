@@ -16,6 +16,7 @@ from ..jobs import JobSlot, JobThreads
 from ..settings import Settings
 from ..text import display_name, plain_model_error
 from ..workers import CallWorker, PredictWorker
+from .runtime import FastRuntime, load_with_runtime
 
 
 class ModelWords(QObject):
@@ -87,6 +88,7 @@ class ClassifyController(QObject):
         self._discard_results = False  # the running job's results belong to a replaced model
         self._stop_requested = False
         self._loading: tuple[str, str | None, str | None] = ("", None, None)  # what, path, imagenet
+        self.runtime = FastRuntime(settings, self.jobs, self)  # ONNX Runtime once proven faster
 
     # -- state --------------------------------------------------------------------------------
     def is_busy(self) -> bool:
@@ -109,7 +111,7 @@ class ClassifyController(QObject):
         """Load a model file in the background; classifierChanged or loadFailed follows."""
         path = str(path)
         description = self.tr("Loading {path}").format(path=path)
-        job = CallWorker(Classifier.load, path, description=description)
+        job = CallWorker(load_with_runtime, path, self.runtime.enabled(), description=description)
         self._start_loader(job, Path(path).name, path, None)
 
     def use_imagenet(self, backbone: str | None = None) -> bool:
@@ -141,14 +143,16 @@ class ClassifyController(QObject):
         self.statusMessage.emit(self.tr("Loading {what}…").format(what=what))
         self.stateChanged.emit()
 
-    def _on_model_loaded(self, classifier: Classifier) -> None:
+    def _on_model_loaded(self, loaded) -> None:
         _what, path, imagenet_backbone = self._loading
+        # A model file comes with its proven ONNX Runtime twin (gui.classify.runtime), if any.
+        classifier, fast, sentence = loaded if isinstance(loaded, tuple) else (loaded, None, "")
         if path is not None:
             self.settings.add_recent_model(path)
             self.settings.set_last_folder("models", path)
         if imagenet_backbone:
             self.settings.imagenet_backbone = imagenet_backbone
-        self.set_classifier(classifier, path)
+        self.set_classifier(classifier, path, fast, sentence)
 
     def _on_model_failed(self, message: str) -> None:
         what, path, _imagenet = self._loading
@@ -161,10 +165,13 @@ class ClassifyController(QObject):
         if not self.is_busy():
             self.busyChanged.emit(False)
 
-    def set_classifier(self, classifier: Classifier | None, path: str | None = None) -> None:
-        """Use `classifier` from now on; what is shown is classified again with it."""
+    def set_classifier(self, classifier: Classifier | None, path: str | None = None,
+                       fast: Classifier | None = None, sentence: str = "") -> None:  # fmt: skip
+        """Use `classifier` from now on (through `fast`, its proven ONNX Runtime twin, when
+        given); what is shown is classified again with it."""
         self.classifier = classifier
         self.model_path = str(path) if path else None
+        self.runtime.reset(classifier, self.model_path, fast, sentence)
         shown = list(self._shown)
         # Results of the old model still in flight are dropped; the batch is queued again.
         self._stop(discard=True)
@@ -217,7 +224,7 @@ class ClassifyController(QObject):
         batch = self.waiting.pop(0)
         self._shown.append(batch)
         self.skipped_note = ""
-        job = PredictWorker(self.classifier, paths=batch.paths, images=batch.images, top_k=3,
+        job = PredictWorker(self.runtime.runner(), paths=batch.paths, images=batch.images, top_k=3,
                             skip=frozenset(self._shown_files))  # fmt: skip
         self._discard_results = False
         self._stop_requested = False
@@ -231,6 +238,7 @@ class ClassifyController(QObject):
     def _on_predicted(self, predictions: list) -> None:
         if not self._discard_results:
             self._shown_files.update(os.path.abspath(p.source) for p in predictions)
+            self.runtime.saw(predictions)
             self.predicted.emit(predictions)
 
     def _on_skipped(self, count: int) -> None:
@@ -255,6 +263,7 @@ class ClassifyController(QObject):
         if not self.is_busy():
             self.busyChanged.emit(False)
         self.predictionEnded.emit(cancelled)
+        self.runtime.maybe_check()  # enough images of a model file: prove ONNX Runtime (once)
 
     def _stop(self, discard: bool) -> None:
         if self._predictor.busy():

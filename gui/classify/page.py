@@ -184,6 +184,8 @@ class ClassifyPage(QWidget):
         c.stateChanged.connect(self._update_state)
         c.busyChanged.connect(self.busyChanged)
         c.statusMessage.connect(self.statusMessage)
+        c.runtime.changed.connect(self._on_runtime_changed)
+        self.runtime_action = c.runtime.make_action(self)  # View menu (gui/main_window.py)
 
     # -- state ------------------------------------------------------------------------------------
     @property
@@ -290,7 +292,7 @@ class ClassifyPage(QWidget):
         """Classify > Sort folder… (gui/classify/sort_dialog.py); returns the dialog."""
         from .sort_dialog import SortFolderDialog
 
-        dialog = SortFolderDialog(self.classifier, source, self)
+        dialog = SortFolderDialog(self.controller.runtime.runner(), source, self)
         dialog.retrainRequested.connect(self.retrainRequested)
         dialog.show()
         self._sort_dialog = dialog
@@ -384,9 +386,21 @@ class ClassifyPage(QWidget):
 
     @Slot(object)
     def _on_classifier_changed(self, classifier: object) -> None:
-        self.model_label.setText(describe_classifier(classifier))
-        self.model_label.setToolTip(self.model_path or "")
+        self._show_model(self.controller.runtime.sentence)
         self.classifierChanged.emit(classifier)
+
+    @Slot(str)
+    def _on_runtime_changed(self, sentence: str) -> None:
+        """The runtime in use (gui.classify.runtime): named on the model line, why in its tip."""
+        self._show_model(sentence)
+        if sentence:
+            self.statusMessage.emit(sentence)
+
+    def _show_model(self, sentence: str) -> None:
+        words = describe_classifier(self.classifier)
+        runtime = self.controller.runtime.describe()
+        self.model_label.setText(f"{words} · {runtime}" if runtime else words)
+        self.model_label.setToolTip("\n".join(t for t in (self.model_path or "", sentence) if t))
 
     @Slot(str, str)
     def _on_load_failed(self, what: str, message: str) -> None:

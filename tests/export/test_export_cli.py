@@ -52,12 +52,26 @@ def test_bad_format_and_no_images_are_usage_errors(capsys, tmp_path, resnet_file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bare.safetensors"]
 
 
-def test_cli_predict_with_onnx_runtime(capsys, resnet_file, export_data):
-    images = sorted(export_data.rglob("*.jpg"))[:6]
+def test_cli_predict_with_onnx_runtime(capsys, resnet_file, export_data, tmp_path, monkeypatch):
+    """`--runtime onnxruntime` checks ONNX Runtime on the job's images and caches the proof;
+    the default (auto) then classifies with it at once, with the same table, label for label."""
+    from core.export import proof
+
+    monkeypatch.setenv("BACKBONE_STUDIO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(proof, "FASTER", 0.0)  # faster or not is measured per machine: pinned
+    images = sorted(export_data.rglob("*.jpg"))
+    code = main(["predict", str(resnet_file), *map(str, images), "--runtime", "torch"])
+    plain, err = capsys.readouterr()
+    assert code == 0 and err == ""
     code = main(["predict", str(resnet_file), *map(str, images), "--runtime", "onnxruntime"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "using ONNX Runtime: it agrees with PyTorch on 100.0% of 6 images" in err
-    code = main(["predict", str(resnet_file), *map(str, images)])
-    plain, _ = capsys.readouterr()
-    assert code == 0 and plain == out  # the same table, label for label
+    assert "Checking ONNX Runtime against PyTorch" in err
+    assert "the same answer as PyTorch on 30 of 30 images checked" in err
+    assert out == plain
+    code = main(["predict", str(resnet_file), str(images[0])])  # auto: the cached proof
+    out, err = capsys.readouterr()
+    assert code == 0 and "Checking" not in err
+    assert "Classifying with ONNX Runtime:" in err and "30 of 30" in err
+    before = [line for line in plain.splitlines() if images[0].name in line][0]
+    assert out.splitlines()[-1].split() == before.split()
