@@ -85,6 +85,7 @@ class SelfTestReport:
     images_classified: int = 0
     reload_mismatches: int | None = None
     max_confidence_difference: float | None = None
+    runtime: str = ""  # ONNX Runtime against PyTorch on the held-out images
     model_file: str = ""
     model_bytes: int = 0
     formats_read: list[str] = field(default_factory=list)
@@ -129,6 +130,8 @@ class SelfTestReport:
                 f"  reload:    {same}/{self.images_classified} predictions identical before and "
                 f"after saving (max confidence difference {self.max_confidence_difference or 0:.1e})"
             )
+        if self.runtime:
+            lines.append(f"  runtime:   {self.runtime}")
         if self.timings:
             stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items() if k != "total")
             lines.append(f"  timings:   {stages}; total {self.total_seconds:.1f} s")
@@ -312,6 +315,25 @@ def _run(report: SelfTestReport, folder: Path, device: str, progress) -> None:
         after = reloaded.predict(holdout, top_k=1)
 
     _check_predictions(report, holdout, before, after, list(reloaded.class_names))
+    if target.type == "cpu":
+        with _timed(report, "ONNX Runtime"):
+            _say(progress, "checking ONNX Runtime against PyTorch")
+            report.runtime = _check_runtime(reloaded, holdout)
+
+
+def _check_runtime(classifier, holdout: list[Path]) -> str:
+    """The export and ONNX Runtime work (frozen too): PyTorch's answers (core.export.fast)."""
+    from .export import BY_NAME
+    from .export.fast import build_and_prove
+
+    missing = BY_NAME["onnx"].missing()
+    if missing:
+        return f"not checked ({missing})"
+    _fast, proof, _note = build_and_prove(classifier, holdout)
+    if isinstance(proof, str) or not proof.agrees:
+        raise SelfTestFailure(f"ONNX Runtime: {proof if isinstance(proof, str) else proof.sentence()}")
+    return (f"ONNX Runtime gives the same answer on {proof.agreed}/{proof.checked} images "
+            f"({proof.speedup:.1f}x PyTorch's speed here)")  # fmt: skip
 
 
 def _check_image_formats(report: SelfTestReport, folder: Path) -> None:

@@ -40,6 +40,25 @@ def test_quick_self_test_passes_end_to_end(passed_report):
     for stage in ("demo data", "training", "save", "reload", "classify after reload", "total"):
         assert report.timings[stage] >= 0.0
     assert report.total_seconds < 300  # generous: "well under a minute" on an idle laptop CPU
+    n = report.images_classified  # the exporter and ONNX Runtime work here (frozen: app_test)
+    assert report.runtime.startswith(f"ONNX Runtime gives the same answer on {n}/{n} images")
+
+
+def test_an_onnx_runtime_that_disagrees_fails_by_name(monkeypatch, tmp_path):
+    from core.export import fast
+
+    real = fast.RuntimeModule.forward
+    monkeypatch.setattr(fast.RuntimeModule, "forward",
+                        lambda self, x: real(self, x).roll(1, dims=1))  # fmt: skip
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.AdaptiveAvgPool2d(1),
+                                torch.nn.Flatten(), torch.nn.Linear(4, 3))  # fmt: skip
+    from core.demo import make_demo_dataset
+
+    holdout = sorted(make_demo_dataset(tmp_path, classes=3, per_class=2, size=32).rglob("*.jpg"))
+    info = predict.ClassifierInfo("t", "resnet18", ("a", "b", "c"), 32, (0.5,) * 3, (0.5,) * 3, None)
+    classifier = predict.Classifier(model, info, device=torch.device("cpu"))
+    with pytest.raises(selftest.SelfTestFailure, match="ONNX Runtime: .*agreed with it on only"):
+        selftest._check_runtime(classifier, holdout)
 
 
 def test_every_required_image_format_is_read_and_profiles_convert(passed_report):

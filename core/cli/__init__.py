@@ -37,7 +37,7 @@ from .commands import (
     cmd_weights,
 )
 from .distributed import add_launch_arguments
-from .export import add_export_parser
+from .export import add_export_parser, add_runtime_argument
 from .lr_find import cmd_lr_find
 from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Failed, _err
 from .sort import add_sort_parser
@@ -105,11 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto")
     p.add_argument("--batch-size", type=int)
     add_launch_arguments(p, training=False)  # --nproc-per-node N: a part of the CSV per process
-    p.add_argument("--runtime", choices=("auto", "onnxruntime", "torch"), default="auto",
-                   help="auto (default): ONNX Runtime once it has proven, for this model file, "
-                        "the same answers as PyTorch and more speed (cached; a job of 200+ "
-                        "images checks it first); onnxruntime: check now and use it whenever it "
-                        "agrees; torch: PyTorch only (docs/EXPORT.md)")  # fmt: skip
+    add_runtime_argument(p)  # --runtime auto|onnxruntime|torch (core/cli/export.py)
     p.set_defaults(func=cmd_predict)
 
     add_sort_parser(sub)  # sort SRC DEST --model M (core/cli/sort.py)

@@ -92,6 +92,15 @@ def verification_table(report) -> str:
     return f"Verified on {report.images}\n" + _table(headers, rows, right=(1, 2, 3, 4))
 
 
+def add_runtime_argument(p) -> None:
+    """`--runtime` of predict and sort (core.export.fast)."""
+    p.add_argument("--runtime", choices=("auto", "onnxruntime", "torch"), default="auto",
+                   help="auto (default): ONNX Runtime once it has proven, for this model file, "
+                        "the same answers as PyTorch and more speed (cached; a job of 200+ "
+                        "images checks it first); onnxruntime: check now and use it whenever it "
+                        "agrees; torch: PyTorch only (docs/EXPORT.md)")  # fmt: skip
+
+
 def choose_runtime(classifier, args: argparse.Namespace, paths):
     """`predict --runtime auto|onnxruntime|torch` (core.export.fast): the ONNX Runtime classifier
     when it is proven for this model file (cached) or proves itself on the job's first images;

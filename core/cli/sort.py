@@ -7,8 +7,10 @@ manifest (core.sorting). Running it again resumes an interrupted sort.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..errors import BackboneStudioError
+from .export import add_runtime_argument, choose_runtime
 from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, _err, _out, _tqdm
 
 
@@ -31,6 +33,7 @@ def add_sort_parser(sub) -> None:
                         "'98%%' (the threshold read from the model's validation curve)")  # fmt: skip
     p.add_argument("--device", default="auto")
     p.add_argument("--batch-size", type=int)
+    add_runtime_argument(p)  # --runtime auto|onnxruntime|torch
     p.set_defaults(func=cmd_sort, mode="copy")
 
 
@@ -64,6 +67,10 @@ def cmd_sort(args: argparse.Namespace) -> int:
     if args.threshold == "auto" and classifier.review.threshold is None:
         _err("note: this model has no review threshold (trained before calibration); nothing "
              "goes to _not_sure unless you give --threshold.")  # fmt: skip
+    if Path(args.src).is_dir():  # else sort_folder says what is wrong with it
+        from ..predict import expand_paths
+
+        classifier = choose_runtime(classifier, args, expand_paths([args.src]))
     bar = _tqdm(desc="sorting", total=None, unit="img")
     token = CancelToken()
 

@@ -66,3 +66,20 @@ def test_cli_sort_takes_a_target_accuracy(capsys, model_file, tmp_path):
     assert classifier.review.threshold == 0.5  # the caller's classifier keeps its own
     args = ["sort", str(source), str(tmp_path / "out2"), "--model", str(path), "--device", "cpu"]
     assert main(args + ["--threshold", "95%"]) == 0
+
+
+def test_cli_sort_on_onnx_runtime_sorts_the_same(capsys, model_file, tmp_path, monkeypatch):
+    """`sort --runtime onnxruntime`: the same classes and "not sure" choices as PyTorch (the
+    runtime is used only once it agreed with PyTorch on the photos), said on stderr."""
+    monkeypatch.setenv("BACKBONE_STUDIO_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "inbox"
+    write_photos(source, 6)
+    placed = {}
+    for runtime in ("torch", "onnxruntime"):
+        dest = tmp_path / runtime
+        assert main(["sort", str(source), str(dest), "--model", str(model_file), "--device",
+                     "cpu", "--runtime", runtime]) == 0  # fmt: skip
+        err = capsys.readouterr().err
+        placed[runtime] = sorted((r.source, r.destination) for r in read_manifest(dest / MANIFEST_NAME))
+    assert "Classifying with ONNX Runtime: the same answer as PyTorch on 6 of 6" in err
+    assert placed["torch"] == placed["onnxruntime"]
