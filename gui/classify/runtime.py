@@ -67,6 +67,7 @@ class FastRuntime(QObject):
         self.path: str | None = None
         self.fast = None  # its proven ONNX Runtime twin, when there is one
         self.sentence = ""  # which runtime and why, in the user's language
+        self._proof = ""
         self._known = False  # a proof exists (used or not) or a check ran: no second check
         self._sources: list[str] = []  # readable image files shown with this model
 
@@ -74,10 +75,12 @@ class FastRuntime(QObject):
         return fast_runtime_enabled(self.settings)
 
     def set_enabled(self, on: bool) -> None:
+        """The View menu's toggle: takes effect from the next images on (a proven runtime is
+        kept while off, so turning it on again needs no new check)."""
         self.settings.set_value(SETTING, bool(on))
-        if not on and self.fast is not None:
-            self.fast = None
-            self._say(self.tr("Classifying with PyTorch (ONNX Runtime turned off)."))
+        if self.fast is None:
+            return
+        self._say(self._proof if on else self.tr("Classifying with PyTorch (ONNX Runtime turned off)."))
 
     def make_action(self, parent) -> QAction:
         """View ▸ "Use ONNX Runtime when proven faster" (checkable, saved)."""
@@ -97,10 +100,11 @@ class FastRuntime(QObject):
         """A new model: its cached runtime (if any) from the loader, no check running."""
         self._slot.discard()
         self.classifier, self.path = classifier, path
-        self.fast = fast if self.enabled() else None
+        self.fast = fast
         self._known = bool(sentence)
         self._sources = []
-        self.sentence = render(sentence) if sentence else ""
+        self._proof = render(sentence) if sentence else ""  # why the runtime is what it is
+        self.sentence = self._proof if self.enabled() or fast is None else ""
         self.changed.emit(self.sentence)
 
     def runner(self):
@@ -146,7 +150,8 @@ class FastRuntime(QObject):
             return
         if proof.worth_it and fast is not None:
             self.fast = fast
-        self._say(render(proof.sentence()) + (" " + render(note) if note else ""))
+        self._proof = render(proof.sentence())
+        self._say(self._proof + (" " + render(note) if note else ""))
 
     def _say(self, text: str) -> None:
         self.sentence = text

@@ -69,8 +69,11 @@ def test_the_page_switches_to_a_proven_faster_runtime(qtbot, page, tiny_model_fi
     assert runtime.in_use() == "onnxruntime" and page.model_label.text().endswith("ONNX Runtime")
 
     page.runtime_action.setChecked(False)  # View ▸ Use ONNX Runtime When Proven Faster
-    assert runtime.in_use() == "torch" and "ONNX Runtime" not in runtime.describe()
+    assert runtime.in_use() == "torch" and "ONNX Runtime" not in page.model_label.text()
+    assert "turned off" in page.model_label.toolTip()
     assert page.settings.value("classify/fast_runtime", True, bool) is False
+    page.runtime_action.setChecked(True)  # back on: the proven runtime, no new check
+    assert runtime.in_use() == "onnxruntime" and "20 of 20" in page.model_label.toolTip()
 
 
 def test_a_runtime_that_is_not_faster_is_not_used(qtbot, page, tiny_model_file, photos,
