@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 
@@ -32,6 +35,24 @@ def best_epoch(history: Sequence[EpochEnded]) -> EpochEnded | None:
     if flagged:
         return flagged[-1]
     return history[-1] if history else None
+
+
+def final_metrics(result: Any, class_names: Sequence[str]):
+    """(accuracy, per-class metrics, confusion) of the weights a fit kept, from its end-of-fit
+    pass over the validation images (core.training.records) when it has one: the pass the
+    galleries show, so a cell's count is always its gallery's (a head or partial fit scored its
+    epochs on cached, partly half-precision features, which can differ by an image); else
+    None (the best epoch's figures are shown)."""
+    from core.metrics import accuracy, per_class_metrics
+    from core.review.gallery import cell_counts
+
+    records = tuple(getattr(result, "records", ()) or ())
+    if not records or not class_names:
+        return None
+    confusion = np.asarray(cell_counts(records, class_names), dtype=np.int64)
+    if not confusion.sum():
+        return None
+    return accuracy(confusion), per_class_metrics(confusion, class_names), confusion
 
 
 class EvaluationController(QObject):

@@ -32,7 +32,7 @@ from core.evaluate import FolderEvaluation
 from ..audit.launch import open_audit_for_result
 from ..text import display_name, format_percent, without_resume_hint
 from .calibration_panel import CalibrationPanelWidget
-from .evaluation import EvaluationController, best_epoch
+from .evaluation import EvaluationController, best_epoch, final_metrics
 from .export_dialog import ExportHook, source_of, suggested_folder
 from .metrics_panel import MetricsPanelWidget
 from .review import ResultsReview
@@ -230,7 +230,11 @@ class ResultsPage(QWidget):
             backbone=backbone))
         self.subtitle_label.setText(self._result_subtitle(result, history, best))
         caption = self.tr("validation accuracy")
-        if best is not None:
+        final = final_metrics(result, class_names)  # the galleries' own pass, when there is one
+        if final is not None:
+            self._show_accuracy(final[0], caption)
+            self.metrics_panel.show_metrics(final[1], final[2], class_names)
+        elif best is not None:
             self._show_accuracy(best.val_accuracy, caption)
             self.metrics_panel.show_metrics(best.per_class, best.confusion, class_names)
         else:

@@ -282,3 +282,35 @@ def test_a_model_whose_classes_do_not_match_the_folder_is_told(qtbot, results_pa
     qtbot.waitUntil(lambda: bool(said), timeout=20000)
     assert "None of the classes" in said[0] and str(other) in said[0]
     assert "Choose a folder with one subfolder per class of the model" in said[0]
+
+
+def test_a_fits_matrix_is_its_galleries_pass(qtbot, evaluation):
+    """A head or partial fit scored its epochs on cached features; its end-of-fit pass (the
+    records the galleries show) can differ by an image. The page shows the records' matrix,
+    per-class figures and accuracy, so every cell's count is its gallery's."""
+    from core.events import EpochEnded
+    from core.metrics import per_class_metrics
+    from gui.results import ResultsPage
+
+    names = evaluation.class_names
+    epoch_matrix = [list(row) for row in evaluation.confusion]
+    epoch_matrix[0][0] += 1  # the cached-feature pass called one more image right
+    epoch_matrix[0][1 if epoch_matrix[0][1] else 2] -= 1
+    best = EpochEnded(1, 1, "head", 0.5, 0.5, 0.5, 0.99, per_class_metrics(epoch_matrix, names),
+                      tuple(map(tuple, epoch_matrix)), 1.0, 10.0, True)  # fmt: skip
+    result = _fit_like(evaluation.records, Path("."), 0.99, dict.fromkeys(names, 0.5), 40)
+    result.history = [best]
+    page = ResultsPage()
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    page.show_result(result)
+    view = page.metrics_panel.confusion_view
+    assert view._confusion.tolist() == [list(r) for r in evaluation.confusion] != epoch_matrix
+    correct = sum(r.correct for r in evaluation.records)
+    assert page.accuracy_label.text().startswith(f"{100 * correct / len(evaluation.records):.1f}")
+    for i in range(len(names)):
+        for j in range(len(names)):
+            qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=cell_centre(view, i, j))
+            assert len(page.review.gallery.shown_paths()) == evaluation.confusion[i][j]
+    page.review.close_gallery()
