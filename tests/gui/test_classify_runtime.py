@@ -82,7 +82,7 @@ def test_a_runtime_that_is_not_faster_is_not_used(qtbot, page, tiny_model_file, 
     runtime = page.controller.runtime
     _load(qtbot, page, tiny_model_file)
     _classify(qtbot, page, sorted(photos.rglob("*.jpg")))
-    qtbot.waitUntil(lambda: "not faster" in runtime.sentence, timeout=60000)
+    qtbot.waitUntil(lambda: "no faster" in runtime.sentence, timeout=60000)
     assert runtime.in_use() == "torch" and not runtime.maybe_check()  # checked once only
 
 
