@@ -19,8 +19,32 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .errors import DatasetError, DiskWriteError
+from .errors import KEPT_NOTHING_LEFT, DatasetError, DiskWriteError
 from .fileio import atomic_write, write_error
+from .messages import define
+
+_DEMO_DATASET_CLASSES_ASKED = define(
+    "error.demo.demo_dataset_classes_asked",
+    "The demo dataset has 2 to {max_classes} classes; {classes} was asked for.",
+)
+_DEMO_DATASET_NEEDS_LEAST = define(
+    "error.demo.demo_dataset_needs_least",
+    "The demo dataset needs at least 1 image per class; got {per_class}.",
+)
+_DEMO_IMAGES_MUST_LEAST = define(
+    "error.demo.demo_images_must_least",
+    "Demo images must be at least 16 px; {size} was asked for.",
+)
+_FILE_CHOOSE_NEW_EMPTY = define(
+    "error.demo.file_choose_new_empty",
+    "{root} is a file; choose a new or empty folder for the demo data.",
+)
+_NOT_EMPTY_CHOOSE_NEW = define(
+    "error.demo.not_empty_choose_new",
+    "{root} is not empty; choose a new or empty folder for the demo data (it never writes "
+    "next to existing files).",
+)
+
 
 _SUPERSAMPLE = 2  # draw at twice the size, then downsample: smooth edges
 
@@ -161,19 +185,18 @@ def make_demo_dataset(
     root = Path(root)
     if not 2 <= classes <= MAX_CLASSES:
         raise DatasetError(
-            f"The demo dataset has 2 to {MAX_CLASSES} classes; {classes} was asked for."
+            _DEMO_DATASET_CLASSES_ASKED(max_classes=MAX_CLASSES, classes=classes)
         )
     if per_class < 1:
-        raise DatasetError(f"The demo dataset needs at least 1 image per class; got {per_class}.")
+        raise DatasetError(_DEMO_DATASET_NEEDS_LEAST(per_class=per_class))
     if size < 16:
-        raise DatasetError(f"Demo images must be at least 16 px; {size} was asked for.")
+        raise DatasetError(_DEMO_IMAGES_MUST_LEAST(size=size))
     if root.exists():
         if not root.is_dir():
-            raise DatasetError(f"{root} is a file; choose a new or empty folder for the demo data.")
+            raise DatasetError(_FILE_CHOOSE_NEW_EMPTY(root=root))
         if any(root.iterdir()):
             raise DatasetError(
-                f"{root} is not empty; choose a new or empty folder for the demo data "
-                "(it never writes next to existing files)."
+                _NOT_EMPTY_CHOOSE_NEW(root=root)
             )
     created = not root.exists()
     try:
@@ -186,7 +209,7 @@ def make_demo_dataset(
         if created:
             with contextlib.suppress(OSError):
                 root.rmdir()
-        kept = "Nothing was left behind."
+        kept = KEPT_NOTHING_LEFT()
         if isinstance(exc, DiskWriteError):
             raise exc.with_kept(kept) from None
         raise write_error(root, exc, kept=kept) from None

@@ -17,7 +17,34 @@ from pathlib import Path
 import torch
 
 from .errors import BackboneStudioError
-from .words import plural
+from .messages import define
+
+_UNKNOWN_DEVICE_USE_AUTO = define(
+    "error.device.unknown_device_use_auto",
+    "Unknown device '{spec}'. Use auto, cpu, mps or cuda:N.",
+)
+_DEVICE_ASKED_BUT_NO = define(
+    "error.device.device_asked_but_no",
+    "Device '{spec}' was asked for, but no CUDA GPU is available here. Use --device auto or "
+    "cpu.",
+)
+_DEVICE_DOES_NOT_EXIST = define(
+    "error.device.device_does_not_exist",
+    "Device '{spec}' does not exist; this machine has {value}.",
+)
+_GPU_ONE = define("words.gpu_one", "{n:,} GPU")
+_GPU_MANY = define("words.gpu_many", "{n:,} GPUs")
+
+
+def _gpus(n: int) -> str:
+    """plural(n, "GPU") as a message."""
+    return (_GPU_ONE if n == 1 else _GPU_MANY)(n=n)
+
+
+_APPLE_MPS_ASKED_BUT = define(
+    "error.device.apple_mps_asked_but",
+    "Apple MPS was asked for, but it is not available here.",
+)
 
 
 @dataclass(frozen=True)
@@ -135,22 +162,21 @@ def resolve_device(spec: str | torch.device | None = "auto") -> torch.device:
     if spec.startswith("cuda"):
         if not torch.cuda.is_available():
             raise BackboneStudioError(
-                f"Device '{spec}' was asked for, but no CUDA GPU is available here. "
-                "Use --device auto or cpu."
+                _DEVICE_ASKED_BUT_NO(spec=spec)
             )
         index = int(spec.split(":", 1)[1]) if ":" in spec else 0
         if index >= torch.cuda.device_count():
             raise BackboneStudioError(
-                f"Device '{spec}' does not exist; this machine has {plural(torch.cuda.device_count(), 'GPU')}."
+                _DEVICE_DOES_NOT_EXIST(spec=spec, value=_gpus(torch.cuda.device_count()))
             )
         return torch.device(f"cuda:{index}")
     if spec == "mps":
         if not mps_available():
-            raise BackboneStudioError("Apple MPS was asked for, but it is not available here.")
+            raise BackboneStudioError(_APPLE_MPS_ASKED_BUT())
         return torch.device("mps")
     if spec == "cpu":
         return torch.device("cpu")
-    raise BackboneStudioError(f"Unknown device '{spec}'. Use auto, cpu, mps or cuda:N.")
+    raise BackboneStudioError(_UNKNOWN_DEVICE_USE_AUTO(spec=spec))
 
 
 def device_info(device: torch.device | str) -> DeviceInfo:

@@ -9,9 +9,18 @@ from pathlib import Path
 from .dataset import ScanResult
 from .errors import BackboneStudioError
 from .events import CancelToken, ClassMetrics, ProgressCallback
+from .messages import define
 from .metrics import accuracy, confusion_matrix, per_class_metrics
 from .predict import Classifier
 from .review.records import ImageRecord, record_from_top_k
+
+_NO_COMMON_CLASS = define(  # core.messages: the GUI says these in the user's language
+    "error.evaluate.no_common_class",
+    "None of the classes in {root} ({classes}) is a class of the model {model} ({names}). "
+    "Choose a folder with one subfolder per class of the model.",
+)
+_CANCELLED = define("error.evaluate.cancelled", "Evaluation cancelled.")
+_NONE_READ = define("error.evaluate.none_read", "None of the {count} images in {root} could be read.")
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,9 @@ def evaluate(
     if not usable:
         names = classifier.class_names
         raise BackboneStudioError(
-            f"None of the classes in {index.root} ({', '.join(index.class_names)}) is a class of "
-            f"the model {classifier.name} ({', '.join(names[:10])}"
-            f"{', ...' if len(names) > 10 else ''}). Choose a folder with one subfolder per class "
-            "of the model."
+            _NO_COMMON_CLASS(root=index.root, classes=", ".join(index.class_names),
+                             model=classifier.name,
+                             names=", ".join(names[:10]) + (", ..." if len(names) > 10 else ""))
         )
     # Every class's probability (for the loss), one batch at a time: a record keeps the top-5.
     predictions = classifier.predict_iter(
@@ -77,9 +85,9 @@ def evaluate(
         true_name = index.class_names[sample.label]
         records.append(record_from_top_k(str(sample.path), true_name, prediction.top_k))
     if cancel is not None and cancel.cancelled:
-        raise BackboneStudioError("Evaluation cancelled.")
+        raise BackboneStudioError(_CANCELLED())
     if not y_true:
-        raise BackboneStudioError(f"None of the {len(usable)} images in {index.root} could be read.")
+        raise BackboneStudioError(_NONE_READ(count=len(usable), root=index.root))
     names = list(classifier.class_names)
     matrix = confusion_matrix(y_true, y_pred, len(names))
     return FolderEvaluation(

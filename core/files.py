@@ -131,10 +131,7 @@ class FolderWalk:
         real = os.path.realpath(path)
         if real in self.visited:
             self.ignored.append(path)
-            self.warnings.append(
-                f"{path}: skipped, it links to a folder already scanned "
-                "(a symlink loop or a second link to the same folder)"
-            )
+            self.warnings.append(reasons.LINKED_TWICE(path=path))
             return False
         self.visited.add(real)
         return True

@@ -50,3 +50,8 @@ BROKEN_LINK = define("scan.broken_link", "broken symbolic link (its target is mi
 UNREADABLE = define("scan.unreadable", "cannot be read: {error}")
 NOT_REGULAR = define("scan.not_regular", "not a regular file")
 UNEXPECTED = define("scan.unexpected", "could not be read ({kind}: {error})")
+LINKED_TWICE = define(
+    "scan.linked_twice",
+    "{path}: skipped, it links to a folder already scanned (a symlink loop or a second link to the "
+    "same folder)",
+)

@@ -46,7 +46,10 @@ class Message(str):
         return self
 
     def __getnewargs__(self) -> tuple:  # pickling (events cross process boundaries)
-        return (self.id, self.template, dict(self.params))
+        # an exception among the params goes as its message: not every exception pickles
+        params = {k: message_of(v) if isinstance(v, BaseException) else v
+                  for k, v in self.params.items()}  # fmt: skip
+        return (self.id, self.template, params)
 
     def __reduce__(self):
         return (Message, self.__getnewargs__())
@@ -69,6 +72,18 @@ class MessageType:
         return f"MessageType({self.id!r})"
 
 
+def message_of(exc: BaseException) -> str:
+    """An exception's message: the `Message` it was raised with (its first and only argument,
+    e.g. `DatasetError(NOT_FOUND(root=root))`, or the `message` attribute of an error that builds
+    its text itself), else str(exc). Either way its str is str(exc)."""
+    text = str(exc)
+    candidates = (getattr(exc, "message", None), exc.args[0] if len(exc.args) == 1 else None)
+    for message in candidates:
+        if isinstance(message, Message) and message == text:
+            return message
+    return text
+
+
 def placeholders(template: str) -> set[str]:
     """The field names a template uses ({lr:g} -> "lr")."""
     return {field for _text, field, _spec, _conv in string.Formatter().parse(template) if field}
@@ -87,7 +102,17 @@ def message_modules() -> tuple[str, ...]:
     """The core modules that declare messages (imported to fill CATALOGUE)."""
     return (
         "core.training.plan_notes", "core.training.lr_find", "core.backbones.offer", "core.resume",
-        "core.image_reasons",
+        "core.image_reasons", "core.errors", "core.training.run_messages",
+        "core.dataset.scan", "core.dataset.splits", "core.modelfile.reader",
+        "core.modelfile.writer", "core.backbones.weights", "core.training.config",
+        "core.training.checkpoint", "core.training.features", "core.training.loop",
+        "core.training.plan", "core.training.result", "core.sorting.manifest",
+        "core.sorting.review", "core.sorting.sorter", "core.audit.source", "core.export.convert",
+        "core.export.formats", "core.export.package", "core.export.verify",
+        "core.review.actions", "core.review.exclusions", "core.dataset.scan_messages",
+        "core.sorting.summary_text", "core.audit.text", "core.devices", "core.demo",
+        "core.backbones.build", "core.backbones.table", "core.calibration.fit", "core.evaluate",
+        "core.export.proof", "core.export.fast", "core.predict",
     )  # fmt: skip
 
 

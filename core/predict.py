@@ -28,10 +28,16 @@ from .calibration import ReviewPolicy
 from .errors import BackboneStudioError, ImageLoadError, ModelFileError
 from .events import CancelToken, ProgressCallback
 from .files import expand_paths
+from .messages import define
 from .modelfile import ModelMetadata, load_model
 
 IMAGENET_TITLE = "ImageNet (1000 classes)"
 
+_TOP_K = define("error.predict.top_k", "top-k must be at least 1 (got {top_k}).")
+_GPU_OOM_ONE = define(
+    "error.predict.gpu_oom_one",
+    "The GPU ran out of memory classifying a single image with {name}. "
+    "Close other GPU programs or use the CPU (--device cpu).")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -218,7 +224,7 @@ class Classifier:
     ) -> Iterator[Prediction]:
         """Like `predict`, yielding each result as soon as its batch is done."""
         if top_k < 1:
-            raise BackboneStudioError(f"top-k must be at least 1 (got {top_k}).")
+            raise BackboneStudioError(_TOP_K(top_k=top_k))
         batch_size = max(1, int(batch_size or self.default_batch_size()))
         items = self._materialise(items)
         total = len(items)
@@ -342,10 +348,7 @@ class Classifier:
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()
             if len(batch) == 1:
-                raise BackboneStudioError(
-                    f"The GPU ran out of memory classifying a single image with {self.name}. "
-                    "Close other GPU programs or use the CPU (--device cpu)."
-                ) from None
+                raise BackboneStudioError(_GPU_OOM_ONE(name=self.name)) from None
             half = len(batch) // 2
             first, second = self._probabilities(batch[:half]), self._probabilities(batch[half:])
             return torch.cat([first[0], second[0]]), torch.cat([first[1], second[1]])

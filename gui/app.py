@@ -113,7 +113,9 @@ def describe_exception(exc_type, exc, tb) -> tuple[str, str, str]:
 
     details = "".join(traceback.format_exception(exc_type, exc, tb))
     if isinstance(exc, BackboneStudioError):
-        return "Backbone Studio", str(exc), details  # user-actionable: the message says what to do
+        from .jobs import error_text
+
+        return "Backbone Studio", error_text(exc), details  # user-actionable: the message says what to do
     text = QCoreApplication.translate(
         "App",
         "Something went wrong: {error}\n\nThe app keeps running, but the last action may not "

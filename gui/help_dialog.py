@@ -20,6 +20,10 @@ HOW_TO = (
         QT_TRANSLATE_NOOP("HelpDialog", "Double-click a row to see the image large with its top 3; right-click it to open the "
         "file, show it in its folder or copy its path."),
         QT_TRANSLATE_NOOP("HelpDialog", "<b>Export CSV…</b> saves the list, one row per image."),
+        QT_TRANSLATE_NOOP("HelpDialog", "After 16 images of a model file the page checks ONNX Runtime "
+        "against PyTorch in the background; when it gives the same answers and is faster on this "
+        "computer, the page uses it (the model line then ends in “ONNX Runtime”). "
+        "<b>View ▸ Use ONNX Runtime When Proven Faster</b> turns this off."),
     )),
     (QT_TRANSLATE_NOOP("HelpDialog", "Train"), (
         QT_TRANSLATE_NOOP("HelpDialog", "Choose or drop a folder with one subfolder of images per class, or click <b>Create demo "
@@ -35,6 +39,41 @@ HOW_TO = (
         "the latest training."),
         QT_TRANSLATE_NOOP("HelpDialog", "<b>Save model…</b> writes one .safetensors file; <b>Use for classification</b> loads "
         "it on the Classify page. <b>Evaluate a model on a folder…</b> scores a saved model."),
+        QT_TRANSLATE_NOOP("HelpDialog", "The <b>Confidence</b> tab shows how well the model's confidence matches how often it "
+        "is right, and the threshold below which a prediction counts as “Not sure”."),
+    )),
+    (QT_TRANSLATE_NOOP("HelpDialog", "Sorting a folder"), (
+        QT_TRANSLATE_NOOP("HelpDialog", "On the Classify page, <b>Sort folder…</b> files a folder of photos into one folder "
+        "per class: copied, linked or moved (moving asks first). A manifest in the destination "
+        "records where each photo came from; sorting into the same folder again resumes."),
+        QT_TRANSLATE_NOOP("HelpDialog", "Photos the model is not sure about go to <b>_not_sure/</b> instead of the wrong "
+        "class: “Not sure” when the confidence is below the threshold (the model's own, or one "
+        "you set), “None of these” when the photo looks like none of the classes."),
+        QT_TRANSLATE_NOOP("HelpDialog", "<b>Review not sure…</b> shows those photos in a grid: 1-9 labels a photo, Enter "
+        "takes the suggestion, X sets it aside, Ctrl+Z undoes. <b>Add to training set</b> copies "
+        "the labelled photos into the training folder, ready to retrain."),
+    )),
+    (QT_TRANSLATE_NOOP("HelpDialog", "Mistakes, exclusions and retraining"), (
+        QT_TRANSLATE_NOOP("HelpDialog", "On the Results page, click a cell of the confusion matrix to see its images, or "
+        "<b>All mistakes…</b> for every misclassified image, highest loss first."),
+        QT_TRANSLATE_NOOP("HelpDialog", "In a gallery, 1-9 moves an image to that class's folder, Enter to the predicted "
+        "class, X excludes it from training (your folder is not changed), Ctrl+Z undoes; moves "
+        "and copies ask first."),
+        QT_TRANSLATE_NOOP("HelpDialog", "<b>Retrain</b> rescans the folder, leaves out the excluded images and trains again "
+        "with the same settings; <b>Before and after the retrain</b> then compares both runs."),
+    )),
+    (QT_TRANSLATE_NOOP("HelpDialog", "Data audit and heat maps"), (
+        QT_TRANSLATE_NOOP("HelpDialog", "<b>Data audit…</b> (Results page) looks for likely mislabelled images, exact and "
+        "near duplicates, label conflicts, copies shared by training and validation (leakage) "
+        "and outliers, with the reason for each; chosen images can be excluded from training."),
+        QT_TRANSLATE_NOOP("HelpDialog", "<b>Why? (heat map)</b> in the Classify page's right-click menu shows where in the "
+        "image the model looked for its answer."),
+    )),
+    (QT_TRANSLATE_NOOP("HelpDialog", "Export"), (
+        QT_TRANSLATE_NOOP("HelpDialog", "<b>Export…</b> (Results page) writes the model as ONNX, INT8 ONNX, OpenVINO, "
+        "torch.export (pt2) or Core ML files into a new folder, with a stand-alone predict.py."),
+        QT_TRANSLATE_NOOP("HelpDialog", "Each file is run in its own runtime on the images you choose and compared with "
+        "PyTorch before the folder is written; the table shows the result for each format."),
     )),
 )
 

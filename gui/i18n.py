@@ -25,7 +25,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
-from core.messages import CONTEXT, Message
+from core.messages import CONTEXT, Message, message_of
 
 _log = logging.getLogger(__name__)
 
@@ -151,12 +151,25 @@ def render(text: object) -> str:
     if not isinstance(text, Message):
         return str(text)
     template = QCoreApplication.translate(CONTEXT, text.template, text.id)
-    params = {k: render(v) if isinstance(v, Message) else v for k, v in text.params.items()}
+    params = {k: _said(v) for k, v in text.params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError) as exc:
         _log.warning("translation of %s does not fit its params: %s", text.id, exc)
         return str(text)
+
+
+def error_text(exc: BaseException) -> str:
+    """An error's message in the user's language: the core Message it was raised with,
+    rendered; str(exc) for any other error."""
+    return render(message_of(exc))
+
+
+def _said(value: object) -> object:
+    """A message's param as shown: nested Messages (and errors raised with one) rendered."""
+    if isinstance(value, BaseException):
+        value = message_of(value)
+    return render(value) if isinstance(value, Message) else value
 
 
 def translated_plan(plan):

@@ -42,7 +42,7 @@ from PySide6.QtCore import (
 
 from core.errors import BackboneStudioError
 from core.events import Cancelled, CancelToken, Throttle
-from core.messages import Message
+from core.messages import message_of
 
 _log = logging.getLogger(__name__)
 
@@ -83,10 +83,7 @@ def error_text(exc: BaseException) -> str:
     """An error's message, rendered in the user's language when it is a core message."""
     from .i18n import render
 
-    message = exc.args[0] if len(exc.args) == 1 else None
-    if isinstance(message, Message) and str(exc) == message:
-        return render(message)
-    return str(exc)
+    return render(message_of(exc))  # str(exc) when it carries no Message
 
 
 class Job(QObject):

@@ -33,7 +33,7 @@ from core.errors import BackboneStudioError
 from .about import APP_NAME, about_html, device_text, imagenet_available
 from .classify import ClassifyPage, describe_classifier, model_filter
 from .help_dialog import HelpDialog, shortcut_rows
-from .i18n import LanguageMenu
+from .i18n import LanguageMenu, error_text
 from .page_entries import PAGE_ENTRIES  # sidebar and View menu texts, icons, shortcuts
 from .pages import ClassifyPageProtocol, Page, ResultsPageProtocol, TrainPageProtocol
 from .recent_menu import RecentModelsMenu
@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(self.tr("&View"))
         for action in self.page_actions:
             view_menu.addAction(action)
+        view_menu.addAction(self.classify_page.runtime_action)  # ONNX Runtime once proven faster
         view_menu.addMenu(LanguageMenu(self.settings, self))  # gui.i18n: applied at restart
 
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -320,7 +321,7 @@ class MainWindow(QMainWindow):
             finally:
                 QApplication.restoreOverrideCursor()
         except Exception as exc:  # noqa: BLE001 - shown to the person, who can pick another place
-            text = str(exc) if isinstance(exc, BackboneStudioError) else (
+            text = error_text(exc) if isinstance(exc, BackboneStudioError) else (
                 self.tr("Could not write {path}:\n{error}").format(path=dest, error=exc))  # fmt: skip
             QMessageBox.warning(self, self.tr("Could not save the model"), text)
             return None

@@ -11,9 +11,10 @@ import re
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from core.messages import Message
 from core.words import plural  # noqa: F401 - the GUI's words use the same plurals
 
-from .i18n import render, translated_plan  # noqa: F401 - core's messages, said in the GUI
+from .i18n import error_text, render, translated_plan  # noqa: F401 - core's messages, said in the GUI
 
 _log = logging.getLogger(__name__)
 
@@ -133,5 +134,18 @@ def plain_model_error(message: str, subject: str = "") -> str:
 
 def without_resume_hint(message: str) -> str:
     """A training's end message without the command-line hint "; resume from FILE.ckpt" (the app
-    offers a Resume button instead)."""
+    offers a Resume button instead); one of core's messages comes back in the user's language."""
+    if isinstance(message, Message):
+        return render(_drop_resume(message))
     return re.sub(r";\s*resume from .+?\.ckpt(?=\.)", "", message)
+
+
+def _drop_resume(message: Message) -> Message:
+    """The message with its nested "run.kept_resume" ("…; resume from X.ckpt.") as "run.kept"."""
+    from core.training.run_messages import KEPT
+
+    if message.id == "run.kept_resume":
+        return KEPT(kept=message.params["kept"])
+    params = {key: _drop_resume(value) if isinstance(value, Message) else value
+              for key, value in message.params.items()}  # fmt: skip
+    return Message(message.id, message.template, params)

@@ -17,7 +17,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from core.errors import BackboneStudioError
 from core.events import BatchEnded, Throttle
 
-from .jobs import Job
+from .jobs import Job, error_text
 
 # --------------------------------------------------------------------------------------------
 # Dataset scanning and training (Train page)
@@ -61,7 +61,7 @@ class ScanWorker(Job):
             self.scanned.emit(result)
 
     def failure_message(self, exc: BackboneStudioError) -> str:
-        return "Scan cancelled." if self.cancelled else str(exc)
+        return "Scan cancelled." if self.cancelled else error_text(exc)
 
 
 def _lower_this_thread_priority(steps: int = 5) -> None:

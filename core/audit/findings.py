@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..words import plural
+from ..dataset.scan_messages import images
+from . import text
 
 KINDS = (
     "mislabelled",  # confident learning: the given label disagrees with out-of-sample probabilities
@@ -79,20 +80,12 @@ class AuditResult:
         leaked = self.leaked_validation_images
         if not leaked:
             return ""
-        return (
-            f"{plural(leaked, 'validation image')} {'has' if leaked == 1 else 'have'} a copy "
-            "among the training images, so the validation accuracy is higher than the model "
-            "deserves. Exclude or move the copies, then retrain."
-        )
+        return text.leakage(leaked)
 
     def summary(self) -> str:
         counts = self.counts()
-        parts = [f"{KIND_TITLES[k].lower()}: {counts[k]}" for k in KINDS]
-        text = f"Audited {plural(len(self.paths), 'image')} ({self.features_from}); " + ", ".join(
-            parts
-        )
         warning = self.leakage_warning()
-        return f"{text}.\n{warning}" if warning else f"{text}."
+        return text.summary(images(len(self.paths)), self.features_from, counts, warning)
 
     def csv_rows(self) -> list[list[str]]:
         rows = [["kind", "score", "path", "other", "label", "suggested", "reason"]]

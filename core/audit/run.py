@@ -10,6 +10,7 @@ import numpy as np
 
 from ..events import Cancelled, CancelToken, ProgressCallback
 from ..training.loop import cpu_threads
+from . import text
 from .confident import find_label_issues
 from .duplicates import LAYOUT_THRESHOLD, NEAR_THRESHOLD, exact_pairs, near_pairs
 from .findings import AuditResult, Finding
@@ -93,7 +94,9 @@ def run_audit(
     labels, in_val = d.labels[ok], d.in_val[ok]
     rows = _Rows(paths, labels, in_val, d.class_names)
     hashes = [got.hashes[i] for i in ok]
-    x, layout = got.features[ok], thumbnail_rows(got.thumbnails[ok])
+    everything = len(ok) == len(d.paths)  # no copy of the features when every image was read
+    x = got.features if everything else got.features[ok]
+    layout = thumbnail_rows(got.thumbnails if everything else got.thumbnails[ok])
     with cpu_threads(1):  # small matrices: one thread beats two that wait on each other
         findings, probs, embedding, extra = _analyse((x, layout, hashes), rows, options, cancel)
     clock["analysis"] = time.perf_counter()
@@ -181,10 +184,8 @@ def _mislabelled(i, issues, probs, labels, paths, names) -> Finding:
         kind="mislabelled",
         paths=(paths[i],),
         score=float(np.clip((1.0 - issues.margin[i]) / 2.0, 0.0, 1.0)),
-        reason=(
-            f"Labelled '{names[given]}', but heads that never saw it give '{names[given]}' "
-            f"{probs[i, given]:.0%} and '{names[other]}' {probs[i, other]:.0%}."
-        ),
+        reason=text.MISLABELLED(given=names[given], p_given=float(probs[i, given]),
+                                other=names[other], p_other=float(probs[i, other])),  # fmt: skip
         label=names[given],
         suggested=names[other],
     )
@@ -193,22 +194,21 @@ def _mislabelled(i, issues, probs, labels, paths, names) -> Finding:
 def _copy_findings(pair, similarity, identical, rows: _Rows) -> list[Finding]:
     (i, j), labels, in_val = pair, rows.labels, rows.in_val
     paths, names = rows.paths, rows.names
-    what = "the same file" if identical else f"a near copy (similarity {similarity:.3f})"
+    what = text.copy_what(float(similarity), identical)
     kind = "duplicate" if identical else "near_duplicate"
     a, b = names[labels[i]], names[labels[j]]
     out = [Finding(kind, (paths[i], paths[j]), float(similarity),
-                   f"{paths[i].name} is {what} of {paths[j].name}.", a, b)]  # fmt: skip
+                   text.COPY_OF(name=paths[i].name, what=what, other=paths[j].name), a, b)]  # fmt: skip
     if labels[i] != labels[j]:
         out.append(Finding(
             "label_conflict", (paths[i], paths[j]), float(similarity),
-            f"{what[0].upper()}{what[1:]} sits in two classes: '{a}' and '{b}'.", a, b,
+            text.conflict(float(similarity), identical, a, b), a, b,
         ))  # fmt: skip
     if in_val[i] != in_val[j]:
         val, train = (i, j) if in_val[i] else (j, i)
         out.append(Finding(
             "leakage", (paths[val], paths[train]), float(similarity),
-            f"Validation image {paths[val].name} has {what} among the training images "
-            f"({paths[train].name}): its validation result is not a test.",
+            text.LEAKAGE(name=paths[val].name, what=what, other=paths[train].name),
             names[labels[val]], names[labels[train]],
         ))  # fmt: skip
     return out
@@ -238,8 +238,8 @@ def _outliers(unit, labels, paths, names, spread: float) -> list[Finding]:
         c = classes[nearest[i]]
         found.append(Finding(
             "outlier", (paths[i],), float(1.0 - 1.0 / worst[i]),
-            f"Far from every class: {distance[i, nearest[i]]:.2f} from the nearest, "
-            f"'{names[c]}', whose images mostly lie within {limits[nearest[i]]:.2f}.",
+            text.OUTLIER(distance=float(distance[i, nearest[i]]), name=names[c],
+                         limit=float(limits[nearest[i]])),
             names[labels[i]], names[c],
         ))  # fmt: skip
     return found

@@ -25,7 +25,21 @@ from torch import nn
 
 from ..errors import BackboneStudioError
 from ..events import Cancelled, CancelToken, ProgressCallback
+from ..messages import define
 from .duplicates import content_hash
+
+_DATA_AUDIT_NEEDS_BACKBONE = define(
+    "error.audit.data_audit_needs_backbone",
+    "The data audit needs a backbone that has learned to see: give it a model trained on "
+    "this folder (--model MODEL.safetensors, or train a quick model first), or put ImageNet "
+    "weights on this computer (backbone-studio-cli weights download {names}). With random "
+    "weights every finding would be noise.",
+)
+_NONE_IMAGES_COULD_READ = define(
+    "error.audit.none_images_could_read",
+    "None of the images could be read for the data audit.",
+)
+
 
 BATCH_SIZE = 64
 THUMB = 16  # thumbnail side (pixels) kept per image for telling copies from look-alikes
@@ -107,10 +121,7 @@ class FeatureSource:
                     device=resolve_device(device),
                 )  # fmt: skip
         raise AuditNeedsModel(
-            "The data audit needs a backbone that has learned to see: give it a model trained "
-            "on this folder (--model MODEL.safetensors, or train a quick model first), or put "
-            "ImageNet weights on this computer (backbone-studio-cli weights download "
-            f"{names[0]}). With random weights every finding would be noise."
+            _DATA_AUDIT_NEEDS_BACKBONE(names=names[0])
         )
 
 
@@ -180,6 +191,6 @@ def extract(
                     progress(done, len(samples))
         hashes = list(hashes)
     if features is None:
-        raise BackboneStudioError("None of the images could be read for the data audit.")
+        raise BackboneStudioError(_NONE_IMAGES_COULD_READ())
     problems = [(p.path, p.reason) for p in dataset.problems]
     return Extracted(features, thumbnails, readable, hashes, problems)

@@ -5,8 +5,24 @@ from __future__ import annotations
 from torch import nn
 
 from ..errors import BackboneStudioError, WeightsUnavailable
+from ..messages import define
 from .table import BackboneSpec, get_spec
 from .weights import cached_state_dict, first_line, weights_file
+
+_MODEL_NEEDS_LEAST_ONE = define(
+    "error.backbone.model_needs_least_one",
+    "A model needs at least one class (got {num_classes}).",
+)
+_NO_SMALL_IMAGE_STEM = define(
+    "error.backbone.no_small_image_stem",
+    "{display_name} has no small-image stem; only ResNets do. Use an image size of at least "
+    "{min_size} px instead.",
+)
+_CACHED_WEIGHTS_FILE_DOES = define(
+    "error.backbone.cached_weights_file_does",
+    "The cached weights file {value} does not fit {display_name} ({error}). Delete it, then "
+    "download or import the weights again.",
+)
 
 
 def build_model(
@@ -24,11 +40,10 @@ def build_model(
     """
     spec = get_spec(name)
     if num_classes < 1:
-        raise BackboneStudioError(f"A model needs at least one class (got {num_classes}).")
+        raise BackboneStudioError(_MODEL_NEEDS_LEAST_ONE(num_classes=num_classes))
     if small_input and not spec.supports_small_input:
         raise BackboneStudioError(
-            f"{spec.display_name} has no small-image stem; only ResNets do. "
-            f"Use an image size of at least {spec.min_size} px instead."
+            _NO_SMALL_IMAGE_STEM(display_name=spec.display_name, min_size=spec.min_size)
         )
     model = spec.builder(weights=None)
     if pretrained:
@@ -36,9 +51,11 @@ def build_model(
             model.load_state_dict(cached_state_dict(spec))
         except RuntimeError as exc:  # a file of another architecture under this name
             raise WeightsUnavailable(
-                f"The cached weights file {weights_file(spec)} does not fit "
-                f"{spec.display_name} ({first_line(exc)}). Delete it, then download or import "
-                f"the weights again."
+                _CACHED_WEIGHTS_FILE_DOES(
+                    value=weights_file(spec),
+                    display_name=spec.display_name,
+                    error=first_line(exc),
+                )
             ) from exc
     if small_input:
         spec.family_info.small_stem(model, stem_stride)

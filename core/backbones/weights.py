@@ -22,7 +22,48 @@ from torchvision.models import WeightsEnum
 from ..errors import NotAFileError, WeightsUnavailable
 from ..events import CancelToken, ProgressCallback
 from ..fileio import atomic_write, open_for_reading
+from ..messages import define
 from .table import BackboneSpec, get_spec
+
+_NO_PRETRAINED_WEIGHTS_TRAIN = define(
+    "error.weights.no_pretrained_weights_train",
+    "{display_name} has no pretrained weights; train it from scratch instead.",
+)
+_IMAGENET_WEIGHTS_NOT_COMPUTER = define(
+    "error.weights.imagenet_weights_not_computer",
+    "The ImageNet weights for {display_name} are not on this computer (expected {path}). "
+    "Download them, import a weights file, or train from scratch.",
+)
+_NO_SUCH_FILE = define("error.weights.no_such_file", "{source}: no such file.")
+_CACHED_WEIGHTS_FILE_DAMAGED = define(
+    "error.weights.cached_weights_file_damaged",
+    "The cached weights file {path} is damaged ({exc}). Delete it and download or import the "
+    "weights again.",
+)
+_DOWNLOADED_WEIGHTS_CORRUPT_CHECKSUM = define(
+    "error.weights.downloaded_weights_corrupt_checksum",
+    "The downloaded weights for {display_name} are corrupt (checksum mismatch). Try again "
+    "later.",
+)
+_CHOOSE_PTH_SAFETENSORS_WEIGHTS = define(
+    "error.weights.choose_pth_safetensors_weights",
+    "{exc} Choose a .pth or .safetensors weights file.",
+)
+_CANNOT_READ = define("error.weights.cannot_read", "{source} cannot be read: {error}.")
+_NOT_WEIGHTS_FILE_CAN = define(
+    "error.weights.not_weights_file_can",
+    "{source} is not a weights file that can be read safely ({error}). Use a PyTorch state "
+    "dict (.pth) or a .safetensors file.",
+)
+_DOES_NOT_FIT_PICK = define(
+    "error.weights.does_not_fit_pick",
+    "{source} does not fit {display_name}: {exc}. Pick the weights file made for "
+    "{display_name} (torchvision's is {value}).",
+)
+_DOWNLOAD_WEIGHTS_CANCELLED = define(
+    "error.weights.download_weights_cancelled",
+    "Download of {display_name} weights cancelled.",
+)
 
 
 def weights_cache_dir() -> Path:
@@ -46,20 +87,23 @@ def weights_cached(name: str | BackboneSpec) -> bool:
 def _require_weights(spec: BackboneSpec) -> WeightsEnum:
     if spec.weights is None:
         raise WeightsUnavailable(
-            f"{spec.display_name} has no pretrained weights; train it from scratch instead."
+            _NO_PRETRAINED_WEIGHTS_TRAIN(display_name=spec.display_name)
         )
     return spec.weights
 
 
+_OFFLINE = define(
+    "error.weights.offline",
+    "Could not download the ImageNet weights for {display_name} ({reason}). You seem to be "
+    "offline. Either connect and try again, or fetch\n  {url}\non another machine and import it "
+    "with 'Import weights file...' (or: backbone-studio-cli weights import {name} FILE). You can "
+    "also train from scratch without pretrained weights.",
+)
+
+
 def _offline_message(spec: BackboneSpec, reason: str) -> str:
     weights = _require_weights(spec)
-    return (
-        f"Could not download the ImageNet weights for {spec.display_name} ({reason}). "
-        f"You seem to be offline. Either connect and try again, or fetch\n  {weights.url}\n"
-        f"on another machine and import it with 'Import weights file...' "
-        f"(or: backbone-studio-cli weights import {spec.name} FILE). "
-        f"You can also train from scratch without pretrained weights."
-    )
+    return _OFFLINE(display_name=spec.display_name, reason=reason, url=weights.url, name=spec.name)
 
 
 def cached_state_dict(name: str | BackboneSpec) -> dict[str, torch.Tensor]:
@@ -69,16 +113,13 @@ def cached_state_dict(name: str | BackboneSpec) -> dict[str, torch.Tensor]:
     path = weights_file(spec)
     if not weights_cached(spec):
         raise WeightsUnavailable(
-            f"The ImageNet weights for {spec.display_name} are not on this computer "
-            f"(expected {path}). Download them, import a weights file, "
-            f"or train from scratch."
+            _IMAGENET_WEIGHTS_NOT_COMPUTER(display_name=spec.display_name, path=path)
         )
     try:
         return _read_state_dict(path)
     except Exception as exc:  # noqa: BLE001 - any damage to the cache file is the same story
         raise WeightsUnavailable(
-            f"The cached weights file {path} is damaged ({exc}). Delete it and download or "
-            f"import the weights again."
+            _CACHED_WEIGHTS_FILE_DAMAGED(path=path, exc=exc)
         ) from exc
 
 
@@ -116,7 +157,9 @@ def download_weights(
         done = 0
         while True:
             if cancel is not None and cancel.cancelled:
-                raise WeightsUnavailable(f"Download of {spec.display_name} weights cancelled.")
+                raise WeightsUnavailable(
+                    _DOWNLOAD_WEIGHTS_CANCELLED(display_name=spec.display_name)
+                )
             try:
                 chunk = response.read(1 << 20)
             except OSError as exc:
@@ -133,8 +176,7 @@ def download_weights(
         expected = _hash_prefix(weights.url)
         if expected and not sha.hexdigest().startswith(expected):
             raise WeightsUnavailable(
-                f"The downloaded weights for {spec.display_name} are corrupt (checksum mismatch). "
-                f"Try again later."
+                _DOWNLOADED_WEIGHTS_CORRUPT_CHECKSUM(display_name=spec.display_name)
             )
     return target
 
@@ -204,24 +246,27 @@ def import_weights(name: str | BackboneSpec, source: str | Path) -> Path:
     _require_weights(spec)
     source = Path(source)
     if not os.path.lexists(source):
-        raise WeightsUnavailable(f"{source}: no such file.")
+        raise WeightsUnavailable(_NO_SUCH_FILE(source=source))
     try:
         state = _read_state_dict(source)
     except NotAFileError as exc:
-        raise WeightsUnavailable(f"{exc} Choose a .pth or .safetensors weights file.") from None
+        raise WeightsUnavailable(_CHOOSE_PTH_SAFETENSORS_WEIGHTS(exc=exc)) from None
     except OSError as exc:
-        raise WeightsUnavailable(f"{source} cannot be read: {exc.strerror or exc}.") from None
+        raise WeightsUnavailable(_CANNOT_READ(source=source, error=exc.strerror or exc)) from None
     except Exception as exc:  # noqa: BLE001 - report any unreadable file the same way
         raise WeightsUnavailable(
-            f"{source} is not a weights file that can be read safely ({first_line(exc)}). "
-            f"Use a PyTorch state dict (.pth) or a .safetensors file."
+            _NOT_WEIGHTS_FILE_CAN(source=source, error=first_line(exc))
         ) from exc
     try:
         check_state_dict(spec, state)
     except ValueError as exc:
         raise WeightsUnavailable(
-            f"{source} does not fit {spec.display_name}: {exc}. Pick the weights file made for "
-            f"{spec.display_name} (torchvision's is {os.path.basename(spec.weights.url)})."
+            _DOES_NOT_FIT_PICK(
+                source=source,
+                display_name=spec.display_name,
+                exc=exc,
+                value=os.path.basename(spec.weights.url),
+            )
         ) from exc
     target = weights_file(spec)
     size = sum(v.numel() * v.element_size() for v in state.values())

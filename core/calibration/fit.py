@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..messages import define
 from .ood import DEFAULT_METHOD, DEFAULT_QUANTILE, fit_detector
 from .review import DEFAULT_TARGET_ACCURACY, choose_threshold, coverage_curve
 from .scaling import (
@@ -23,6 +24,27 @@ from .scaling import (
     expected_calibration_error,
     fit_temperature,
     reliability_bins,
+)
+
+# the training log's sentences about calibration (core.messages; the GUI renders them)
+SKIPPED = define(
+    "calibration.skipped",
+    "Calibration skipped ({kind}: {error}); confidences are the model's own.",
+)
+NOT_CALIBRATED = define(
+    "calibration.not_calibrated",
+    "Not calibrated: {samples} validation images are too few (at least {minimum}); confidences "
+    "are the model's own and nothing is marked 'Not sure'.",
+)
+CALIBRATED = define(
+    "calibration.calibrated",
+    "Calibrated on {samples} validation images: temperature {temperature:.2f}, calibration error "
+    "{before:.1%} -> {after:.1%}.",
+)
+NOT_SURE_BELOW = define(
+    "calibration.not_sure_below",
+    "{calibrated} Predictions below {threshold:.0%} confidence are 'Not sure' (accepted ones were "
+    "{accuracy:.0%}+ correct on validation).",
 )
 
 # Below this many validation images nothing is fitted (temperature 1, no threshold, no OOD
@@ -142,8 +164,7 @@ def end_of_fit(ctx, model, outcome: str, validation) -> Calibration | None:
         calibration = calibrate_run(ctx, model, validation)
     except Exception as exc:  # noqa: BLE001 - a model without calibration is still a model
         logging.getLogger(__name__).exception("calibration failed")
-        ctx.log(f"Calibration skipped ({type(exc).__name__}: {exc}); confidences are the "
-                "model's own.", level="warning")  # fmt: skip
+        ctx.log(SKIPPED(kind=type(exc).__name__, error=str(exc)), level="warning")
         return None
     if calibration is not None:
         ctx.log(describe(calibration))
@@ -154,18 +175,10 @@ def describe(calibration: Calibration) -> str:
     """One sentence for the training log."""
     report = calibration.report
     if report.get("skipped"):
-        return (
-            f"Not calibrated: {report.get('samples', 0)} validation images are too few (at least "
-            f"{MIN_SAMPLES}); confidences are the model's own and nothing is marked 'Not sure'."
-        )
-    text = (
-        f"Calibrated on {report.get('samples', 0)} validation images: temperature "
-        f"{calibration.temperature:.2f}, calibration error {report.get('ece_before', 0):.1%} -> "
-        f"{report.get('ece_after', 0):.1%}."
-    )
+        return NOT_CALIBRATED(samples=report.get("samples", 0), minimum=MIN_SAMPLES)
+    text = CALIBRATED(samples=report.get("samples", 0), temperature=calibration.temperature,
+                      before=report.get("ece_before", 0), after=report.get("ece_after", 0))  # fmt: skip
     if calibration.review_threshold is not None:
-        text += (
-            f" Predictions below {calibration.review_threshold:.0%} confidence are 'Not sure' "
-            f"(accepted ones were {report.get('target_accuracy', 0):.0%}+ correct on validation)."
-        )
+        text = NOT_SURE_BELOW(calibrated=text, threshold=calibration.review_threshold,
+                              accuracy=report.get("target_accuracy", 0))  # fmt: skip
     return text

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from core import image_reasons as reasons
 from core.errors import ImageLoadError, NotAFileError
 from core.fileio import atomic_write, default_cache_dir, free_bytes, open_for_reading
 from core.images import LOADER_VERSION, load_image
@@ -122,7 +123,7 @@ class DecodedImageCache:
                 return Image.fromarray(self._decode(path))  # raises the precise ImageLoadError
             arr = self._lookup(key)
             if arr is None:
-                raise ImageLoadError(path, "file vanished (moved or deleted?)")
+                raise ImageLoadError(path, reasons.VANISHED())
             with self._lock:
                 self.hits += 1
             return Image.fromarray(arr)

@@ -43,9 +43,28 @@ from core.events import CancelToken, ProgressCallback, Throttle
 from core.files import FolderWalk
 from core.images import load_image
 
-from ..words import plural
+from ..messages import define
+from . import scan_messages as said
 from .cache import DecodedImageCache
 from .index import DatasetIndex, Problem, Sample, ScanResult
+
+_FOLDER_NOT_FOUND_CHOOSE = define(
+    "error.dataset.folder_not_found_choose",
+    "{root}: folder not found — choose an existing folder",
+)
+_FILE_NOT_FOLDER_CHOOSE = define(
+    "error.dataset.file_not_folder_choose",
+    "{root}: is a file, not a folder — choose a folder with one subfolder per class",
+)
+_CANNOT_READ_FOLDER = define(
+    "error.dataset.cannot_read_folder",
+    "{root}: cannot read the folder: {error}",
+)
+_CANNOT_READ_FOLDER_2 = define(
+    "error.dataset.cannot_read_folder_2",
+    "{part_dir}: cannot read the folder: {exc}",
+)
+
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +129,10 @@ class _Layout:
 def _checked_root(root: str | os.PathLike) -> Path:
     root = Path(root).expanduser()
     if not root.exists():
-        raise DatasetError(f"{root}: folder not found — choose an existing folder")
+        raise DatasetError(_FOLDER_NOT_FOUND_CHOOSE(root=root))
     if not root.is_dir():
         raise DatasetError(
-            f"{root}: is a file, not a folder — choose a folder with one subfolder per class"
+            _FILE_NOT_FOLDER_CHOOSE(root=root)
         )
     return root.absolute()
 
@@ -138,7 +157,7 @@ def _read_layout(root: Path, walk: FolderWalk) -> _Layout:
     try:
         folders, loose_files = _top_level(root, walk)
     except OSError as exc:
-        raise DatasetError(f"{root}: cannot read the folder: {exc.strerror or exc}") from None
+        raise DatasetError(_CANNOT_READ_FOLDER(root=root, error=exc.strerror or exc)) from None
     layout = _Layout(root=root, split=_find_split(folders), loose_files=loose_files)
     if layout.split is None:
         layout.class_dirs["train"] = folders
@@ -146,11 +165,7 @@ def _read_layout(root: Path, walk: FolderWalk) -> _Layout:
         _read_split(layout, folders, walk)
     if layout.loose_files:
         walk.ignored.extend(layout.loose_files)
-        walk.warnings.append(
-            f"{plural(len(layout.loose_files), 'file')} not inside a class folder "
-            "and were ignored "
-            f"(e.g. {layout.loose_files[0].name}); put images in one subfolder per class"
-        )
+        walk.warnings.append(said.loose_ignored(layout.loose_files))
     return layout
 
 
@@ -161,14 +176,13 @@ def _read_split(layout: _Layout, folders: list[Path], walk: FolderWalk) -> None:
         if extra not in layout.split:
             walk.ignored.append(extra)
             walk.warnings.append(
-                f"{extra.name}/ is not used: {train_dir.name}/ and {val_dir.name}/ "
-                "are the training and validation split"
+                said.NOT_USED(extra=extra.name, train=train_dir.name, val=val_dir.name)
             )
     for part, part_dir in (("train", train_dir), ("val", val_dir)):
         try:
             class_dirs, part_files = _top_level(part_dir, walk)
         except OSError as exc:
-            raise DatasetError(f"{part_dir}: cannot read the folder: {exc}") from None
+            raise DatasetError(_CANNOT_READ_FOLDER_2(part_dir=part_dir, exc=exc)) from None
         layout.loose_files.extend(part_files)
         layout.class_dirs[part] = class_dirs
 
@@ -324,10 +338,10 @@ def _class_names(layout: _Layout, outcome: _Outcome) -> list[str]:
     class_names = [n for n in train_names if outcome.usable.get(_key("train", n))]
     for name in train_names:
         if name not in class_names:
-            outcome.warnings.append(f"class '{name}' has no usable images and was left out")
+            outcome.warnings.append(said.NO_USABLE(name=name))
     if len(class_names) < 2:
         raise DatasetError(
-            _layout_message(layout.root, class_names, layout.split is not None, layout.loose_files)
+            said.layout(layout.root, class_names, layout.split is not None, layout.loose_files)
         )
     return class_names
 
@@ -342,55 +356,25 @@ def _val_samples(layout: _Layout, labels: dict[str, int], outcome: _Outcome) -> 
             val_samples.extend(Sample(p, labels[name]) for p in paths)
         elif paths:
             outcome.ignored.extend(paths)
-            outcome.warnings.append(
-                f"validation class '{name}' has no training images; its "
-                f"{plural(len(paths), 'image')} were ignored"
-            )
+            outcome.warnings.append(said.VAL_ONLY(name=name, images=said.images(len(paths))))
     missing = [n for n in labels if not outcome.usable.get(_key("val", n))]
     if missing:
-        outcome.warnings.append(
-            f"no validation images for {'class' if len(missing) == 1 else 'classes'}: "
-            + ", ".join(missing)
-        )
+        outcome.warnings.append(said.no_validation(missing))
     return val_samples
-
-
-def _layout_message(root: Path, classes: list[str], split: bool, loose: list[Path]) -> str:
-    found = (
-        f"found {len(classes)} class folder with images ('{classes[0]}')"
-        if classes
-        else "found no class folder with images"
-    )
-    where = f"{root}/train" if split else str(root)
-    hint = ""
-    if loose:
-        hint = (
-            f" There {'is' if len(loose) == 1 else 'are'} {plural(len(loose), 'file')} directly "
-            "in the folder: move them into class subfolders."
-        )
-    return (
-        f"{where}: {found}; at least two classes are needed. Expected layout: one subfolder per "
-        f"class with its images inside, e.g. {root.name or root}/cats/001.jpg and "
-        f"{root.name or root}/dogs/001.jpg (or train/<class>/... and val/<class>/...).{hint}"
-    )
 
 
 def _balance_warnings(counts: dict[str, int]) -> list[str]:
     out = []
     for name, n in counts.items():
         if 0 < n < MIN_IMAGES_PER_CLASS:
-            out.append(
-                f"class '{name}' has only {plural(n, 'image')}; at least {MIN_IMAGES_PER_CLASS} are "
-                "recommended (and one goes to validation)"
-            )
+            out.append(said.FEW_IMAGES(name=name, images=said.images(n), minimum=MIN_IMAGES_PER_CLASS))
     nonzero = {k: v for k, v in counts.items() if v}
     if nonzero:
         big = max(nonzero, key=nonzero.get)
         small = min(nonzero, key=nonzero.get)
         ratio = nonzero[big] / nonzero[small]
         if ratio > IMBALANCE_RATIO:
-            out.append(
-                f"classes are very imbalanced: '{big}' has {nonzero[big]} images, '{small}' only "
-                f"{nonzero[small]} ({ratio:.0f}:1); add images to the small classes if you can"
-            )
+            out.append(said.IMBALANCED(
+                big=big, big_count=nonzero[big], small=small, small_count=nonzero[small], ratio=ratio
+            ))  # fmt: skip
     return out

@@ -6,7 +6,13 @@ import hashlib
 
 from core.errors import DatasetError
 
+from ..messages import define
 from .index import DatasetIndex, Sample
+
+_VALIDATION_FRACTION_MUST_BETWEEN = define(
+    "error.dataset.validation_fraction_must_between",
+    "validation fraction must be between 0 and 1, got {val_fraction}",
+)
 
 
 def split_index(
@@ -27,7 +33,7 @@ def split_index(
     if index.val_samples is not None:
         return list(index.samples), list(index.val_samples)
     if not 0.0 < val_fraction < 1.0:
-        raise DatasetError(f"validation fraction must be between 0 and 1, got {val_fraction}")
+        raise DatasetError(_VALIDATION_FRACTION_MUST_BETWEEN(val_fraction=val_fraction))
 
     def rank(sample: Sample) -> str:
         try:

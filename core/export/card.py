@@ -9,7 +9,7 @@ import hashlib
 import platform
 from pathlib import Path
 
-from ..errors import DiskWriteError
+from ..errors import KEPT_CARD, DiskWriteError
 from ..fileio import write_text_atomic
 
 FEW_IMAGES = 20  # a class with fewer training images is named a weak spot
@@ -154,8 +154,7 @@ def save_with_card(path: str | Path, model, metadata) -> Path:
     try:
         write_text_atomic(card_path(saved), text)
     except DiskWriteError as exc:
-        raise exc.with_kept(f"The model {saved} was saved complete (its card is inside it too); "
-                            "only the card beside it is missing.") from None
+        raise exc.with_kept(KEPT_CARD(saved=saved)) from None
     return saved
 
 

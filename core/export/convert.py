@@ -22,7 +22,19 @@ import torch
 from torch import nn
 
 from ..fileio import atomic_replace, atomic_write
+from ..messages import define
 from .formats import ExportError
+
+_INT_NEEDS_CALIBRATION_IMAGES = define(
+    "error.export.int_needs_calibration_images",
+    "INT8 needs calibration images; none could be read.",
+)
+_CORE_ML_PACKAGE_DOES = define(
+    "error.export.core_ml_package_does",
+    "The Core ML package {name} does not take one 3 x {input_size} x {input_size} image and "
+    "give one output (inputs {value}, shape {shape}).",
+)
+
 
 OPSET = 18  # the dynamo exporter's floor; >= 17 as the issue asks
 INPUT_NAME = "input"
@@ -31,6 +43,17 @@ _OPERATOR = re.compile(r"\b(aten[:.]{1,2}\w+|prims[:.]{1,2}\w+|torchvision[:.]{1
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 log = logging.getLogger(__name__)
+_NO_OPERATOR = define(
+    "error.export.no_operator",
+    "{what} cannot express the operator {operator} that this model uses. Choose another format "
+    "(pt2 keeps every PyTorch operator), or a backbone without that operator.",
+)
+_STRUCTURE_CHECKED = define(
+    "export.note.structure_checked",
+    "structure checked: input {input} N x 3 x {input_size} x {input_size}, output {output} "
+    "({classes} logits); its predictions are compared with PyTorch only on macOS",
+)
+_EXPORT_FAILED = define("error.export.failed", "{what} export failed: {kind}: {error}")
 
 
 def _example(input_size: int) -> torch.Tensor:
@@ -45,13 +68,9 @@ def _operator_error(what: str, exc: BaseException) -> ExportError:
     text = _ANSI.sub("", str(exc))
     found = _OPERATOR.search(text)
     if found:
-        return ExportError(
-            f"{what} cannot express the operator {found.group(1).rstrip('.')} that this model "
-            "uses. Choose another format (pt2 keeps every PyTorch operator), or a backbone "
-            "without that operator."
-        )
+        return ExportError(_NO_OPERATOR(what=what, operator=found.group(1).rstrip(".")))
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return ExportError(f"{what} export failed: {type(exc).__name__}: {first[:300]}")
+    return ExportError(_EXPORT_FAILED(what=what, kind=type(exc).__name__, error=first[:300]))
 
 
 class _Wrapped(nn.Module):
@@ -170,7 +189,7 @@ def write_int8(onnx_path: Path, calibration: np.ndarray, path: Path, batch: int 
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     if len(calibration) == 0:
-        raise ExportError("INT8 needs calibration images; none could be read.")
+        raise ExportError(_INT_NEEDS_CALIBRATION_IMAGES())
     reader_type = type("Reader", (_Calibration, CalibrationDataReader), {})
     batches = [calibration[i:i + batch] for i in range(0, len(calibration), batch)]
     with tempfile.TemporaryDirectory(prefix=".int8-", dir=path.parent) as scratch:
@@ -240,9 +259,12 @@ def coreml_structure(path: Path, input_size: int, classes: int) -> str:
     shape = list(inputs[0].type.multiArrayType.shape) if len(inputs) == 1 else []
     if len(inputs) != 1 or len(outputs) != 1 or shape[1:] != [3, input_size, input_size]:
         raise ExportError(
-            f"The Core ML package {path.name} does not take one 3 x {input_size} x {input_size} "
-            f"image and give one output (inputs {[i.name for i in inputs]}, shape {shape})."
+            _CORE_ML_PACKAGE_DOES(
+                name=path.name,
+                input_size=input_size,
+                value=[i.name for i in inputs],
+                shape=shape,
+            )
         )
-    return (f"structure checked: input {inputs[0].name} N x 3 x {input_size} x {input_size}, "
-            f"output {outputs[0].name} ({classes} logits); its predictions are compared with "
-            "PyTorch only on macOS")  # fmt: skip
+    return _STRUCTURE_CHECKED(input=inputs[0].name, input_size=input_size,
+                              output=outputs[0].name, classes=classes)  # fmt: skip

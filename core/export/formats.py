@@ -6,6 +6,13 @@ import importlib.util
 from dataclasses import dataclass
 
 from ..errors import BackboneStudioError
+from ..messages import define
+
+_UNKNOWN_EXPORT_FORMAT_CHOOSE = define(
+    "error.export.unknown_export_format_choose",
+    "Unknown export format '{name}'. Choose from {items} (torchscript is accepted for pt2: "
+    "PyTorch now recommends torch.export).",
+)
 
 
 class ExportError(BackboneStudioError):
@@ -56,8 +63,7 @@ def get_format(name: str) -> ExportFormat:
     key = ALIASES.get(name.strip().lower(), name.strip().lower())
     if key not in BY_NAME:
         raise ExportError(
-            f"Unknown export format '{name}'. Choose from {', '.join(BY_NAME)} "
-            "(torchscript is accepted for pt2: PyTorch now recommends torch.export)."
+            _UNKNOWN_EXPORT_FORMAT_CHOOSE(name=name, items=', '.join(BY_NAME))
         )
     return BY_NAME[key]
 

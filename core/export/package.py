@@ -21,13 +21,40 @@ from importlib import metadata as dist
 from pathlib import Path
 from typing import Any
 
-from ..errors import DiskWriteError
+from ..errors import KEPT_EXPORT, DiskWriteError
 from ..events import CancelToken
 from ..fileio import check_output_folder, write_text_atomic
+from ..messages import define
 from . import convert, standalone, verify
 from .card import render_card, sha256_of
 from .formats import COREML_NOTE, ExportError, ExportFormat, missing_requirements
 from .readme import readme_text
+
+_FILE_CHOOSE_FOLDER_NAME = define(
+    "error.export.file_choose_folder_name",
+    "{out} is a file; choose a folder name for the export.",
+)
+_EXPORT_FOLDER_ALREADY_EXISTS = define(
+    "error.export.export_folder_already_exists",
+    "The export folder {out} already exists and is not empty; it was left unchanged. Choose "
+    "another folder, or replace it (--replace on the command line).",
+)
+_EXPORT_DISAGREES_PYTORCH_NOTHING = define(
+    "error.export.export_disagrees_pytorch_nothing",
+    "The {label} export disagrees with PyTorch: {note}. Nothing was written. The images "
+    "where they differ most:\n{value}",
+)
+_NO_EXPORTER = define("error.export.no_exporter", "No exporter for {label}.")
+_EXPORT_CANCELLED_NOTHING_WRITTEN = define(
+    "error.export.export_cancelled_nothing_written",
+    "The export was cancelled; nothing was written.",
+)
+_INSTALLATION_LACKS_SOURCE_PREDICT = define(
+    "error.export.installation_lacks_source_predict",
+    "This installation lacks the source of predict.py (core/export/standalone.py); reinstall "
+    "Backbone Studio.",
+)
+
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +110,10 @@ def _onnx_metadata(config: dict) -> dict[str, str]:
 def _check_target(request: ExportRequest) -> None:
     out = request.out
     if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file; choose a folder name for the export.")
+        raise ExportError(_FILE_CHOOSE_FOLDER_NAME(out=out))
     if out.is_dir() and any(out.iterdir()) and not request.replace:
         raise ExportError(
-            f"The export folder {out} already exists and is not empty; it was left unchanged. "
-            "Choose another folder, or replace it (--replace on the command line)."
+            _EXPORT_FOLDER_ALREADY_EXISTS(out=out)
         )
     missing = missing_requirements(request.formats)
     if missing:
@@ -116,7 +142,7 @@ class _Exporter:
 
     def _cancelled(self) -> None:
         if self.request.cancel is not None and self.request.cancel.cancelled:
-            raise ExportError("The export was cancelled; nothing was written.")
+            raise ExportError(_EXPORT_CANCELLED_NOTHING_WRITTEN())
 
     def run(self) -> ExportReport:
         request = self.request
@@ -156,8 +182,11 @@ class _Exporter:
             return
         self.progress(fmt.name, "failed")
         raise ExportError(
-            f"The {fmt.label} export disagrees with PyTorch: {check.note}. Nothing was written. "
-            f"The images where they differ most:\n{verify.worst_text(check)}"
+            _EXPORT_DISAGREES_PYTORCH_NOTHING(
+                label=fmt.label,
+                note=check.note,
+                value=verify.worst_text(check),
+            )
         )
 
     def _onnx_file(self) -> Path:
@@ -182,7 +211,7 @@ class _Exporter:
             return convert.write_pt2(self.request.model, self.config["input_size"], target)
         if fmt.name == "coreml":
             return convert.write_coreml(self.request.model, self.config["input_size"], self.work)
-        raise ExportError(f"No exporter for {fmt.label}.")  # pragma: no cover
+        raise ExportError(_NO_EXPORTER(label=fmt.label))  # pragma: no cover
 
     def _write_common(self) -> None:
         names = self.request.metadata.class_names
@@ -215,8 +244,7 @@ def _standalone_source() -> str:
         return Path(standalone.__file__).read_text(encoding="utf-8")
     except OSError:  # a frozen app built without the source (build.spec collects it)
         raise ExportError(
-            "This installation lacks the source of predict.py (core/export/standalone.py); "
-            "reinstall Backbone Studio."
+            _INSTALLATION_LACKS_SOURCE_PREDICT()
         ) from None
 
 
@@ -265,7 +293,7 @@ def _at_target(exc: DiskWriteError, work: Path, out: Path) -> DiskWriteError:
         path = out / exc.path.relative_to(work)
     except ValueError:
         path = exc.path
-    kept = f"Nothing was written: {out} was not created or changed."
+    kept = KEPT_EXPORT(out=out)
     return type(exc)(path, exc.errno, needed=exc.needed, kept=kept, detail=exc.detail)
 
 

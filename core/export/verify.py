@@ -12,8 +12,48 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..messages import define
 from . import standalone
 from .formats import ExportError
+
+_VERIFICATION_FOLDER_DOES_NOT = define(
+    "error.export.verification_folder_does_not",
+    "The verification folder {folder} does not exist or is not a folder.",
+)
+_NONE_VERIFICATION_IMAGES_COULD = define(
+    "error.export.none_verification_images_could",
+    "None of the verification images could be read; choose another folder.",
+)
+_NONE_CALIBRATION_IMAGES_COULD = define(
+    "error.export.none_calibration_images_could",
+    "None of the calibration images could be read; choose another folder.",
+)
+_HOLDS_NO_IMAGES_VERIFY = define(
+    "error.export.holds_no_images_verify",
+    "{folder} holds no images to verify the export on.",
+)
+# what the verification used and found (ImageSet.description, FormatCheck.note)
+_IMAGES_NO_CLASSES = define(
+    "export.images_no_classes", "{count} images of {folder} (no class folders: no accuracy)"
+)
+_VALIDATION_IMAGES = define("export.validation_images", "{count} validation images of {folder}")
+_TOO_FEW_AGREE = define(
+    "export.note.too_few_agree",
+    "only {agreement:.1%} of top-1 labels agree with PyTorch (at least {needed:.1%} needed)",
+)
+_ACCURACY_DROPS = define(
+    "export.note.accuracy_drops", "top-1 accuracy drops by {points:.1f} points (at most 1 allowed)"
+)
+_ACCURACY_CHANGES = define(
+    "export.note.accuracy_changes", "top-1 accuracy changes by {points:+.1f} points"
+)
+_LABELS_DIFFER = define(
+    "export.note.labels_differ",
+    "{share:.1%} of top-1 labels differ from PyTorch (no labels to measure accuracy; at most 1 % "
+    "allowed)",
+)
+_NO_LABELS = define("export.note.no_labels", "no labels: judged by top-1 agreement with PyTorch")
+
 
 MAX_VERIFY = 200
 MAX_CALIBRATION = 300
@@ -92,7 +132,7 @@ def collect_images(folder: str | Path, metadata) -> ImageSet:
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise ExportError(f"The verification folder {folder} does not exist or is not a folder.")
+        raise ExportError(_VERIFICATION_FOLDER_DOES_NOT(folder=folder))
     names = tuple(metadata.class_names)
     train_dir, val_dir = folder / "train", folder / "val"
     split = train_dir.is_dir() and val_dir.is_dir() and _class_folders(val_dir, names)
@@ -112,15 +152,15 @@ def collect_images(folder: str | Path, metadata) -> ImageSet:
     else:
         paths = [p for p in expand_paths([folder]) if looks_like_image(p)]
         if not paths:
-            raise ExportError(f"{folder} holds no images to verify the export on.")
+            raise ExportError(_HOLDS_NO_IMAGES_VERIFY(folder=folder))
         chosen = _spread(paths, MAX_VERIFY)
         return ImageSet(tuple(chosen), None, tuple(_spread(paths, MAX_CALIBRATION)),
-                        f"{len(chosen)} images of {folder} (no class folders: no accuracy)")  # fmt: skip
+                        _IMAGES_NO_CLASSES(count=len(chosen), folder=folder))  # fmt: skip
     val = _spread(val, MAX_VERIFY)
     calibration = _spread(train or val, MAX_CALIBRATION)
     return ImageSet(tuple(s.path for s in val), tuple(s.label for s in val),
                     tuple(s.path for s in calibration),
-                    f"{len(val)} validation images of {folder}")  # fmt: skip
+                    _VALIDATION_IMAGES(count=len(val), folder=folder))  # fmt: skip
 
 
 def _ours(path: Path, transform, decode_size: int) -> torch.Tensor:
@@ -150,7 +190,7 @@ def reference(model, metadata, images: ImageSet) -> Reference:
         if images.labels is not None:
             labels.append(images.labels[i])
     if not ours:
-        raise ExportError("None of the verification images could be read; choose another folder.")
+        raise ExportError(_NONE_VERIFICATION_IMAGES_COULD())
     batch = torch.stack(ours)
     inputs = np.stack(theirs)
     logits = run_pytorch(model, batch)
@@ -194,17 +234,15 @@ def _judge(fmt, agreement, accuracy, reference_accuracy) -> tuple[bool, str]:
     if fmt.fp32:
         if agreement >= FP32_AGREEMENT:
             return True, ""
-        return False, (f"only {agreement:.1%} of top-1 labels agree with PyTorch "
-                       f"(at least {FP32_AGREEMENT:.1%} needed)")  # fmt: skip
+        return False, _TOO_FEW_AGREE(agreement=agreement, needed=FP32_AGREEMENT)
     if accuracy is not None:
         drop = reference_accuracy - accuracy
         if drop > INT8_MAX_DROP:
-            return False, f"top-1 accuracy drops by {100 * drop:.1f} points (at most 1 allowed)"
-        return True, f"top-1 accuracy changes by {100 * (accuracy - reference_accuracy):+.1f} points"
+            return False, _ACCURACY_DROPS(points=100 * drop)
+        return True, _ACCURACY_CHANGES(points=100 * (accuracy - reference_accuracy))
     if 1 - agreement > INT8_MAX_DROP:
-        return False, (f"{1 - agreement:.1%} of top-1 labels differ from PyTorch (no labels to "
-                       "measure accuracy; at most 1 % allowed)")  # fmt: skip
-    return True, "no labels: judged by top-1 agreement with PyTorch"
+        return False, _LABELS_DIFFER(share=1 - agreement)
+    return True, _NO_LABELS()
 
 
 def structure_only(fmt, note: str) -> FormatCheck:
@@ -218,7 +256,7 @@ def calibration_inputs(metadata, images: ImageSet) -> np.ndarray:
               "std": list(metadata.std)}  # fmt: skip
     batch, _errors = standalone.load_batch(list(images.calibration), config)
     if batch is None:
-        raise ExportError("None of the calibration images could be read; choose another folder.")
+        raise ExportError(_NONE_CALIBRATION_IMAGES_COULD())
     return batch
 
 

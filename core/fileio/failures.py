@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import BackboneStudioError, DiskWriteError
+from ..errors import KEPT_NO_PARTIAL, KEPT_UNCHANGED, BackboneStudioError, DiskWriteError
 
 if TYPE_CHECKING:
     from .writing import CheckedFile
@@ -66,8 +66,7 @@ def write_error(path: str | os.PathLike, error: OSError, *, size_hint: int | Non
         needed = size_hint + _RESERVE - (free or 0)
         needed = needed if needed > 0 else size_hint
     if kept is None:
-        kept = ("The file that was there is unchanged." if os.path.lexists(path)
-                else "No partial file was left behind.")  # fmt: skip
+        kept = KEPT_UNCHANGED() if os.path.lexists(path) else KEPT_NO_PARTIAL()
     return DiskWriteError(path, error.errno, needed=needed, kept=kept,
                           detail=error.strerror or str(error))  # fmt: skip
 

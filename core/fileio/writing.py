@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from ..errors import NotEnoughSpace
+from ..errors import KEPT_NOTHING_STARTED, NotEnoughSpace
 from .failures import Attempt, free_bytes, nearest_existing, translated, write_error
 from .faults import fault_error, injected
 
@@ -205,11 +205,11 @@ def check_output_folder(folder: str | os.PathLike, needed: int = 0,
         os.unlink(name)
     except OSError as exc:
         raise write_error(Path(folder), exc, size_hint=needed or None,
-                          kept="Nothing was started.") from None  # fmt: skip
+                          kept=KEPT_NOTHING_STARTED()) from None  # fmt: skip
     free = free_bytes(where)
     if free is not None and free < needed:
         raise NotEnoughSpace(Path(folder), codes.ENOSPC, needed=needed - free,
-                             kept="Nothing was started.", detail=what)  # fmt: skip
+                             kept=KEPT_NOTHING_STARTED(), detail=what)  # fmt: skip
     return free if free is not None else -1
 
 

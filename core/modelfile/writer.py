@@ -12,7 +12,17 @@ from torch import nn
 
 from ..errors import BackboneStudioError, ModelFileError
 from ..fileio import atomic_replace, atomic_write, open_for_reading
+from ..messages import define
 from .metadata import METADATA_KEY, SUFFIX, ModelMetadata
+
+_FOLDER_CHOOSE_FILE_NAME = define(
+    "error.model_file.folder_choose_file_name",
+    "{path} is a folder; choose a file name ending in {suffix}.",
+)
+_CANNOT_SAVE_FOLDER_DOES = define(
+    "error.model_file.cannot_save_folder_does",
+    "Cannot save {path}: the folder {folder} does not exist.",
+)
 
 
 def _tensors_for_save(model: nn.Module) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
@@ -66,10 +76,10 @@ def save_model(path: str | Path, model: nn.Module, metadata: ModelMetadata) -> P
     if path.suffix.lower() != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
     if path.is_dir():
-        raise ModelFileError(f"{path} is a folder; choose a file name ending in {SUFFIX}.")
+        raise ModelFileError(_FOLDER_CHOOSE_FILE_NAME(path=path, suffix=SUFFIX))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ModelFileError(f"Cannot save {path}: the folder {folder} does not exist.")
+        raise ModelFileError(_CANNOT_SAVE_FOLDER_DOES(path=path, folder=folder))
     _check_head(model, metadata)
     tensors, aliases = _tensors_for_save(model)
     header = {METADATA_KEY: metadata.to_json()}

@@ -26,8 +26,50 @@ from pathlib import Path
 
 from ..errors import BackboneStudioError
 from ..fileio import atomic_write, open_for_reading
+from ..messages import define
 from ..words import plural
 from .exclusions import Exclusions
+
+_COULD_NOT = define("error.review.could_not", "Could not {what} {path}: {error}. Nothing was changed.")
+_VERBS = {
+    "move": define("words.verb_move", "move")(),
+    "copy": define("words.verb_copy", "copy")(),
+    "move back": define("words.verb_move_back", "move back")(),
+}
+_NOT_INSIDE_FOLDER_NAMED = define(
+    "error.review.not_inside_folder_named",
+    "{path} is not inside a folder named {current_class!r}; move it by hand or rescan the "
+    "dataset.",
+)
+_ALREADY_EXISTS_NOT_OVERWRITTEN = define(
+    "error.review.already_exists_not_overwritten",
+    "{dest} already exists; it was not overwritten.",
+)
+_NO_LONGER_THERE_MOVED = define(
+    "error.review.no_longer_there_moved",
+    "{source} is no longer there (moved or deleted since it was scanned); rescan the folder.",
+)
+_CANNOT_CREATE_FOLDER_NOTHING = define(
+    "error.review.cannot_create_folder_nothing",
+    "Cannot create the folder {folder}: {error}. Nothing was changed.",
+)
+_CANNOT_MOVE_BACK_EXISTS = define(
+    "error.review.cannot_move_back_exists",
+    "Cannot move {dest_name} back: {source} exists again. Nothing was changed.",
+)
+_CANNOT_MOVE_BACK_NO = define(
+    "error.review.cannot_move_back_no",
+    "Cannot move {dest} back: it is no longer there.",
+)
+_TRAINING_FOLDER_DOES_NOT = define(
+    "error.review.training_folder_does_not",
+    "The training folder {root} does not exist. Choose the dataset folder to add to.",
+)
+_CHANGED_SINCE_COPIED_THERE = define(
+    "error.review.changed_since_copied_there",
+    "{dest} was changed since it was copied there; it was left in place.",
+)
+
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +111,7 @@ def class_folder_for(path: str | os.PathLike, current_class: str, new_class: str
         if parent.name == current_class:
             return parent.parent / new_class
     raise BackboneStudioError(
-        f"{path} is not inside a folder named {current_class!r}; move it by hand or rescan the "
-        "dataset."
+        _NOT_INSIDE_FOLDER_NAMED(path=path, current_class=current_class)
     )
 
 
@@ -95,7 +136,7 @@ def _make_folder(folder: Path) -> tuple[Path, ...]:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackboneStudioError(
-            f"Cannot create the folder {folder}: {exc.strerror or exc}. Nothing was changed."
+            _CANNOT_CREATE_FOLDER_NOTHING(folder=folder, error=exc.strerror or exc)
         ) from exc
     return tuple(made)
 
@@ -112,11 +153,11 @@ def _copy_bytes(source: Path, dest: Path) -> None:
 def _relocate(source: Path, dest: Path) -> None:
     """Move one file without ever overwriting: a hard link then an unlink, else copy + unlink."""
     if os.path.lexists(dest):
-        raise BackboneStudioError(f"{dest} already exists; it was not overwritten.")
+        raise BackboneStudioError(_ALREADY_EXISTS_NOT_OVERWRITTEN(dest=dest))
     try:
         os.link(source, dest, follow_symlinks=False)
     except FileExistsError:
-        raise BackboneStudioError(f"{dest} already exists; it was not overwritten.") from None
+        raise BackboneStudioError(_ALREADY_EXISTS_NOT_OVERWRITTEN(dest=dest)) from None
     except OSError as exc:
         if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
             raise
@@ -127,14 +168,14 @@ def _relocate(source: Path, dest: Path) -> None:
 def _user_error(exc: OSError, what: str, path: Path) -> BackboneStudioError:
     if isinstance(exc, BackboneStudioError):
         return exc
-    return BackboneStudioError(f"Could not {what} {path}: {exc.strerror or exc}. Nothing was changed.")
+    return BackboneStudioError(_COULD_NOT(what=_VERBS.get(what, what), path=path, error=exc.strerror or exc))
 
 
 def _do(kind: str, source: Path, folder: Path) -> FileOp:
     source = Path(source)
     if not source.is_file():
         raise BackboneStudioError(
-            f"{source} is no longer there (moved or deleted since it was scanned); rescan the folder."
+            _NO_LONGER_THERE_MOVED(source=source)
         )
     created = _make_folder(folder)
     dest = free_name(folder, source.name)
@@ -162,10 +203,10 @@ def _undo_op(op: FileOp) -> None:
     if op.kind == "move":
         if os.path.lexists(op.source):
             raise BackboneStudioError(
-                f"Cannot move {op.dest.name} back: {op.source} exists again. Nothing was changed."
+                _CANNOT_MOVE_BACK_EXISTS(dest_name=op.dest.name, source=op.source)
             )
         if not op.dest.is_file():
-            raise BackboneStudioError(f"Cannot move {op.dest} back: it is no longer there.")
+            raise BackboneStudioError(_CANNOT_MOVE_BACK_NO(dest=op.dest))
         _make_folder(op.source.parent)
         try:
             _relocate(op.dest, op.source)
@@ -179,7 +220,7 @@ def _undo_op(op: FileOp) -> None:
         if st is not None:
             if (st.st_size, st.st_mtime_ns) != (op.size, op.mtime_ns):
                 raise BackboneStudioError(
-                    f"{op.dest} was changed since it was copied there; it was left in place."
+                    _CHANGED_SINCE_COPIED_THERE(dest=op.dest)
                 )
             os.unlink(op.dest)
     _remove_empty(op.created)
@@ -224,7 +265,7 @@ class ReviewHistory:
         root = Path(training_root)
         if not root.is_dir():
             raise BackboneStudioError(
-                f"The training folder {root} does not exist. Choose the dataset folder to add to."
+                _TRAINING_FOLDER_DOES_NOT(root=root)
             )
         base = root / "train" if (root / "train").is_dir() else root
         jobs = [("copy", Path(p), base / name) for p, name in items]

@@ -20,7 +20,23 @@ from pathlib import Path
 
 from ..errors import BackboneStudioError
 from ..fileio import atomic_write, open_for_reading
+from ..messages import define
 from .state import absolute, default_state_dir, folder_key
+
+_EXCLUDE_LIST_DOES_NOT = define(
+    "error.review.exclude_list_does_not",
+    "The exclude list {path} does not exist. Give a text file with one image path per line.",
+)
+_EXCLUDE_LIST_CANNOT_READ = define(
+    "error.review.exclude_list_cannot_read",
+    "The exclude list {path} cannot be read: {error}.",
+)
+_LIST_IMAGES_EXCLUDED_TRAINING = define(
+    "error.review.list_images_excluded_training",
+    "The list of images excluded from training for {root} ({file}) cannot be read ({exc}). "
+    "Delete that file to start a new list.",
+)
+
 
 FORMAT_VERSION = 1
 
@@ -120,8 +136,7 @@ class Exclusions:
             rows = data["excluded"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise BackboneStudioError(
-                f"The list of images excluded from training for {self.root} ({self.file}) cannot "
-                f"be read ({exc}). Delete that file to start a new list."
+                _LIST_IMAGES_EXCLUDED_TRAINING(root=self.root, file=self.file, exc=exc)
             ) from exc
         for row in rows:
             key = self._normal(row["path"])
@@ -160,10 +175,12 @@ def read_exclude_list(path: str | os.PathLike) -> set[Path]:
             text = handle.read().decode("utf-8-sig", "surrogateescape")
     except FileNotFoundError as exc:
         raise BackboneStudioError(
-            f"The exclude list {path} does not exist. Give a text file with one image path per line."
+            _EXCLUDE_LIST_DOES_NOT(path=path)
         ) from exc
     except OSError as exc:
-        raise BackboneStudioError(f"The exclude list {path} cannot be read: {exc.strerror or exc}.") from exc
+        raise BackboneStudioError(
+            _EXCLUDE_LIST_CANNOT_READ(path=path, error=exc.strerror or exc)
+        ) from exc
     result = set()
     for line in text.splitlines():
         line = line.strip()

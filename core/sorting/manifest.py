@@ -17,6 +17,19 @@ from pathlib import Path
 
 from ..errors import BackboneStudioError
 from ..fileio import open_for_reading, write_text_atomic
+from ..messages import define
+
+_NOT_SORT_MANIFEST_BACKBONE = define(
+    "error.sort.not_sort_manifest_backbone",
+    "{path} is not a sort manifest Backbone Studio wrote (its columns differ). Move it away, "
+    "or sort into another folder.",
+)
+_CANNOT_READ_SORT_MANIFEST = define(
+    "error.sort.cannot_read_sort_manifest",
+    "Cannot read the sort manifest {path} ({exc}). Move it away to start a new sort into "
+    "this folder.",
+)
+
 
 MANIFEST_NAME = "sort-manifest.csv"
 COLUMNS = ("source", "destination", "class", "confidence", "flags", "sha256")
@@ -89,15 +102,13 @@ def read_manifest(path: Path) -> list[ManifestRow]:
             text = handle.read().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BackboneStudioError(
-            f"Cannot read the sort manifest {path} ({exc}). Move it away to start a new sort "
-            "into this folder."
+            _CANNOT_READ_SORT_MANIFEST(path=path, exc=exc)
         ) from None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None or tuple(header) != COLUMNS:
         raise BackboneStudioError(
-            f"{path} is not a sort manifest Backbone Studio wrote (its columns differ). Move it "
-            "away, or sort into another folder."
+            _NOT_SORT_MANIFEST_BACKBONE(path=path)
         )
     rows = []
     for cells in reader:

@@ -14,9 +14,21 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import BackboneStudioError
+from ..messages import define
 from ..review.actions import Action, ReviewHistory
 from .manifest import Manifest, ManifestRow
 from .place import folder_name
+
+_NOT_INSIDE_SORTED_FOLDER = define(
+    "error.sort.not_inside_sorted_folder",
+    "{path} is not inside the sorted folder {dest}; only images the sort put there can be "
+    "filed into its class folders.",
+)
+_NOT_MANIFEST_SORT_FOLDER = define(
+    "error.sort.not_manifest_sort_folder",
+    "{path} is not in the manifest of {dest}; sort the folder again first.",
+)
+
 
 REVIEWED = "reviewed"
 
@@ -32,8 +44,7 @@ class SortedReview:
             return path.resolve().relative_to(self.dest.resolve()).as_posix()
         except ValueError:
             raise BackboneStudioError(
-                f"{path} is not inside the sorted folder {self.dest}; only images the sort put "
-                "there can be filed into its class folders."
+                _NOT_INSIDE_SORTED_FOLDER(path=path, dest=self.dest)
             ) from None
 
     def file(self, labels: Mapping[str, str]) -> Action | None:
@@ -48,7 +59,7 @@ class SortedReview:
         for path, _name in items:
             if self._relative(path) not in known:
                 raise BackboneStudioError(
-                    f"{path} is not in the manifest of {self.dest}; sort the folder again first."
+                    _NOT_MANIFEST_SORT_FOLDER(path=path, dest=self.dest)
                 )
         action = self.history.move_into_classes(
             [(p, folder_name(name)) for p, name in items], self.dest

@@ -24,9 +24,34 @@ from ..errors import BackboneStudioError, DiskWriteError
 from ..events import CancelToken
 from ..fileio import check_output_folder
 from ..files import expand_paths
-from ..words import plural
+from ..messages import define
 from .manifest import MANIFEST_NAME, Manifest, ManifestRow
 from .place import Placer, folder_name, remove_stale_temporaries, sha256_of
+
+_NOT_FOLDER_GIVE_FOLDER = define(
+    "error.sort.not_folder_give_folder",
+    "{source} is not a folder. Give the folder of photos to sort.",
+)
+_CANNOT_SORT_INTO_DESTINATION = define(
+    "error.sort.cannot_sort_into_destination",
+    "Cannot sort {source} into {dest}: the destination must not be the source folder or a "
+    "folder above it. Choose a new or empty folder elsewhere.",
+)
+_THRESHOLD_MUST_GOT = define(
+    "error.sort.threshold_must_got",
+    "The threshold must be from 0 to 1 (got {threshold}).",
+)
+_UNKNOWN_SORT_MODE_USE = define(
+    "error.sort.unknown_sort_mode_use",
+    "Unknown sort mode {mode!r}: use copy, link or move.",
+)
+_MODEL_NO_VALIDATION_CURVE = define(
+    "error.sort.model_no_validation_curve",
+    "The model {name} has no validation curve to read a threshold for {threshold} accuracy "
+    "from (it was trained before calibration, or on too few validation images). Give a "
+    "confidence threshold instead, e.g. 0.9.",
+)
+
 
 NOT_SURE_FOLDER = "_not_sure"
 UNREADABLE_FOLDER = "_unreadable"
@@ -66,28 +91,19 @@ class SortSummary:
         return self.dest / MANIFEST_NAME
 
     def describe(self) -> str:
-        head = "Sorting cancelled" if self.cancelled else "Sorted"
-        parts = [f"{head}: {plural(self.sorted, 'image')} in {self.seconds:.1f} s"]
-        if self.per_class:
-            parts.append(", ".join(f"{name} {n}" for name, n in sorted(self.per_class.items())))
-        parts.append(f"{self.not_sure} not sure")
-        if self.unreadable:
-            parts.append(f"{self.unreadable} unreadable")
-        if self.already:
-            parts.append(f"{self.already} already sorted before")
-        if self.problems:
-            parts.append(f"{plural(len(self.problems), 'file')} could not be sorted")
-        return "; ".join(parts) + f". Manifest: {self.manifest}"
+        """What the sort did, in one sentence (a core message: core.sorting.summary_text)."""
+        from .summary_text import describe
+
+        return describe(self)
 
 
 def _checked_folders(source: Path, dest: Path) -> None:
     if not source.is_dir():
-        raise BackboneStudioError(f"{source} is not a folder. Give the folder of photos to sort.")
+        raise BackboneStudioError(_NOT_FOLDER_GIVE_FOLDER(source=source))
     src, dst = source.resolve(), dest.resolve()
     if src == dst or src.is_relative_to(dst):
         raise BackboneStudioError(
-            f"Cannot sort {source} into {dest}: the destination must not be the source folder "
-            "or a folder above it. Choose a new or empty folder elsewhere."
+            _CANNOT_SORT_INTO_DESTINATION(source=source, dest=dest)
         )
 
 
@@ -187,14 +203,12 @@ def _classifier_for(classifier, threshold):
     if isinstance(threshold, str) and threshold.endswith("%"):  # a target accuracy
         if not classifier.review.curve:
             raise BackboneStudioError(
-                f"The model {classifier.name} has no validation curve to read a threshold for "
-                f"{threshold} accuracy from (it was trained before calibration, or on too few "
-                "validation images). Give a confidence threshold instead, e.g. 0.9.")
+                _MODEL_NO_VALIDATION_CURVE(name=classifier.name, threshold=threshold))
         changed = copy.copy(classifier)
         changed.review = classifier.review.with_target_accuracy(float(threshold[:-1]) / 100.0)
         return changed
     if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
-        raise BackboneStudioError(f"The threshold must be from 0 to 1 (got {threshold}).")
+        raise BackboneStudioError(_THRESHOLD_MUST_GOT(threshold=threshold))
     changed = copy.copy(classifier)
     changed.review = classifier.review.with_threshold(None if threshold is None else float(threshold))
     return changed
@@ -211,7 +225,7 @@ def sort_folder(classifier, source: str | os.PathLike, dest: str | os.PathLike,
     BackboneStudioError; a file that cannot be placed is listed in `summary.problems`."""
     options = options or SortOptions()
     if options.mode not in MODES:
-        raise BackboneStudioError(f"Unknown sort mode {options.mode!r}: use copy, link or move.")
+        raise BackboneStudioError(_UNKNOWN_SORT_MODE_USE(mode=options.mode))
     source, dest = Path(source), Path(dest)
     classifier = _classifier_for(classifier, options.threshold)  # a bad threshold: nothing made
     _checked_folders(source, dest)

@@ -20,9 +20,68 @@ from typing import Any
 
 import torch
 
-from ..errors import BackboneStudioError, DiskWriteError, ResumeError, TrainingError
+from ..errors import (
+    KEPT_CHECKPOINT,
+    KEPT_NO_CHECKPOINT,
+    BackboneStudioError,
+    DiskWriteError,
+    ResumeError,
+    TrainingError,
+)
 from ..fileio import atomic_write, check_regular_file
+from ..messages import define
 from .config import TrainConfig, resolve_strategy
+
+_NOT_BACKBONE_STUDIO_TRAINING = define(
+    "error.checkpoint.not_backbone_studio_training",
+    "{path} is not a Backbone Studio training checkpoint (or comes from another version).",
+)
+_CHECKPOINT_INCOMPLETE_NO_DAMAGED = define(
+    "error.checkpoint.checkpoint_incomplete_no_damaged",
+    "The checkpoint {path} is incomplete (no {items}); it is damaged or was not written by "
+    "Backbone Studio. Start a new training.",
+)
+_CHECKPOINT_MADE_DIFFERENT_SETTINGS = define(
+    "error.checkpoint.checkpoint_made_different_settings",
+    "The checkpoint {path} was made with different settings ({items}). Resume with the same "
+    "settings, or start a new training.",
+)
+_DATASET_CHANGED_SINCE_CHECKPOINT = define(
+    "error.checkpoint.dataset_changed_since_checkpoint",
+    "The dataset changed since the checkpoint {path} was written (files were added, removed "
+    "or modified). Resuming would mix two datasets; start a new training.",
+)
+_DOES_NOT_EXIST_CHOOSE = define(
+    "error.checkpoint.does_not_exist_choose",
+    "{what_capitalized} {path} does not exist; choose the .ckpt file to resume.",
+)
+_CANNOT_READ = define(
+    "error.checkpoint.cannot_read",
+    "{what_capitalized} {path} cannot be read: {error}.",
+)
+_CHECKPOINT_CANNOT_USED = define(
+    "error.checkpoint.checkpoint_cannot_used",
+    "The checkpoint {path} cannot be used ({kind}: {error}).",
+)
+_CHECKPOINT_HOLDS_DAMAGED_TRAINING = define(
+    "error.checkpoint.checkpoint_holds_damaged_training",
+    "The checkpoint {path} holds damaged training settings ({reason}). Start a new training.",
+)
+_CHECKPOINT_HOLDS_DAMAGED_TRAINING_2 = define(
+    "error.checkpoint.checkpoint_holds_damaged_training_2",
+    "The checkpoint {path} holds damaged training settings ({kind}). Start a new training.",
+)
+_COULD_NOT_WRITE_CHECKPOINT = define(
+    "error.checkpoint.could_not_write_checkpoint",
+    "Could not write the checkpoint {path}: {error}. Choose a folder you can write to, or "
+    "free some disk space.",
+)
+_CHECKPOINT_CANNOT_READ_MAY = define(
+    "error.checkpoint.checkpoint_cannot_read_may",
+    "The checkpoint {path} cannot be read ({kind}: {error}). It may be damaged or not a "
+    "Backbone Studio checkpoint; start a new training.",
+)
+
 
 CHECKPOINT_VERSION = 1
 
@@ -65,14 +124,12 @@ class Checkpoint:
     def from_file_dict(cls, state: Any, path: Path) -> Checkpoint:
         if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
             raise ResumeError(
-                f"{path} is not a Backbone Studio training checkpoint (or comes from another "
-                "version)."
+                _NOT_BACKBONE_STUDIO_TRAINING(path=path)
             )
         missing = sorted(cls.required_keys() - set(state))
         if missing:
             raise ResumeError(
-                f"The checkpoint {path} is incomplete (no {', '.join(missing)}); it is damaged or "
-                "was not written by Backbone Studio. Start a new training."
+                _CHECKPOINT_INCOMPLETE_NO_DAMAGED(path=path, items=', '.join(missing))
             )
         names = {f.name for f in dataclasses.fields(cls)} - {"run"}
         fields = {name: state[name] for name in names if name in state}
@@ -85,8 +142,7 @@ class Checkpoint:
         except (BackboneStudioError, RecursionError, TypeError, ValueError) as exc:
             reason = str(exc) if isinstance(exc, BackboneStudioError) else type(exc).__name__
             raise ResumeError(
-                f"The checkpoint {path} holds damaged training settings ({reason[:200]}). "
-                "Start a new training."
+                _CHECKPOINT_HOLDS_DAMAGED_TRAINING(path=path, reason=reason[:200])
             ) from None
 
     def check_matches(self, config: TrainConfig, index, path: Path) -> None:
@@ -97,8 +153,7 @@ class Checkpoint:
             saved_classes = [str(name) for name in self.class_names]
         except (TypeError, KeyError) as exc:
             raise ResumeError(
-                f"The checkpoint {path} holds damaged training settings ({type(exc).__name__}). "
-                "Start a new training."
+                _CHECKPOINT_HOLDS_DAMAGED_TRAINING_2(path=path, kind=type(exc).__name__)
             ) from None
         differences = [
             f"{name}: checkpoint {old!r}, now {new!r}"
@@ -111,13 +166,11 @@ class Checkpoint:
         ]
         if differences:
             raise ResumeError(
-                f"The checkpoint {path} was made with different settings ({'; '.join(differences)}). "
-                "Resume with the same settings, or start a new training."
+                _CHECKPOINT_MADE_DIFFERENT_SETTINGS(path=path, items='; '.join(differences))
             )
         if saved_classes != list(index.class_names) or self.fingerprint != index.fingerprint():
             raise ResumeError(
-                f"The dataset changed since the checkpoint {path} was written (files were added, "
-                "removed or modified). Resuming would mix two datasets; start a new training."
+                _DATASET_CHANGED_SINCE_CHECKPOINT(path=path)
             )
 
 
@@ -153,6 +206,13 @@ def save_atomically(obj: Any, path: Path) -> None:
         torch.save(obj, handle)
 
 
+_THE_CHECKPOINT = define("words.the_checkpoint", "The checkpoint")
+
+
+def _capitalized(what: str) -> str:
+    return _THE_CHECKPOINT() if what == "the checkpoint" else what.capitalize()
+
+
 def check_checkpoint_file(path: Path, what: str = "the checkpoint") -> os.stat_result:
     """The checkpoint is a regular file (never a pipe or device: opening one can block)."""
 
@@ -162,11 +222,13 @@ def check_checkpoint_file(path: Path, what: str = "the checkpoint") -> os.stat_r
     try:
         return check_regular_file(path, "a training checkpoint", refuse)
     except FileNotFoundError:
-        raise ResumeError(f"{what.capitalize()} {path} does not exist; choose the .ckpt file to "
-                          "resume.") from None  # fmt: skip
+        raise ResumeError(
+            _DOES_NOT_EXIST_CHOOSE(what_capitalized=_capitalized(what), path=path)
+        ) from None  # fmt: skip
     except OSError as exc:
-        raise ResumeError(f"{what.capitalize()} {path} cannot be read: "
-                          f"{exc.strerror or exc}.") from None  # fmt: skip
+        raise ResumeError(
+            _CANNOT_READ(what_capitalized=_capitalized(what), path=path, error=exc.strerror or exc)
+        ) from None  # fmt: skip
 
 
 def load_state(path: str | Path, mmap: bool = False) -> Any:
@@ -207,13 +269,11 @@ class CheckpointStore:
         try:
             self._write(record.to_file_dict(), self.path)
         except DiskWriteError as exc:
-            kept = (f"The last checkpoint {self.path} is unchanged." if self.path.is_file()
-                    else "No checkpoint was written.")  # fmt: skip
+            kept = KEPT_CHECKPOINT(path=self.path) if self.path.is_file() else KEPT_NO_CHECKPOINT()
             raise exc.with_kept(kept) from None
         except OSError as exc:
             raise TrainingError(
-                f"Could not write the checkpoint {self.path}: {exc.strerror or exc}. Choose a "
-                "folder you can write to, or free some disk space."
+                _COULD_NOT_WRITE_CHECKPOINT(path=self.path, error=exc.strerror or exc)
             ) from None
         self.last_written = self.path
         self._written_at = self._clock()
@@ -228,8 +288,11 @@ class CheckpointStore:
             state = load_state(path)
         except Exception as exc:
             raise ResumeError(
-                f"The checkpoint {path} cannot be read ({type(exc).__name__}: {str(exc)[:200]}). "
-                "It may be damaged or not a Backbone Studio checkpoint; start a new training."
+                _CHECKPOINT_CANNOT_READ_MAY(
+                    path=path,
+                    kind=type(exc).__name__,
+                    error=str(exc)[:200],
+                )
             ) from None
         return Checkpoint.from_file_dict(state, path)
 
@@ -255,5 +318,5 @@ def read_checkpoint_summary(path: str | Path) -> CheckpointSummary:
         )
     except Exception as exc:  # noqa: BLE001 - any damage means: cannot be offered
         raise ResumeError(
-            f"The checkpoint {path} cannot be used ({type(exc).__name__}: {str(exc)[:160]})."
+            _CHECKPOINT_CANNOT_USED(path=path, kind=type(exc).__name__, error=str(exc)[:160])
         ) from None

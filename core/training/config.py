@@ -10,6 +10,35 @@ from dataclasses import dataclass
 
 from .. import backbones
 from ..errors import BackboneStudioError
+from ..messages import define
+
+_NO_PRETRAINED_WEIGHTS_SET = define(
+    "error.training.no_pretrained_weights_set",
+    "{display_name} has no pretrained weights; set pretrained to false (train from scratch) "
+    "or choose another backbone.",
+)
+_IMAGE_SIZE_PX_TOO = define(
+    "error.training.image_size_px_too",
+    "Image size {image_size} px is too small for {display_name}; use at least {min_size} px.",
+)
+_TRAINING_SETTINGS_MUST_JSON = define(
+    "error.training.training_settings_must_json",
+    "The training settings must be a JSON object.",
+)
+_UNKNOWN_TRAINING_KNOWN = define(
+    "error.training.unknown_training_known",
+    "Unknown training {word}: {items}. Known: {items2}.",
+)
+_SETTING = define("words.setting", "setting")
+_SETTINGS = define("words.settings", "settings")
+_BAD_SETTING = define(
+    "error.training.bad_setting", "Training setting '{name}' is {value!r}; it must be {allowed}."
+)
+_TRAINING_SETTINGS_NOT_VALID = define(
+    "error.training.training_settings_not_valid",
+    "The training settings are not valid JSON: {reason}",
+)
+
 
 STRATEGIES = ("auto", "head", "partial", "full", "two_stage")
 SCHEDULES = ("onecycle", "cosine")
@@ -101,9 +130,7 @@ class TrainConfig:
         return resolve_strategy(self.strategy, self.pretrained)
 
     def _bad(self, name: str, allowed: str) -> BackboneStudioError:
-        return BackboneStudioError(
-            f"Training setting '{name}' is {getattr(self, name)!r}; it must be {allowed}."
-        )
+        return BackboneStudioError(_BAD_SETTING(name=name, value=getattr(self, name), allowed=allowed))
 
     def validate(self) -> None:
         """Raise BackboneStudioError naming the first bad value and what is allowed."""
@@ -121,13 +148,15 @@ class TrainConfig:
             raise self._bad("checkpoint", "a file path or empty")
         if self.pretrained and not spec.has_pretrained:
             raise BackboneStudioError(
-                f"{spec.display_name} has no pretrained weights; set pretrained to false "
-                "(train from scratch) or choose another backbone."
+                _NO_PRETRAINED_WEIGHTS_SET(display_name=spec.display_name)
             )
         if self.image_size is not None and self.image_size < spec.min_size:
             raise BackboneStudioError(
-                f"Image size {self.image_size} px is too small for {spec.display_name}; "
-                f"use at least {spec.min_size} px."
+                _IMAGE_SIZE_PX_TOO(
+                    image_size=self.image_size,
+                    display_name=spec.display_name,
+                    min_size=spec.min_size,
+                )
             )
 
     def _validate_choices(self) -> None:
@@ -166,15 +195,18 @@ class TrainConfig:
         except (json.JSONDecodeError, RecursionError, TypeError) as exc:
             reason = str(exc) if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
             raise BackboneStudioError(
-                f"The training settings are not valid JSON: {reason}"
+                _TRAINING_SETTINGS_NOT_VALID(reason=reason)
             ) from None
         if not isinstance(data, dict):
-            raise BackboneStudioError("The training settings must be a JSON object.")
+            raise BackboneStudioError(_TRAINING_SETTINGS_MUST_JSON())
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise BackboneStudioError(
-                f"Unknown training {'setting' if len(unknown) == 1 else 'settings'}: "
-                f"{', '.join(unknown)}. Known: {', '.join(sorted(known))}."
+                _UNKNOWN_TRAINING_KNOWN(
+                    word=_SETTING() if len(unknown) == 1 else _SETTINGS(),
+                    items=', '.join(unknown),
+                    items2=', '.join(sorted(known)),
+                )
             )
         return cls(**data)

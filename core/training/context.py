@@ -15,6 +15,7 @@ from .config import TrainConfig
 from .loop import StepSettings, TrainStep, autocast, make_optimizer
 from .parallel import SingleProcess
 from .plan import Plan
+from .run_messages import BATCHNORM_MOMENTUM, SKIPPED
 from .state import seed_everything
 
 
@@ -47,7 +48,7 @@ class ProblemLog:
                 self._reported.add(problem.path)
                 emit(
                     self.callbacks,
-                    Logged(f"Skipped {problem.path}: {problem.reason}", level="warning"),
+                    Logged(SKIPPED(path=problem.path, reason=problem.reason), level="warning"),
                 )
         self.from_batches.clear()  # in place: the batch iterators hold this list
 
@@ -179,10 +180,7 @@ def start_run(config: TrainConfig, plan: Plan, index, cache, callbacks,
     if not config.pretrained:
         changed = quicken_batchnorm(model)
         if changed:
-            emit(callbacks, Logged(
-                f"BatchNorm momentum raised to 0.1 in {changed} layers so their statistics "
-                "keep up with a from-scratch run."
-            ))  # fmt: skip
+            emit(callbacks, Logged(BATCHNORM_MOMENTUM(layers=changed)))
     weights = plan.class_weights
     model.to(plan.device)
     model.to(memory_format=torch.channels_last)

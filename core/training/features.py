@@ -12,9 +12,22 @@ from torch import nn
 
 from ..errors import BackboneStudioError, TrainingError
 from ..events import Cancelled, FeaturePassProgressed, StageStarted, Throttle, emit
-from ..words import plural
+from ..messages import define
+from . import run_messages as said
 from .context import RunContext, unpack
 from .loop import OutOfMemory, halve_batch, is_out_of_memory
+
+_CACHING_FROZEN_LAYERS_OUTPUTS = define(
+    "error.training.caching_frozen_layers_outputs",
+    "Caching the frozen layers' outputs would need {amount:.1f} GiB of memory for {count} "
+    "images at {image_size} px. Use the 'full' or 'head' strategy, a smaller image size, or "
+    "fewer feature views.",
+)
+_NONE_IMAGES_COULD_READ = define(
+    "error.training.none_images_could_read",
+    "None of the images could be read for the feature pass.",
+)
+
 
 PARTIAL_CACHE_LIMIT = 4 * 2**30  # bytes of fp16 trunk outputs we are willing to keep in memory
 
@@ -114,19 +127,12 @@ class FeaturePass:
         train_x, train_y = self._align(train)
         val_x, val_y = self._align(val)
         size = (train_x.numel() + val_x.numel()) * train_x.element_size() / 2**20
-        ctx.log(
-            f"Cached {tuple(train_x.shape)} training and {tuple(val_x.shape)} validation "
-            f"{self.what} ({size:.1f} MiB)."
-        )
+        ctx.log(said.cached(tuple(train_x.shape), tuple(val_x.shape), self.what, size))
         return CachedFeatures(train_x, train_y, val_x, val_y)
 
     def _title(self, views: int) -> str:
         plan = self.ctx.plan
-        kind = "backbone features" if self.what == "features" else "frozen-layer outputs"
-        return (
-            f"Computing {kind} once for {len(plan.train_samples)} training images x "
-            f"{plural(views, 'view')} and {plural(len(plan.val_samples), 'validation image')}"
-        )
+        return said.feature_pass(self.what, len(plan.train_samples), views, len(plan.val_samples))
 
     def _extract(self, samples, transform, batch_size: int, stop, progress):
         """{sample index: output} and {sample index: label} for every readable sample."""
@@ -166,16 +172,18 @@ class FeaturePass:
         needed = per_item * count * max(1, self.ctx.config.feature_views)
         if needed > PARTIAL_CACHE_LIMIT:
             raise TrainingError(
-                f"Caching the frozen layers' outputs would need {needed / 2**30:.1f} GiB of "
-                f"memory for {count} images at {self.ctx.plan.image_size} px. Use the 'full' or "
-                "'head' strategy, a smaller image size, or fewer feature views."
+                _CACHING_FROZEN_LAYERS_OUTPUTS(
+                    amount=needed / 2**30,
+                    count=count,
+                    image_size=self.ctx.plan.image_size,
+                )
             )
 
     def _align(self, per_view):
         """Stack {index: tensor} dicts into [views, N, ...], keeping indices every view has."""
         common = sorted(set.intersection(*(set(out) for out, _ in per_view)))
         if not common:
-            raise BackboneStudioError("None of the images could be read for the feature pass.")
+            raise BackboneStudioError(_NONE_IMAGES_COULD_READ())
         stacked = torch.stack([torch.stack([out[i] for i in common]) for out, _ in per_view])
         labels = torch.tensor([per_view[0][1][i] for i in common], dtype=torch.long)
         device = self.ctx.device

@@ -18,8 +18,28 @@ from torch import nn
 
 from ..errors import BackboneStudioError, TrainingError
 from ..events import BatchEnded, Cancelled, CancelToken, Logged, Throttle, emit
+from ..messages import define
 from ..metrics import accuracy, confusion_matrix
+from .run_messages import OOM_RETRY
 from .schedule import Schedule
+
+_OUT_MEMORY_EVEN_BATCH = define(
+    "error.training.out_memory_even_batch",
+    "Out of memory on {device} even at batch size 1. Choose a smaller image size or "
+    "backbone, close other programs using the GPU, or train on the CPU.",
+)
+_NO_TRAINING_BATCH_COULD = define(
+    "error.training.no_training_batch_could",
+    "No training batch could be formed: the training images could not be read.",
+)
+_EVERY_TRAINING_IMAGE_EPOCH = define(
+    "error.training.every_training_image_epoch",
+    "Every training image of this epoch failed to load.",
+)
+_NO_VALIDATION_IMAGE_COULD = define(
+    "error.training.no_validation_image_could",
+    "No validation image could be read; check the dataset folder.",
+)
 
 
 class NonFinite(Exception):
@@ -55,17 +75,12 @@ def halve_batch(batch_size: int, device: torch.device, callbacks) -> int:
     free_memory(device)
     if batch_size <= 1:
         raise TrainingError(
-            f"Out of memory on {device} even at batch size 1. Choose a smaller image size or "
-            "backbone, close other programs using the GPU, or train on the CPU."
+            _OUT_MEMORY_EVEN_BATCH(device=device)
         )
     new = max(1, batch_size // 2)
     emit(
         callbacks,
-        Logged(
-            f"Out of memory on {device} at batch size {batch_size}; retrying the epoch with "
-            f"batch size {new}.",
-            level="warning",
-        ),
+        Logged(OOM_RETRY(device=device, batch_size=batch_size, new=new), level="warning"),
     )
     return new
 
@@ -256,7 +271,7 @@ def train_epoch(
     total = len(task.batches)
     if total == 0:
         raise BackboneStudioError(
-            "No training batch could be formed: the training images could not be read."
+            _NO_TRAINING_BATCH_COULD()
         )
     if report is not None:
         report.epoch_started()
@@ -286,14 +301,14 @@ def train_epoch(
     if cancel.cancelled:  # cancelled during the last batch: stop before validating
         raise Cancelled(task.epoch, batch_no)
     if seen == 0:
-        raise BackboneStudioError("Every training image of this epoch failed to load.")
+        raise BackboneStudioError(_EVERY_TRAINING_IMAGE_EPOCH())
     return loss_sum / seen, correct / seen, seen
 
 
 def score(logits: list[torch.Tensor], labels: list[torch.Tensor], num_classes: int):
     """(mean loss, accuracy, confusion matrix) of a validation pass."""
     if not logits:
-        raise BackboneStudioError("No validation image could be read; check the dataset folder.")
+        raise BackboneStudioError(_NO_VALIDATION_IMAGE_COULD())
     all_logits = torch.cat(logits)
     all_labels = torch.cat(labels)
     loss = float(F.cross_entropy(all_logits, all_labels))

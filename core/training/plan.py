@@ -25,8 +25,26 @@ from ..devices import autocast_dtype, device_info, resolve_device
 from ..errors import BackboneStudioError, NotAFileError, WeightsUnavailable
 from ..events import FitPlan
 from ..fileio import check_regular_file
+from ..messages import define
 from . import plan_notes as N
 from .config import TrainConfig
+
+_TRAINING_NEEDS_LEAST_TWO = define(
+    "error.training.training_needs_least_two",
+    "Training needs at least two classes; {root} has {count}.",
+)
+_IMAGENET_WEIGHTS_NOT_COMPUTER = define(
+    "error.training.imagenet_weights_not_computer",
+    "The ImageNet weights for {display_name} are not on this computer. Download them "
+    "(Weights > Download, or `backbone-studio-cli weights download {name}`), import a "
+    "weights file, or train from scratch (pretrained off).",
+)
+_TOO_FEW_IMAGES_TRAIN = define(
+    "error.training.too_few_images_train",
+    "{root} has too few images to train and validate ({count} for training, {count2} for "
+    "validation); add more images.",
+)
+
 
 SMALL_INPUT_BELOW = 96  # ResNets trained from scratch on smaller images use the small stem
 # The small-image stem's first stride. Stride 1 (the CIFAR recipe) keeps full resolution but
@@ -161,13 +179,11 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
     notes: list[str] = []
     if len(index.class_names) < 2:
         raise BackboneStudioError(
-            f"Training needs at least two classes; {index.root} has {len(index.class_names)}."
+            _TRAINING_NEEDS_LEAST_TWO(root=index.root, count=len(index.class_names))
         )
     if check_weights and config.pretrained and not backbones.weights_cached(spec.name):
         raise WeightsUnavailable(
-            f"The ImageNet weights for {spec.display_name} are not on this computer. Download "
-            "them (Weights > Download, or `backbone-studio-cli weights download "
-            f"{spec.name}`), import a weights file, or train from scratch (pretrained off)."
+            _IMAGENET_WEIGHTS_NOT_COMPUTER(display_name=spec.display_name, name=spec.name)
         )
     device = resolve_device(config.device)
     info = device_info(device)
@@ -175,8 +191,7 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
     train, val = split_index(index, config.val_fraction, config.seed)
     if not train or not val:
         raise BackboneStudioError(
-            f"{index.root} has too few images to train and validate "
-            f"({len(train)} for training, {len(val)} for validation); add more images."
+            _TOO_FEW_IMAGES_TRAIN(root=index.root, count=len(train), count2=len(val))
         )
     strategy = _strategy(config, notes)
     image_size = _image_size(config, train, spec, notes)

@@ -12,9 +12,16 @@ from torch import nn
 
 from ..errors import TrainingError
 from ..events import EpochEnded
+from ..messages import define
 from .config import TrainConfig
 from .plan import Plan
 from .state import RunState
+
+_THERE_NO_TRAINED_MODEL = define(
+    "error.training.there_no_trained_model",
+    "There is no trained model to save ({outcome}: {message}). Train at least one epoch "
+    "first.",
+)
 
 
 @dataclass
@@ -34,8 +41,7 @@ class FitResult:
         """Write the model as one .safetensors file (core.modelfile.save_model)."""
         if self.model is None or self.metadata is None:
             raise TrainingError(
-                f"There is no trained model to save ({self.outcome}: {self.message}). "
-                "Train at least one epoch first."
+                _THERE_NO_TRAINED_MODEL(outcome=self.outcome, message=self.message)
             )
         from ..export.card import save_with_card  # the model card embedded and beside it
 

@@ -20,6 +20,7 @@ from .. import backbones
 from .context import RunContext
 from .features import FeatureBatches, FeaturePass
 from .loop import evaluate
+from .run_messages import STAGE_FULL, STAGE_HEAD, STAGE_PARTIAL
 
 
 def state_names(model: nn.Module, part: nn.Module) -> set[str]:
@@ -89,7 +90,7 @@ class FullStage:
     """Train every layer on images."""
 
     name = "full"
-    title = "Training every layer"
+    title = STAGE_FULL()
 
     def cpu_threads(self, ctx: RunContext) -> int | None:
         return None
@@ -136,12 +137,12 @@ class FullStage:
 
 STAGES = {
     "head": FrozenFeatureStage(
-        "head", backbones.split_features, "Training the head on cached features",
+        "head", backbones.split_features, STAGE_HEAD(),
         cached="features", store_half=False, one_cpu_thread=True,
     ),
     "partial": FrozenFeatureStage(
         "partial", backbones.split_partial,
-        "Training the last stage and the head on cached trunk outputs",
+        STAGE_PARTIAL(),
         cached="trunk outputs", store_half=True, one_cpu_thread=False,
     ),
     "full": FullStage(),

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from ..events import ClassMetrics, EpochEnded
+from . import run_messages
 
 
 def epoch_from_dict(data: dict) -> EpochEnded:
@@ -81,17 +82,8 @@ class RunState:
             self.bad_epochs += 1
 
     def kept_description(self, checkpoint=None) -> str:
-        """What is kept after a stop, in words."""
-        if self.best:
-            text = (
-                f"The best weights so far (epoch {self.best.epoch}, validation accuracy "
-                f"{self.best.accuracy:.1%}) are kept"
-            )
-        else:
-            text = "No epoch was completed, so no trained weights are kept"
-        if checkpoint:
-            text += f"; resume from {checkpoint}"
-        return text + "."
+        """What is kept after a stop, in words (a core message)."""
+        return run_messages.kept(self.best, checkpoint)
 
     def state_dict(self) -> dict:
         return {

@@ -34,8 +34,9 @@ from ..events import (
     StageStarted,
     emit,
 )
+from ..messages import message_of
 from ..metrics import per_class_metrics
-from ..words import plural
+from . import run_messages as said
 from .budget import MIN_EPOCHS, BudgetPace, Deadline, DeadlinePace, EpochPace, format_duration
 from .checkpoint import Checkpoint, CheckpointStore
 from .config import TrainConfig
@@ -148,7 +149,7 @@ class Trainer:
                 already = before + spent + self.seams.clock() - started
                 self._deadline = Deadline.start(self.seams.clock, budget, already)
         except BackboneStudioError as exc:
-            return self._finish("failed", str(exc), started, error=exc)
+            return self._finish("failed", message_of(exc), started, error=exc)
         except Exception as exc:  # a bug: log it, fail cleanly
             return self._finish("failed", self._bug_message(exc), started)
         plan = self._plan
@@ -159,27 +160,15 @@ class Trainer:
             self._execute(cancel, checkpoint, resume)
         except Cancelled as stop:
             kept = self.run.kept_description(self._store.last_written)
-            where = (
-                f"Cancelled at epoch {stop.epoch}, batch {stop.batch}."
-                if stop.batch
-                else "Cancelled during the feature pass."
-            )
-            return self._finish("cancelled", f"{where} {kept}", started)
+            return self._finish("cancelled", said.cancelled(stop, kept), started)
         except BackboneStudioError as exc:
-            return self._finish("failed", str(exc), started, error=exc)
+            return self._finish("failed", message_of(exc), started, error=exc)
         except Exception as exc:
             return self._finish("failed", self._bug_message(exc), started)
         except KeyboardInterrupt:
             self._finish("cancelled", "Interrupted.", started)
             raise
-        best = self.run.best
-        message = (
-            f"Finished {plural(self.run.epochs_done, 'epoch')}; best validation accuracy "
-            f"{best.accuracy:.1%} at epoch {best.epoch}."
-            if best
-            else "Finished."
-        )
-        return self._finish("finished", message, started)
+        return self._finish("finished", said.finished(self.run), started)
 
     def _log(self, message: str, level: str = "info") -> None:
         emit(self.callbacks, Logged(message, level))
@@ -188,10 +177,7 @@ class Trainer:
         details = traceback.format_exc()
         log.error("training failed unexpectedly:\n%s", details)
         self._log(details, level="error")
-        return (
-            f"Training failed unexpectedly ({type(exc).__name__}: {exc}). This is a bug in "
-            "Backbone Studio; the details are in the log — please report them."
-        )
+        return said.BUG(kind=type(exc).__name__, error=str(exc))
 
     def _finish(self, outcome: str, message: str, started: float, error=None) -> FitResult:
         model, metadata, best, records = None, None, self.run.best, ()
@@ -251,8 +237,7 @@ class Trainer:
                 raise ValueError("stage out of range")
         except (KeyError, TypeError, ValueError) as exc:
             raise ResumeError(
-                f"The checkpoint {path} holds damaged settings "
-                f"({type(exc).__name__}: {str(exc)[:120]}). Start a new training."
+                said.DAMAGED_SETTINGS(path=path, kind=type(exc).__name__, error=str(exc)[:120])
             ) from None
 
     def _restore(self, model: nn.Module, record: Checkpoint, path) -> None:
@@ -261,13 +246,12 @@ class Trainer:
             self.run.load_state_dict(record.run)
         except (KeyError, TypeError, ValueError, RuntimeError) as exc:
             raise ResumeError(
-                f"The checkpoint {path} does not fit this model or is damaged "
-                f"({type(exc).__name__}: {str(exc)[:160]}). Start a new training."
+                said.NOT_FIT(path=path, kind=type(exc).__name__, error=str(exc)[:160])
             ) from None
         run, stages = self.run, self._plan.stages
         if run.stage_epoch >= stages[run.stage].epochs:
             run.stage, run.stage_epoch, run.bad_epochs = run.stage + 1, 0, 0
-        self._log(f"Resuming after epoch {run.epochs_done} of {self._plan.total_epochs}.")
+        self._log(said.RESUMING(epoch=run.epochs_done, epochs=self._plan.total_epochs))
 
     # ------------------------------------------------------------------------------ the run
 
@@ -348,7 +332,7 @@ class Trainer:
         reporter = BatchReporter(self.callbacks, run.step)
         stage_epoch = run.stage_epoch
         if not pace.more(stage_epoch):  # the budget went to the stages before
-            self._log(f"No time left in the budget for stage '{current.name}'.", level="warning")
+            self._log(said.NO_TIME_LEFT(stage=current.name), level="warning")
             current.epochs = run.stage_epoch = self._plan.stages[current.index].epochs = stage_epoch
             return
         last = False
@@ -393,16 +377,15 @@ class Trainer:
             if stage_epoch == 1:
                 self._say_if_budget_too_short(current, clock() - t0)
             if stop_early:
-                self._log(
-                    f"Early stopping in stage '{current.name}' after epoch {epoch}: no better "
-                    f"validation accuracy for {plural(run.bad_epochs, 'epoch')}."
-                )
+                self._log(said.EARLY_STOP(
+                    stage=current.name, epoch=epoch, epochs=said.epochs(run.bad_epochs)
+                ))  # fmt: skip
 
     def _save_checkpoint(self, current: _StageRun) -> None:
         try:
             self._store.save(self._checkpoint(current))
         except DiskWriteError as exc:  # say what survives: the last checkpoint, the best weights
-            raise exc.with_kept(f"{exc.kept} {self.run.kept_description()}".strip()) from None
+            raise exc.with_kept(said.also_kept(exc.kept, self.run.kept_description())) from None
 
     def _epochs_after(self, index: int) -> int:
         return sum(s.epochs for s in self._plan.stages[index + 1 :])
@@ -415,18 +398,13 @@ class Trainer:
             return
         expected = pace.expected_epochs(1)
         budget = self._deadline.budget
-        self._log(
-            f"Measured {epoch_seconds:.1f} s per epoch (training and validation): about "
-            f"{plural(expected, 'epoch')} fit in the time budget of {format_duration(budget)}."
-        )
+        self._log(said.MEASURED(
+            seconds=epoch_seconds, epochs=said.epochs(expected), budget=format_duration(budget)
+        ))  # fmt: skip
         if expected < MIN_EPOCHS:
             least = budget - self._deadline.left() + (MIN_EPOCHS + 1) * epoch_seconds
-            self._log(
-                f"The time budget of {format_duration(budget)} is too short to train "
-                f"every layer usefully ({expected} epoch{'s' if expected != 1 else ''}); "
-                f"give it at least {format_duration(math.ceil(least / 10) * 10)}.",
-                level="warning",
-            )
+            least = format_duration(math.ceil(least / 10) * 10)
+            self._log(said.budget_too_short(format_duration(budget), expected, least), "warning")
 
     def _train_epoch(self, current: _StageRun, stage_epoch: int, cancel, reporter):
         """One epoch; after an out-of-memory error, again at half the batch size."""
@@ -448,10 +426,10 @@ class Trainer:
             except NonFinite as bad:
                 self._ctx.model.load_state_dict(self._last_good)
                 kept = self.run.kept_description(self._store.last_written)
-                raise TrainingError(
-                    f"The {bad.what} became NaN/inf at epoch {bad.epoch}, batch {bad.batch} — "
-                    f"lower the learning rate (currently {self._learning_rate:g}). {kept}"
-                ) from None
+                raise TrainingError(said.NON_FINITE(
+                    what=said.what(bad.what), epoch=bad.epoch, batch=bad.batch,
+                    learning_rate=self._learning_rate, kept=kept,
+                )) from None  # fmt: skip
 
     def _validate(self, current: _StageRun, epoch: int):
         device = self._plan.device
@@ -461,10 +439,7 @@ class Trainer:
             if not is_out_of_memory(exc):
                 raise
             free_memory(device)
-            raise TrainingError(
-                f"Out of memory on {device} while validating epoch {epoch}. Set a smaller "
-                "batch size or image size, or close other programs using the GPU."
-            ) from None
+            raise TrainingError(said.VALIDATION_OOM(device=device, epoch=epoch)) from None
 
     def _checkpoint(self, current: _StageRun) -> Checkpoint:
         return Checkpoint(

@@ -243,7 +243,7 @@ class ClassifyController(QObject):
 
     def _on_skipped(self, count: int) -> None:
         self.skipped_note = self.tr(
-            "%n image(s) are already in the list (Clear classifies them again)", "", count
+            "%Ln image(s) are already in the list (Clear classifies them again)", "", count
         )
 
     def _clear_shown(self) -> None:

@@ -30,7 +30,7 @@ from core.images import IMAGE_SUFFIXES
 from core.predict import Classifier
 
 from ..settings import Settings
-from ..text import format_number
+from ..text import error_text, format_number
 from ..widgets.drop_zone import DropZoneWidget, mime_contents
 from ..widgets.prediction_view import PredictionViewWidget, qimage_to_pil
 from .controller import ClassifyController, describe_classifier
@@ -241,7 +241,7 @@ class ClassifyPage(QWidget):
             return
         errors = self.results_model.error_count()
         classified = rows - errors
-        text = self.tr("%n image(s) classified", "", classified)
+        text = self.tr("%Ln image(s) classified", "", classified)
         if errors:
             text += " · " + self.tr("%n unreadable file(s)", "", errors)
         review = sum(p.needs_review for p in self.results_model.predictions())
@@ -467,7 +467,7 @@ class ClassifyPage(QWidget):
         try:
             self.export_csv(path)
         except (OSError, BackboneStudioError) as exc:  # DiskWriteError says what and where
-            text = str(exc) if isinstance(exc, BackboneStudioError) else (
+            text = error_text(exc) if isinstance(exc, BackboneStudioError) else (
                 self.tr("Could not write {path}:\n{error}").format(
                     path=path, error=exc.strerror or exc))  # fmt: skip
             QMessageBox.warning(self, self.tr("Could not save the results"), text)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.sorting import SortOptions, SortSummary, sort_folder
 
+from ..i18n import render
 from ..jobs import Job, JobSlot, JobThreads
 
 MODES = (  # shown through SortFolderDialog.tr
@@ -222,7 +223,7 @@ class SortFolderDialog(QDialog):
 
     def _on_sorted(self, summary: SortSummary) -> None:
         self.summary = summary
-        text = summary.describe()
+        text = render(summary.describe())  # a core message: in the user's language
         if summary.cancelled:
             text += " " + self.tr("Sort again into the same folder to finish.")
         self.status_label.setText(text)

@@ -15,6 +15,7 @@ from core.errors import BackboneStudioError
 from core.sorting import SortedReview
 
 from ..review import ReviewDialog
+from ..text import error_text
 
 
 class SortReviewDialog(ReviewDialog):
@@ -53,7 +54,7 @@ class SortReviewDialog(ReviewDialog):
         try:
             action = self.sorted_review.file(labels)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, self.tr("File into class folders"), str(exc))
+            QMessageBox.warning(self, self.tr("File into class folders"), error_text(exc))
             return None
         self._undo.append(("sorted", action))
         model = self.grid.grid_model
@@ -73,7 +74,7 @@ class SortReviewDialog(ReviewDialog):
         try:
             self.sorted_review.undo(action)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, self.tr("Undo"), str(exc))
+            QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
             return False
         model = self.grid.grid_model
         for op in action.ops:

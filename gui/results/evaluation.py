@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 
 from core.dataset import scan_folder

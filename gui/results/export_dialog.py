@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core.export import COREML_NOTE, FORMATS
 
 from ..jobs import Job, JobSlot, JobThreads
-from ..text import format_percent
+from ..text import format_percent, render
 
 STATES = {"exporting": QT_TRANSLATE_NOOP("ExportDialog", "exporting…"),
           "verifying": QT_TRANSLATE_NOOP("ExportDialog", "verifying in its runtime…"),
@@ -238,7 +238,7 @@ class ExportDialog(QDialog):
                      f"{check.max_abs_diff:.3g}" if measured else na,
                      format_percent(check.agreement) if measured else na,
                      format_percent(check.accuracy) if check.accuracy is not None else na,
-                     result + (f": {check.note}" if check.note else ""))  # fmt: skip
+                     result + (f": {render(check.note)}" if check.note else ""))  # fmt: skip
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -246,7 +246,7 @@ class ExportDialog(QDialog):
         refused = self.tr(" INT8 was not written ({formats} refused).").format(
             formats=", ".join(report.refused)) if report.refused else ""
         self._say(self.tr("Exported to {folder} on {images}.").format(
-            folder=report.out, images=report.images) + refused)
+            folder=report.out, images=render(report.images)) + refused)
 
     def open_folder(self) -> None:
         if self.report is not None:

@@ -32,6 +32,7 @@ from core.review import Exclusions
 from core.review.actions import Action, ReviewHistory, class_folder_for
 from core.review.gallery import cell_records, mistakes
 
+from ..text import error_text
 from ..widgets.image_detail import ImageDetailDialog
 from ..widgets.review_grid import GridItem, ReviewGridWidget
 
@@ -122,7 +123,7 @@ class ErrorGalleryDialog(QDialog):
         """Every misclassified image, highest loss first."""
         chosen = mistakes(self.records)
         n = len(chosen)
-        self._show(chosen, self.tr("All mistakes: %n image(s) (highest loss first)", "", n))
+        self._show(chosen, self.tr("All mistakes: %Ln image(s) (highest loss first)", "", n))
 
     def _show(self, records, title: str) -> None:
         excluded = self.exclusions.paths() if self.exclusions is not None else frozenset()
@@ -184,7 +185,7 @@ class ErrorGalleryDialog(QDialog):
                 return None
             action = self._files(items, name, copy)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, title, str(exc))
+            QMessageBox.warning(self, title, error_text(exc))
             return None
         for (row, _), op in zip(items, action.ops, strict=True):
             model.update_item(row, path=str(op.dest) if not copy else model.item(row).path,
@@ -219,7 +220,7 @@ class ErrorGalleryDialog(QDialog):
             else:
                 action = self.history.exclude(self.exclusions, paths, "excluded in the gallery")
         except BackboneStudioError as exc:  # a disk that refuses the list
-            QMessageBox.warning(self, self.tr("Exclude from training"), str(exc))
+            QMessageBox.warning(self, self.tr("Exclude from training"), error_text(exc))
             return None
         for row in rows:
             model.update_item(row, excluded=not include)
@@ -231,7 +232,7 @@ class ErrorGalleryDialog(QDialog):
         try:
             done = self.history.undo(action)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, self.tr("Undo"), str(exc))
+            QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
             return None
         if done is None:
             return None

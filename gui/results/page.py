@@ -30,7 +30,7 @@ from core.errors import BackboneStudioError
 from core.evaluate import FolderEvaluation
 
 from ..audit.launch import open_audit_for_result
-from ..text import display_name, format_percent, without_resume_hint
+from ..text import display_name, error_text, format_percent, without_resume_hint
 from .calibration_panel import CalibrationPanelWidget
 from .evaluation import EvaluationController, best_epoch, final_metrics
 from .export_dialog import ExportHook, source_of, suggested_folder
@@ -258,7 +258,7 @@ class ResultsPage(QWidget):
         self.title_label.setText(self.tr("{model} on {folder}").format(
             model=evaluation.model_name, folder=Path(evaluation.data_root).name))
         images = evaluation.num_images
-        subtitle = self.tr("%n image(s) from {folder}", "", images).format(
+        subtitle = self.tr("%Ln image(s) from {folder}", "", images).format(
             folder=evaluation.data_root)
         if evaluation.skipped_classes:
             subtitle += self.tr("\nSkipped (not classes of the model): {classes}").format(
@@ -344,7 +344,7 @@ class ResultsPage(QWidget):
         try:
             saved = self._result.save(path)
         except Exception as exc:  # noqa: BLE001 - disk full, permissions, ...: shown to the user
-            text = str(exc) if isinstance(exc, BackboneStudioError) else self.tr(
+            text = error_text(exc) if isinstance(exc, BackboneStudioError) else self.tr(
                 "Could not save the model to {path}:\n{error}").format(path=path, error=exc)
             QMessageBox.warning(self, self.tr("Save model"), text)  # the model stays to save again
             return None

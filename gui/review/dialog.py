@@ -44,6 +44,7 @@ from core.errors import BackboneStudioError
 from core.review.actions import Action, ReviewHistory
 from core.review.gallery import label_next
 
+from ..text import error_text
 from ..widgets.image_detail import ImageDetailDialog
 from ..widgets.review_grid import GridItem, ReviewGridWidget
 
@@ -190,7 +191,7 @@ class ReviewDialog(QDialog):
         try:
             action = self.history.add_to_training_set(labels.items(), root)
         except BackboneStudioError as exc:
-            QMessageBox.warning(self, title, str(exc))
+            QMessageBox.warning(self, title, error_text(exc))
             return None
         self.training_root = str(root)
         self._undo.append(("files", action))
@@ -214,7 +215,7 @@ class ReviewDialog(QDialog):
             try:
                 self.history.undo(what)
             except BackboneStudioError as exc:
-                QMessageBox.warning(self, self.tr("Undo"), str(exc))
+                QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
                 return False
             for op in what.ops:
                 row = model.row_of(str(op.source))
@@ -235,7 +236,7 @@ class ReviewDialog(QDialog):
         items = self.grid.items()
         done = sum(1 for i in items if i.assigned or i.excluded)
         n = len(items)
-        self.count_label.setText(self.tr("{done} of %n image(s) reviewed", "", n).format(done=done))
+        self.count_label.setText(self.tr("{done} of %Ln image(s) reviewed", "", n).format(done=done))
         self.undo_button.setEnabled(bool(self._undo))
         self.add_button.setEnabled(bool(self.labels()))
 

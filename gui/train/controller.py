@@ -24,7 +24,7 @@ from core.errors import BackboneStudioError, DiskWriteError
 from core.events import FitEnded, FitPlan, FitStarted
 from core.training import CheckpointSummary, TrainConfig, Trainer, check_training_outputs
 
-from ..jobs import JobSlot, JobThreads
+from ..jobs import JobSlot, JobThreads, error_text
 from ..text import render
 from ..workers import CallWorker, ScanWorker, TrainWorker
 from .child_run import ChildTrainWorker, planning_config, processes_for
@@ -225,7 +225,7 @@ class TrainController(QObject):
         try:
             check_training_outputs(config)
         except DiskWriteError as exc:
-            return str(exc)
+            return error_text(exc)
         return None
 
     def start_training(self, config: TrainConfig, summary: CheckpointSummary | None = None) -> None:

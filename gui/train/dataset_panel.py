@@ -78,22 +78,22 @@ class DatasetSummary(QObject):
         classes, images = len(index.class_names), sum(index.counts().values())
         parts = [
             "<b>" + self.tr("%n class(es)", "", classes) + "</b>",
-            self.tr("%n image(s)", "", images),
+            self.tr("%Ln image(s)", "", images),
         ]
         if index.val_samples:
             val = len(index.val_samples)
-            parts.append(self.tr("predefined validation split (%n image(s))", "", val))
+            parts.append(self.tr("predefined validation split (%Ln image(s))", "", val))
         if problems := len(result.problems):
-            unreadable = self.tr("%n unreadable file(s)", "", problems)
+            unreadable = self.tr("%Ln unreadable file(s)", "", problems)
             parts.append(f"<span style='color:#c62828'>{unreadable}</span>")
         if warnings := len(result.warnings):
             warned = self.tr("%n warning(s)", "", warnings)
             parts.append(f"<span style='color:#b35c00'>{warned}</span>")
         if result.ignored:
             ignored = result.ignored_file_count()
-            parts.append(self.tr("%n file(s) ignored", "", ignored))
+            parts.append(self.tr("%Ln file(s) ignored", "", ignored))
         if excluded := excluded_count(index):
-            parts.append(self.tr("%n image(s) excluded from training", "", excluded))
+            parts.append(self.tr("%Ln image(s) excluded from training", "", excluded))
         return " · ".join(parts)
 
 

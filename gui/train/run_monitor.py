@@ -228,7 +228,7 @@ class RunMonitorWidget(QWidget):
         name = display_name(plan.backbone)
         origin = self.tr("pretrained") if plan.pretrained else self.tr("from scratch")
         epochs = self.tr("%n epoch(s)", "", plan.epochs)
-        validation = self.tr("%n validation image(s)", "", plan.num_val)
+        validation = self.tr("%Ln validation image(s)", "", plan.num_val)
         self.log(self.tr(
             "{backbone} ({origin}), {stages}, {epochs}, batch {batch}, lr {lr}, {size} px on "
             "{device} ({precision}); {train} training / {validation}"
@@ -243,7 +243,7 @@ class RunMonitorWidget(QWidget):
 
     def _show_stage_started(self, event: StageStarted) -> None:
         self.live_plot.add_stage(event)
-        self.log(event.message or self.tr("Stage '{stage}' (%n epoch(s))", "", event.epochs).format(stage=event.stage))
+        self.log(render(event.message) or self.tr("Stage '{stage}' (%n epoch(s))", "", event.epochs).format(stage=event.stage))
         if event.stage == "features":
             self.status_label.setText(self.tr("Computing backbone features once…"))
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import BackboneStudioError
 
-from ..text import format_percent
+from ..text import error_text, format_percent
 from .prediction_view import pil_to_qimage
 from .review_grid import GridItem, tile_lines
 
@@ -34,7 +34,7 @@ def load_large(path: str, size: int = LARGE) -> tuple[QPixmap | None, str]:
     try:
         image = load_image(path, target_size=size)
     except BackboneStudioError as exc:
-        return None, str(exc)
+        return None, error_text(exc)
     except OSError as exc:
         return None, f"{path}: {exc.strerror or exc}"
     image.thumbnail((size, size))

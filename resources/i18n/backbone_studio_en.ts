@@ -14,20 +14,20 @@
 <context>
     <name>ClassifyController</name>
     <message numerus="yes">
-        <source>%n image(s) are already in the list (Clear classifies them again)</source>
+        <source>%Ln image(s) are already in the list (Clear classifies them again)</source>
         <translation>
-            <numerusform>%n image is already in the list (Clear classifies it again)</numerusform>
-            <numerusform>%n images are already in the list (Clear classifies them again)</numerusform>
+            <numerusform>%Ln image is already in the list (Clear classifies it again)</numerusform>
+            <numerusform>%Ln images are already in the list (Clear classifies them again)</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>ClassifyPage</name>
     <message numerus="yes">
-        <source>%n image(s) classified</source>
+        <source>%Ln image(s) classified</source>
         <translation>
-            <numerusform>%n image classified</numerusform>
-            <numerusform>%n images classified</numerusform>
+            <numerusform>%Ln image classified</numerusform>
+            <numerusform>%Ln images classified</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -58,24 +58,38 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n image(s)</source>
+        <source>%Ln image(s)</source>
         <translation>
-            <numerusform>%n image</numerusform>
-            <numerusform>%n images</numerusform>
+            <numerusform>%Ln image</numerusform>
+            <numerusform>%Ln images</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>predefined validation split (%n image(s))</source>
+        <source>predefined validation split (%Ln image(s))</source>
         <translation>
-            <numerusform>predefined validation split (%n image)</numerusform>
-            <numerusform>predefined validation split (%n images)</numerusform>
+            <numerusform>predefined validation split (%Ln image)</numerusform>
+            <numerusform>predefined validation split (%Ln images)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n unreadable file(s)</source>
+        <source>%Ln unreadable file(s)</source>
         <translation>
-            <numerusform>%n unreadable file</numerusform>
-            <numerusform>%n unreadable files</numerusform>
+            <numerusform>%Ln unreadable file</numerusform>
+            <numerusform>%Ln unreadable files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln file(s) ignored</source>
+        <translation>
+            <numerusform>%Ln file ignored</numerusform>
+            <numerusform>%Ln files ignored</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s) excluded from training</source>
+        <translation>
+            <numerusform>%Ln image excluded from training</numerusform>
+            <numerusform>%Ln images excluded from training</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -85,28 +99,14 @@
             <numerusform>%n warnings</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n file(s) ignored</source>
-        <translation>
-            <numerusform>%n file ignored</numerusform>
-            <numerusform>%n files ignored</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) excluded from training</source>
-        <translation>
-            <numerusform>%n image excluded from training</numerusform>
-            <numerusform>%n images excluded from training</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>EmbeddingMapWidget</name>
     <message numerus="yes">
-        <source>%n selected in the rectangle.</source>
+        <source>%n selected.</source>
         <translation>
-            <numerusform>%n selected in the rectangle.</numerusform>
-            <numerusform>%n selected in the rectangle.</numerusform>
+            <numerusform>%n selected.</numerusform>
+            <numerusform>%n selected.</numerusform>
         </translation>
     </message>
 </context>
@@ -137,10 +137,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>All mistakes: %n image(s) (highest loss first)</source>
+        <source>All mistakes: %Ln image(s) (highest loss first)</source>
         <translation>
-            <numerusform>All mistakes: %n image (highest loss first)</numerusform>
-            <numerusform>All mistakes: %n images (highest loss first)</numerusform>
+            <numerusform>All mistakes: %Ln image (highest loss first)</numerusform>
+            <numerusform>All mistakes: %Ln images (highest loss first)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -191,10 +191,10 @@ You can undo this (Ctrl+Z).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n image(s) from {folder}</source>
+        <source>%Ln image(s) from {folder}</source>
         <translation>
-            <numerusform>%n image from {folder}</numerusform>
-            <numerusform>%n images from {folder}</numerusform>
+            <numerusform>%Ln image from {folder}</numerusform>
+            <numerusform>%Ln images from {folder}</numerusform>
         </translation>
     </message>
 </context>
@@ -211,10 +211,10 @@ You can undo this (Ctrl+Z).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>{done} of %n image(s) reviewed</source>
+        <source>{done} of %Ln image(s) reviewed</source>
         <translation>
-            <numerusform>{done} of %n image reviewed</numerusform>
-            <numerusform>{done} of %n images reviewed</numerusform>
+            <numerusform>{done} of %Ln image reviewed</numerusform>
+            <numerusform>{done} of %Ln images reviewed</numerusform>
         </translation>
     </message>
 </context>
@@ -228,10 +228,10 @@ You can undo this (Ctrl+Z).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n validation image(s)</source>
+        <source>%Ln validation image(s)</source>
         <translation>
-            <numerusform>%n validation image</numerusform>
-            <numerusform>%n validation images</numerusform>
+            <numerusform>%Ln validation image</numerusform>
+            <numerusform>%Ln validation images</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -274,9 +274,9 @@ The app keeps running, but the last action may not have completed. The details w
         <translation>未加载模型：加载模型后即会对这些图像进行分类。</translation>
     </message>
     <message numerus="yes">
-        <source>%n image(s) are already in the list (Clear classifies them again)</source>
+        <source>%Ln image(s) are already in the list (Clear classifies them again)</source>
         <translation>
-            <numerusform>%n 张图像已在列表中（点击“清除”后会重新分类）</numerusform>
+            <numerusform>%Ln 张图像已在列表中（点击“清除”后会重新分类）</numerusform>
         </translation>
     </message>
     <message>
@@ -355,9 +355,9 @@ The app keeps running, but the last action may not have completed. The details w
         <translation>将图像或文件夹拖放到上方即可进行分类。</translation>
     </message>
     <message numerus="yes">
-        <source>%n image(s) classified</source>
+        <source>%Ln image(s) classified</source>
         <translation>
-            <numerusform>已分类 %n 张图像</numerusform>
+            <numerusform>已分类 %Ln 张图像</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -513,6 +513,919 @@ Click to see these images</source>
 </context>
 <context>
     <name>CoreMessage</name>
+    <message>
+        <source>exact duplicates</source>
+        <comment>audit.kind.duplicate</comment>
+        <translation>完全重复</translation>
+    </message>
+    <message>
+        <source>label conflicts</source>
+        <comment>audit.kind.label_conflict</comment>
+        <translation>标签冲突</translation>
+    </message>
+    <message>
+        <source>train/validation leakage</source>
+        <comment>audit.kind.leakage</comment>
+        <translation>训练/验证泄漏</translation>
+    </message>
+    <message>
+        <source>likely mislabelled</source>
+        <comment>audit.kind.mislabelled</comment>
+        <translation>可能标错</translation>
+    </message>
+    <message>
+        <source>near duplicates</source>
+        <comment>audit.kind.near_duplicate</comment>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>outliers</source>
+        <comment>audit.kind.outlier</comment>
+        <translation>离群图像</translation>
+    </message>
+    <message>
+        <source>{kind}: {count}</source>
+        <comment>audit.kind_count</comment>
+        <translation>{kind}：{count}</translation>
+    </message>
+    <message>
+        <source>{n:,} validation images have a copy among the training images, so the validation accuracy is higher than the model deserves. Exclude or move the copies, then retrain.</source>
+        <comment>audit.leakage_many</comment>
+        <translation>{n:,} 张验证图像在训练图像中有副本，因此验证准确率虚高。请排除或移走这些副本，然后重新训练。</translation>
+    </message>
+    <message>
+        <source>{n:,} validation image has a copy among the training images, so the validation accuracy is higher than the model deserves. Exclude or move the copies, then retrain.</source>
+        <comment>audit.leakage_one</comment>
+        <translation>{n:,} 张验证图像在训练图像中有副本，因此验证准确率虚高。请排除或移走这些副本，然后重新训练。</translation>
+    </message>
+    <message>
+        <source>A near copy (similarity {similarity:.3f}) sits in two classes: &apos;{a}&apos; and &apos;{b}&apos;.</source>
+        <comment>audit.reason.conflict_near</comment>
+        <translation>近似副本（相似度 {similarity:.3f}）同时位于两个类别：“{a}”和“{b}”。</translation>
+    </message>
+    <message>
+        <source>The same file sits in two classes: &apos;{a}&apos; and &apos;{b}&apos;.</source>
+        <comment>audit.reason.conflict_same</comment>
+        <translation>同一个文件同时位于两个类别：“{a}”和“{b}”。</translation>
+    </message>
+    <message>
+        <source>{name} is {what} of {other}.</source>
+        <comment>audit.reason.copy</comment>
+        <translation>{name} 是 {other} 的{what}。</translation>
+    </message>
+    <message>
+        <source>Validation image {name} has {what} among the training images ({other}): its validation result is not a test.</source>
+        <comment>audit.reason.leakage</comment>
+        <translation>验证图像 {name} 在训练图像中有{what}（{other}）：它的验证结果不能算作测试。</translation>
+    </message>
+    <message>
+        <source>Labelled &apos;{given}&apos;, but heads that never saw it give &apos;{given}&apos; {p_given:.0%} and &apos;{other}&apos; {p_other:.0%}.</source>
+        <comment>audit.reason.mislabelled</comment>
+        <translation>标注为“{given}”，但从未见过它的分类头给出“{given}” {p_given:.0%}、“{other}” {p_other:.0%}。</translation>
+    </message>
+    <message>
+        <source>Far from every class: {distance:.2f} from the nearest, &apos;{name}&apos;, whose images mostly lie within {limit:.2f}.</source>
+        <comment>audit.reason.outlier</comment>
+        <translation>离所有类别都很远：与最近的类别“{name}”相距 {distance:.2f}，而该类别的图像大多在 {limit:.2f} 以内。</translation>
+    </message>
+    <message>
+        <source>Audited {images} ({source}); {counts}.</source>
+        <comment>audit.summary</comment>
+        <translation>已审查 {images}（{source}）；{counts}。</translation>
+    </message>
+    <message>
+        <source>{summary}
+{warning}</source>
+        <comment>audit.summary_warning</comment>
+        <translation>{summary}
+{warning}</translation>
+    </message>
+    <message>
+        <source>a near copy (similarity {similarity:.3f})</source>
+        <comment>audit.what.near_copy</comment>
+        <translation>近似副本（相似度 {similarity:.3f}）</translation>
+    </message>
+    <message>
+        <source>the same file</source>
+        <comment>audit.what.same_file</comment>
+        <translation>同一文件</translation>
+    </message>
+    <message>
+        <source>Calibrated on {samples} validation images: temperature {temperature:.2f}, calibration error {before:.1%} -&gt; {after:.1%}.</source>
+        <comment>calibration.calibrated</comment>
+        <translation>已在 {samples} 张验证图像上校准：温度 {temperature:.2f}，校准误差 {before:.1%} -&gt; {after:.1%}。</translation>
+    </message>
+    <message>
+        <source>Not calibrated: {samples} validation images are too few (at least {minimum}); confidences are the model&apos;s own and nothing is marked &apos;Not sure&apos;.</source>
+        <comment>calibration.not_calibrated</comment>
+        <translation>未校准：{samples} 张验证图像太少（至少需要 {minimum} 张）；置信度为模型自身给出的值，不会把任何预测标为“不确定”。</translation>
+    </message>
+    <message>
+        <source>{calibrated} Predictions below {threshold:.0%} confidence are &apos;Not sure&apos; (accepted ones were {accuracy:.0%}+ correct on validation).</source>
+        <comment>calibration.not_sure_below</comment>
+        <translation>{calibrated}置信度低于 {threshold:.0%} 的预测标为“不确定”（被接受的预测在验证集上的正确率达 {accuracy:.0%} 以上）。</translation>
+    </message>
+    <message>
+        <source>Calibration skipped ({kind}: {error}); confidences are the model&apos;s own.</source>
+        <comment>calibration.skipped</comment>
+        <translation>已跳过校准（{kind}：{error}）；置信度为模型自身给出的值。</translation>
+    </message>
+    <message>
+        <source>The data audit needs a backbone that has learned to see: give it a model trained on this folder (--model MODEL.safetensors, or train a quick model first), or put ImageNet weights on this computer (backbone-studio-cli weights download {names}). With random weights every finding would be noise.</source>
+        <comment>error.audit.data_audit_needs_backbone</comment>
+        <translation>数据审查需要一个已经学会“看”的骨干网络：请提供一个在此文件夹上训练过的模型（--model MODEL.safetensors，或先快速训练一个模型），或者把 ImageNet 权重放到这台电脑上（backbone-studio-cli weights download {names}）。用随机权重得到的每条结果都只是噪声。</translation>
+    </message>
+    <message>
+        <source>None of the images could be read for the data audit.</source>
+        <comment>error.audit.none_images_could_read</comment>
+        <translation>数据审查无法读取任何图像。</translation>
+    </message>
+    <message>
+        <source>The cached weights file {value} does not fit {display_name} ({error}). Delete it, then download or import the weights again.</source>
+        <comment>error.backbone.cached_weights_file_does</comment>
+        <translation>缓存的权重文件 {value} 与 {display_name} 不匹配（{error}）。请删除它，然后重新下载或导入权重。</translation>
+    </message>
+    <message>
+        <source>A model needs at least one class (got {num_classes}).</source>
+        <comment>error.backbone.model_needs_least_one</comment>
+        <translation>模型至少需要一个类别（实际为 {num_classes}）。</translation>
+    </message>
+    <message>
+        <source>{display_name} has no small-image stem; only ResNets do. Use an image size of at least {min_size} px instead.</source>
+        <comment>error.backbone.no_small_image_stem</comment>
+        <translation>{display_name} 没有小图像 stem；只有 ResNet 有。请改用至少 {min_size} px 的图像尺寸。</translation>
+    </message>
+    <message>
+        <source>Unknown backbone &apos;{name}&apos;. Available: {items}.</source>
+        <comment>error.backbone.unknown_backbone_available</comment>
+        <translation>未知的骨干网络“{name}”。可用的有：{items}。</translation>
+    </message>
+    <message>
+        <source>{what_capitalized} {path} cannot be read: {error}.</source>
+        <comment>error.checkpoint.cannot_read</comment>
+        <translation>{what_capitalized} {path} 无法读取：{error}。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} cannot be read ({kind}: {error}). It may be damaged or not a Backbone Studio checkpoint; start a new training.</source>
+        <comment>error.checkpoint.checkpoint_cannot_read_may</comment>
+        <translation>无法读取检查点 {path}（{kind}：{error}）。它可能已损坏，或不是 Backbone Studio 的检查点；请开始新的训练。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} cannot be used ({kind}: {error}).</source>
+        <comment>error.checkpoint.checkpoint_cannot_used</comment>
+        <translation>检查点 {path} 无法使用（{kind}：{error}）。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} holds damaged training settings ({reason}). Start a new training.</source>
+        <comment>error.checkpoint.checkpoint_holds_damaged_training</comment>
+        <translation>检查点 {path} 中的训练设置已损坏（{reason}）。请开始新的训练。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} holds damaged training settings ({kind}). Start a new training.</source>
+        <comment>error.checkpoint.checkpoint_holds_damaged_training_2</comment>
+        <translation>检查点 {path} 中的训练设置已损坏（{kind}）。请开始新的训练。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} is incomplete (no {items}); it is damaged or was not written by Backbone Studio. Start a new training.</source>
+        <comment>error.checkpoint.checkpoint_incomplete_no_damaged</comment>
+        <translation>检查点 {path} 不完整（缺少 {items}）；它已损坏，或不是由 Backbone Studio 写入的。请开始新的训练。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} was made with different settings ({items}). Resume with the same settings, or start a new training.</source>
+        <comment>error.checkpoint.checkpoint_made_different_settings</comment>
+        <translation>检查点 {path} 是用不同的设置生成的（{items}）。请用相同的设置继续训练，或开始新的训练。</translation>
+    </message>
+    <message>
+        <source>Could not write the checkpoint {path}: {error}. Choose a folder you can write to, or free some disk space.</source>
+        <comment>error.checkpoint.could_not_write_checkpoint</comment>
+        <translation>无法写入检查点 {path}：{error}。请选择一个可写的文件夹，或释放一些磁盘空间。</translation>
+    </message>
+    <message>
+        <source>The dataset changed since the checkpoint {path} was written (files were added, removed or modified). Resuming would mix two datasets; start a new training.</source>
+        <comment>error.checkpoint.dataset_changed_since_checkpoint</comment>
+        <translation>写入检查点 {path} 之后数据集已改变（有文件被添加、删除或修改）。继续训练会混用两个数据集；请开始新的训练。</translation>
+    </message>
+    <message>
+        <source>{what_capitalized} {path} does not exist; choose the .ckpt file to resume.</source>
+        <comment>error.checkpoint.does_not_exist_choose</comment>
+        <translation>{what_capitalized} {path} 不存在；请选择要继续训练的 .ckpt 文件。</translation>
+    </message>
+    <message>
+        <source>{path} is not a Backbone Studio training checkpoint (or comes from another version).</source>
+        <comment>error.checkpoint.not_backbone_studio_training</comment>
+        <translation>{path} 不是 Backbone Studio 的训练检查点（或来自其他版本）。</translation>
+    </message>
+    <message>
+        <source>{root}: cannot read the folder: {error}</source>
+        <comment>error.dataset.cannot_read_folder</comment>
+        <translation>{root}：无法读取该文件夹：{error}</translation>
+    </message>
+    <message>
+        <source>{part_dir}: cannot read the folder: {exc}</source>
+        <comment>error.dataset.cannot_read_folder_2</comment>
+        <translation>{part_dir}：无法读取该文件夹：{exc}</translation>
+    </message>
+    <message>
+        <source>{root}: is a file, not a folder — choose a folder with one subfolder per class</source>
+        <comment>error.dataset.file_not_folder_choose</comment>
+        <translation>{root}：这是一个文件，不是文件夹——请选择一个每个类别一个子文件夹的文件夹</translation>
+    </message>
+    <message>
+        <source>{root}: folder not found — choose an existing folder</source>
+        <comment>error.dataset.folder_not_found_choose</comment>
+        <translation>{root}：找不到该文件夹——请选择一个存在的文件夹</translation>
+    </message>
+    <message>
+        <source>validation fraction must be between 0 and 1, got {val_fraction}</source>
+        <comment>error.dataset.validation_fraction_must_between</comment>
+        <translation>验证集比例必须在 0 到 1 之间，实际为 {val_fraction}</translation>
+    </message>
+    <message>
+        <source>The demo dataset has 2 to {max_classes} classes; {classes} was asked for.</source>
+        <comment>error.demo.demo_dataset_classes_asked</comment>
+        <translation>示例数据集有 2 到 {max_classes} 个类别；要求的是 {classes} 个。</translation>
+    </message>
+    <message>
+        <source>The demo dataset needs at least 1 image per class; got {per_class}.</source>
+        <comment>error.demo.demo_dataset_needs_least</comment>
+        <translation>示例数据集每个类别至少需要 1 张图像；实际为 {per_class}。</translation>
+    </message>
+    <message>
+        <source>Demo images must be at least 16 px; {size} was asked for.</source>
+        <comment>error.demo.demo_images_must_least</comment>
+        <translation>示例图像至少要 16 px；要求的是 {size}。</translation>
+    </message>
+    <message>
+        <source>{root} is a file; choose a new or empty folder for the demo data.</source>
+        <comment>error.demo.file_choose_new_empty</comment>
+        <translation>{root} 是一个文件；请为示例数据选择一个新的或空的文件夹。</translation>
+    </message>
+    <message>
+        <source>{root} is not empty; choose a new or empty folder for the demo data (it never writes next to existing files).</source>
+        <comment>error.demo.not_empty_choose_new</comment>
+        <translation>{root} 不是空的；请为示例数据选择一个新的或空的文件夹（它从不在已有文件旁边写入）。</translation>
+    </message>
+    <message>
+        <source>Apple MPS was asked for, but it is not available here.</source>
+        <comment>error.device.apple_mps_asked_but</comment>
+        <translation>要求使用 Apple MPS，但这里不可用。</translation>
+    </message>
+    <message>
+        <source>Device &apos;{spec}&apos; was asked for, but no CUDA GPU is available here. Use --device auto or cpu.</source>
+        <comment>error.device.device_asked_but_no</comment>
+        <translation>要求使用设备“{spec}”，但这里没有可用的 CUDA GPU。请使用 --device auto 或 cpu。</translation>
+    </message>
+    <message>
+        <source>Device &apos;{spec}&apos; does not exist; this machine has {value}.</source>
+        <comment>error.device.device_does_not_exist</comment>
+        <translation>设备“{spec}”不存在；这台机器有 {value}。</translation>
+    </message>
+    <message>
+        <source>Unknown device &apos;{spec}&apos;. Use auto, cpu, mps or cuda:N.</source>
+        <comment>error.device.unknown_device_use_auto</comment>
+        <translation>未知的设备“{spec}”。请使用 auto、cpu、mps 或 cuda:N。</translation>
+    </message>
+    <message>
+        <source>Cannot write {where}: permission denied (choose a folder you can write to).</source>
+        <comment>error.disk.denied</comment>
+        <translation>无法写入 {where}：权限不足（请选择一个可写的文件夹）。</translation>
+    </message>
+    <message>
+        <source>Cannot write {where}: {detail}.</source>
+        <comment>error.disk.failed</comment>
+        <translation>无法写入 {where}：{detail}。</translation>
+    </message>
+    <message>
+        <source>The disk is full</source>
+        <comment>error.disk.full</comment>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>Cannot write {where}: the device reported an input/output error (the disk may be failing or was unplugged; check it, then try again or choose another folder).</source>
+        <comment>error.disk.io</comment>
+        <translation>无法写入 {where}：设备报告输入/输出错误（磁盘可能出现故障或已被拔出；请检查后重试，或选择其他文件夹）。</translation>
+    </message>
+    <message>
+        <source>needs about {mb:,} MB more</source>
+        <comment>error.disk.needs_mb</comment>
+        <translation>还需要约 {mb:,} MB</translation>
+    </message>
+    <message>
+        <source>needs more space than is free</source>
+        <comment>error.disk.needs_more</comment>
+        <translation>所需空间超过可用空间</translation>
+    </message>
+    <message>
+        <source>{full}: writing {where} {more} (free some space or choose another folder).</source>
+        <comment>error.disk.no_space</comment>
+        <translation>{full}：写入 {where} {more}（请释放一些空间或选择其他文件夹）。</translation>
+    </message>
+    <message>
+        <source>Not enough free space in {path} for {what}: about {mb:,} MB more are needed (free some space or choose another folder).</source>
+        <comment>error.disk.not_enough</comment>
+        <translation>{path} 的可用空间不足以存放{what}：还需要约 {mb:,} MB（请释放一些空间或选择其他文件夹）。</translation>
+    </message>
+    <message>
+        <source>Your disk quota is used up</source>
+        <comment>error.disk.quota</comment>
+        <translation>你的磁盘配额已用完</translation>
+    </message>
+    <message>
+        <source>Cannot write {where}: the disk is read-only (choose another folder).</source>
+        <comment>error.disk.read_only</comment>
+        <translation>无法写入 {where}：磁盘是只读的（请选择其他文件夹）。</translation>
+    </message>
+    <message>
+        <source>the output</source>
+        <comment>error.disk.the_output</comment>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>the write failed</source>
+        <comment>error.disk.the_write_failed</comment>
+        <translation>写入失败</translation>
+    </message>
+    <message>
+        <source>{text} {kept}</source>
+        <comment>error.disk.with_kept</comment>
+        <translation>{text}{kept}</translation>
+    </message>
+    <message>
+        <source>Evaluation cancelled.</source>
+        <comment>error.evaluate.cancelled</comment>
+        <translation>评估已取消。</translation>
+    </message>
+    <message>
+        <source>None of the classes in {root} ({classes}) is a class of the model {model} ({names}). Choose a folder with one subfolder per class of the model.</source>
+        <comment>error.evaluate.no_common_class</comment>
+        <translation>{root} 中的类别（{classes}）没有一个是模型 {model} 的类别（{names}）。请选择一个每个模型类别一个子文件夹的文件夹。</translation>
+    </message>
+    <message>
+        <source>None of the {count} images in {root} could be read.</source>
+        <comment>error.evaluate.none_read</comment>
+        <translation>{root} 中的 {count} 张图像一张也无法读取。</translation>
+    </message>
+    <message>
+        <source>The Core ML package {name} does not take one 3 x {input_size} x {input_size} image and give one output (inputs {value}, shape {shape}).</source>
+        <comment>error.export.core_ml_package_does</comment>
+        <translation>Core ML 包 {name} 不是接受一张 3 x {input_size} x {input_size} 图像并给出一个输出的模型（输入 {value}，形状 {shape}）。</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; nothing was written.</source>
+        <comment>error.export.export_cancelled_nothing_written</comment>
+        <translation>导出已取消；没有写入任何文件。</translation>
+    </message>
+    <message>
+        <source>The {label} export disagrees with PyTorch: {note}. Nothing was written. The images where they differ most:
+{value}</source>
+        <comment>error.export.export_disagrees_pytorch_nothing</comment>
+        <translation>{label} 导出结果与 PyTorch 不一致：{note}。没有写入任何文件。差异最大的图像：
+{value}</translation>
+    </message>
+    <message>
+        <source>The export folder {out} already exists and is not empty; it was left unchanged. Choose another folder, or replace it (--replace on the command line).</source>
+        <comment>error.export.export_folder_already_exists</comment>
+        <translation>导出文件夹 {out} 已存在且不为空；未做任何改动。请选择其他文件夹，或替换它（命令行中使用 --replace）。</translation>
+    </message>
+    <message>
+        <source>{what} export failed: {kind}: {error}</source>
+        <comment>error.export.failed</comment>
+        <translation>{what} 导出失败：{kind}：{error}</translation>
+    </message>
+    <message>
+        <source>{out} is a file; choose a folder name for the export.</source>
+        <comment>error.export.file_choose_folder_name</comment>
+        <translation>{out} 是一个文件；请为导出选择一个文件夹名。</translation>
+    </message>
+    <message>
+        <source>{folder} holds no images to verify the export on.</source>
+        <comment>error.export.holds_no_images_verify</comment>
+        <translation>{folder} 中没有可用于验证导出结果的图像。</translation>
+    </message>
+    <message>
+        <source>This installation lacks the source of predict.py (core/export/standalone.py); reinstall Backbone Studio.</source>
+        <comment>error.export.installation_lacks_source_predict</comment>
+        <translation>此安装缺少 predict.py 的源文件（core/export/standalone.py）；请重新安装 Backbone Studio。</translation>
+    </message>
+    <message>
+        <source>INT8 needs calibration images; none could be read.</source>
+        <comment>error.export.int_needs_calibration_images</comment>
+        <translation>INT8 需要校准图像，但一张也无法读取。</translation>
+    </message>
+    <message>
+        <source>No exporter for {label}.</source>
+        <comment>error.export.no_exporter</comment>
+        <translation>没有适用于 {label} 的导出器。</translation>
+    </message>
+    <message>
+        <source>{what} cannot express the operator {operator} that this model uses. Choose another format (pt2 keeps every PyTorch operator), or a backbone without that operator.</source>
+        <comment>error.export.no_operator</comment>
+        <translation>{what} 无法表达此模型使用的算子 {operator}。请选择其他格式（pt2 保留所有 PyTorch 算子），或选择不含该算子的骨干网络。</translation>
+    </message>
+    <message>
+        <source>None of the calibration images could be read; choose another folder.</source>
+        <comment>error.export.none_calibration_images_could</comment>
+        <translation>无法读取任何校准图像；请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>None of the verification images could be read; choose another folder.</source>
+        <comment>error.export.none_verification_images_could</comment>
+        <translation>无法读取任何验证图像；请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Unknown export format &apos;{name}&apos;. Choose from {items} (torchscript is accepted for pt2: PyTorch now recommends torch.export).</source>
+        <comment>error.export.unknown_export_format_choose</comment>
+        <translation>未知的导出格式“{name}”。可选：{items}（torchscript 会按 pt2 处理：PyTorch 现在推荐 torch.export）。</translation>
+    </message>
+    <message>
+        <source>The verification folder {folder} does not exist or is not a folder.</source>
+        <comment>error.export.verification_folder_does_not</comment>
+        <translation>验证文件夹 {folder} 不存在或不是文件夹。</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}</source>
+        <comment>error.file_reason</comment>
+        <translation>{path}：{reason}</translation>
+    </message>
+    <message>
+        <source>The model {saved} was saved complete (its card is inside it too); only the card beside it is missing.</source>
+        <comment>error.kept.card</comment>
+        <translation>模型 {saved} 已完整保存（其中也包含模型卡片）；只是旁边的卡片文件缺失。</translation>
+    </message>
+    <message>
+        <source>The last checkpoint {path} is unchanged.</source>
+        <comment>error.kept.checkpoint</comment>
+        <translation>上一个检查点 {path} 没有改变。</translation>
+    </message>
+    <message>
+        <source>Nothing was written: {out} was not created or changed.</source>
+        <comment>error.kept.export</comment>
+        <translation>没有写入任何文件：{out} 没有被创建或改动。</translation>
+    </message>
+    <message>
+        <source>No checkpoint was written.</source>
+        <comment>error.kept.no_checkpoint</comment>
+        <translation>没有写入检查点。</translation>
+    </message>
+    <message>
+        <source>No partial file was left behind.</source>
+        <comment>error.kept.no_partial</comment>
+        <translation>没有留下不完整的文件。</translation>
+    </message>
+    <message>
+        <source>Nothing was left behind.</source>
+        <comment>error.kept.nothing_left</comment>
+        <translation>没有留下任何文件。</translation>
+    </message>
+    <message>
+        <source>Nothing was started.</source>
+        <comment>error.kept.nothing_started</comment>
+        <translation>没有开始任何操作。</translation>
+    </message>
+    <message>
+        <source>The file that was there is unchanged.</source>
+        <comment>error.kept.unchanged</comment>
+        <translation>原来的文件没有改变。</translation>
+    </message>
+    <message>
+        <source>Cannot move the model in {path} to {device}: {exc}</source>
+        <comment>error.model_file.cannot_move_model</comment>
+        <translation>无法把 {path} 中的模型移到 {device}：{exc}</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {error}.</source>
+        <comment>error.model_file.cannot_read</comment>
+        <translation>无法读取 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>Cannot rebuild the model in {path}: {exc}</source>
+        <comment>error.model_file.cannot_rebuild_model</comment>
+        <translation>无法重建 {path} 中的模型：{exc}</translation>
+    </message>
+    <message>
+        <source>Cannot save {path}: the folder {folder} does not exist.</source>
+        <comment>error.model_file.cannot_save_folder_does</comment>
+        <translation>无法保存 {path}：文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+        <source>{path} has damaged Backbone Studio metadata: {exc}.</source>
+        <comment>error.model_file.damaged_backbone_studio_metadata</comment>
+        <translation>{path} 的 Backbone Studio 元数据已损坏：{exc}。</translation>
+    </message>
+    <message>
+        <source>{path} is damaged and cannot be read ({exc}). Save or copy the model again.</source>
+        <comment>error.model_file.damaged_cannot_read_save</comment>
+        <translation>{path} 已损坏，无法读取（{exc}）。请重新保存或复制该模型。</translation>
+    </message>
+    <message>
+        <source>{path} is damaged: the entry for tensor &apos;{name}&apos; is malformed.</source>
+        <comment>error.model_file.damaged_entry_tensor_malformed</comment>
+        <translation>{path} 已损坏：张量“{name}”的条目格式错误。</translation>
+    </message>
+    <message>
+        <source>{path} does not fit the {name} architecture: {exc}</source>
+        <comment>error.model_file.does_not_fit_architecture</comment>
+        <translation>{path} 与 {name} 架构不匹配：{exc}</translation>
+    </message>
+    <message>
+        <source>{path} does not match the {name} architecture its metadata names: tensors {items}. The file is damaged or was not saved by Backbone Studio.</source>
+        <comment>error.model_file.does_not_match_architecture</comment>
+        <translation>{path} 与其元数据所写的 {name} 架构不符：张量 {items}。该文件已损坏，或不是由 Backbone Studio 保存的。</translation>
+    </message>
+    <message>
+        <source>{path} does not match its metadata: tensor &apos;{name}&apos; has shape {shape} in the file but {name2} with {num_classes} classes needs {shape2}. The file is damaged or was edited; train or export the model again.</source>
+        <comment>error.model_file.does_not_match_metadata</comment>
+        <translation>{path} 与其元数据不符：文件中张量“{name}”的形状是 {shape}，但 {num_classes} 个类别的 {name2} 需要 {shape2}。该文件已损坏或被修改过；请重新训练或导出模型。</translation>
+    </message>
+    <message>
+        <source>{path} is empty or truncated ({size} bytes), not a Backbone Studio model. Save or copy the model again.</source>
+        <comment>error.model_file.empty_truncated_bytes_not</comment>
+        <translation>{path} 为空或不完整（{size} 字节），不是 Backbone Studio 模型。请重新保存或复制该模型。</translation>
+    </message>
+    <message>
+        <source>{path} is a folder; choose a file name ending in {suffix}.</source>
+        <comment>error.model_file.folder_choose_file_name</comment>
+        <translation>{path} 是一个文件夹；请选择以 {suffix} 结尾的文件名。</translation>
+    </message>
+    <message>
+        <source>{path} holds non-finite weights (NaN/inf in {items}); it cannot make predictions. Train the model again.</source>
+        <comment>error.model_file.holds_non_finite_weights</comment>
+        <translation>{path} 含有非有限的权重（{items} 中有 NaN/inf）；它无法做出预测。请重新训练模型。</translation>
+    </message>
+    <message>
+        <source>{path} is inconsistent: its classifier head has {file_outputs} outputs but its metadata lists {num_classes} class names. The file was edited or damaged; train or export the model again.</source>
+        <comment>error.model_file.inconsistent_classifier_head_outputs</comment>
+        <translation>{path} 前后不一致：分类头有 {file_outputs} 个输出，但元数据列出了 {num_classes} 个类别名。该文件被修改过或已损坏；请重新训练或导出模型。</translation>
+    </message>
+    <message>
+        <source>{path} looks like a PyTorch pickle checkpoint, not a Backbone Studio model; {import_hint}. It was not opened: pickle files can run code.</source>
+        <comment>error.model_file.looks_like_pytorch_pickle</comment>
+        <translation>{path} 看起来是 PyTorch 的 pickle 检查点，不是 Backbone Studio 模型；{import_hint}。它没有被打开：pickle 文件可以执行代码。</translation>
+    </message>
+    <message>
+        <source>Model file {path} does not exist. Check the path.</source>
+        <comment>error.model_file.model_file_does_not</comment>
+        <translation>模型文件 {path} 不存在。请检查路径。</translation>
+    </message>
+    <message>
+        <source>{path} is not a Backbone Studio model: its header is not a JSON object.</source>
+        <comment>error.model_file.not_backbone_studio_model</comment>
+        <translation>{path} 不是 Backbone Studio 模型：它的文件头不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>{path} is not a Backbone Studio model: its header is not valid JSON (a damaged or foreign file). Choose a {suffix} model saved by Backbone Studio.</source>
+        <comment>error.model_file.not_backbone_studio_model_2</comment>
+        <translation>{path} 不是 Backbone Studio 模型：它的文件头不是有效的 JSON（文件已损坏或来自其他程序）。请选择由 Backbone Studio 保存的 {suffix} 模型。</translation>
+    </message>
+    <message>
+        <source>{path} is not a Backbone Studio model (its first bytes announce a {length:,}-byte header in a {size:,}-byte file): it is truncated or another kind of file. Choose a {suffix} model saved by Backbone Studio.</source>
+        <comment>error.model_file.not_backbone_studio_model_3</comment>
+        <translation>{path} 不是 Backbone Studio 模型（文件开头声明了 {length:,} 字节的文件头，而整个文件只有 {size:,} 字节）：它不完整，或是另一种文件。请选择由 Backbone Studio 保存的 {suffix} 模型。</translation>
+    </message>
+    <message>
+        <source>{path} is a safetensors file but not a Backbone Studio model (it has no &apos;{metadata_key}&apos; metadata). If it holds pretrained backbone weights, {import_hint}.</source>
+        <comment>error.model_file.safetensors_file_but_not</comment>
+        <translation>{path} 是 safetensors 文件，但不是 Backbone Studio 模型（没有“{metadata_key}”元数据）。如果其中是骨干网络的预训练权重，{import_hint}。</translation>
+    </message>
+    <message>
+        <source>{path} was saved in model format {format_version} by a newer Backbone Studio (app {error}); this version reads format {format_version2}. Update Backbone Studio to open it.</source>
+        <comment>error.model_file.saved_model_format_newer</comment>
+        <translation>{path} 是由更新版本的 Backbone Studio（应用 {error}）以模型格式 {format_version} 保存的；此版本只能读取格式 {format_version2}。请更新 Backbone Studio 后再打开它。</translation>
+    </message>
+    <message>
+        <source>{path} is truncated: it holds {data_bytes:,} bytes of weights but its header needs {needed:,}. The file was cut short (interrupted copy or download); save or copy it again.</source>
+        <comment>error.model_file.truncated_holds_bytes_weights</comment>
+        <translation>{path} 不完整：它只有 {data_bytes:,} 字节的权重，而文件头需要 {needed:,} 字节。文件被截断了（复制或下载被中断）；请重新保存或复制。</translation>
+    </message>
+    <message>
+        <source>{path} has an unknown model format version {format_version}.</source>
+        <comment>error.model_file.unknown_model_format_version</comment>
+        <translation>{path} 的模型格式版本 {format_version} 未知。</translation>
+    </message>
+    <message>
+        <source>{path} uses the backbone &apos;{backbone}&apos;, which this version of Backbone Studio does not know. Update Backbone Studio to open it.</source>
+        <comment>error.model_file.uses_backbone_which_version</comment>
+        <translation>{path} 使用的骨干网络“{backbone}”是此版本的 Backbone Studio 所不认识的。请更新 Backbone Studio 后再打开它。</translation>
+    </message>
+    <message>
+        <source>{path} {reason}.</source>
+        <comment>error.not_a_file</comment>
+        <translation>{path} {reason}。</translation>
+    </message>
+    <message>
+        <source>The GPU ran out of memory classifying a single image with {name}. Close other GPU programs or use the CPU (--device cpu).</source>
+        <comment>error.predict.gpu_oom_one</comment>
+        <translation>用 {name} 分类单张图像时 GPU 内存不足。请关闭其他使用 GPU 的程序，或改用 CPU（--device cpu）。</translation>
+    </message>
+    <message>
+        <source>top-k must be at least 1 (got {top_k}).</source>
+        <comment>error.predict.top_k</comment>
+        <translation>top-k 至少为 1（收到的是 {top_k}）。</translation>
+    </message>
+    <message>
+        <source>{dest} already exists; it was not overwritten.</source>
+        <comment>error.review.already_exists_not_overwritten</comment>
+        <translation>{dest} 已存在；未被覆盖。</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder {folder}: {error}. Nothing was changed.</source>
+        <comment>error.review.cannot_create_folder_nothing</comment>
+        <translation>无法创建文件夹 {folder}：{error}。没有做任何改动。</translation>
+    </message>
+    <message>
+        <source>Cannot move {dest_name} back: {source} exists again. Nothing was changed.</source>
+        <comment>error.review.cannot_move_back_exists</comment>
+        <translation>无法把 {dest_name} 移回：{source} 又已存在。没有做任何改动。</translation>
+    </message>
+    <message>
+        <source>Cannot move {dest} back: it is no longer there.</source>
+        <comment>error.review.cannot_move_back_no</comment>
+        <translation>无法把 {dest} 移回：它已经不在那里了。</translation>
+    </message>
+    <message>
+        <source>{dest} was changed since it was copied there; it was left in place.</source>
+        <comment>error.review.changed_since_copied_there</comment>
+        <translation>{dest} 在复制过去之后被修改过；已保留原样。</translation>
+    </message>
+    <message>
+        <source>Could not {what} {path}: {error}. Nothing was changed.</source>
+        <comment>error.review.could_not</comment>
+        <translation>无法{what} {path}：{error}。没有做任何改动。</translation>
+    </message>
+    <message>
+        <source>The exclude list {path} cannot be read: {error}.</source>
+        <comment>error.review.exclude_list_cannot_read</comment>
+        <translation>无法读取排除列表 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>The exclude list {path} does not exist. Give a text file with one image path per line.</source>
+        <comment>error.review.exclude_list_does_not</comment>
+        <translation>排除列表 {path} 不存在。请提供一个每行一个图像路径的文本文件。</translation>
+    </message>
+    <message>
+        <source>The list of images excluded from training for {root} ({file}) cannot be read ({exc}). Delete that file to start a new list.</source>
+        <comment>error.review.list_images_excluded_training</comment>
+        <translation>无法读取 {root} 的排除训练图像列表（{file}）（{exc}）。删除该文件即可开始一个新列表。</translation>
+    </message>
+    <message>
+        <source>{source} is no longer there (moved or deleted since it was scanned); rescan the folder.</source>
+        <comment>error.review.no_longer_there_moved</comment>
+        <translation>{source} 已经不在那里了（扫描后被移动或删除）；请重新扫描该文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is not inside a folder named {current_class!r}; move it by hand or rescan the dataset.</source>
+        <comment>error.review.not_inside_folder_named</comment>
+        <translation>{path} 不在名为 {current_class!r} 的文件夹中；请手动移动它，或重新扫描数据集。</translation>
+    </message>
+    <message>
+        <source>The training folder {root} does not exist. Choose the dataset folder to add to.</source>
+        <comment>error.review.training_folder_does_not</comment>
+        <translation>训练文件夹 {root} 不存在。请选择要加入的数据集文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot read the sort manifest {path} ({exc}). Move it away to start a new sort into this folder.</source>
+        <comment>error.sort.cannot_read_sort_manifest</comment>
+        <translation>无法读取整理清单 {path}（{exc}）。把它移走，即可重新整理到这个文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot sort {source} into {dest}: the destination must not be the source folder or a folder above it. Choose a new or empty folder elsewhere.</source>
+        <comment>error.sort.cannot_sort_into_destination</comment>
+        <translation>无法把 {source} 整理到 {dest}：目标不能是源文件夹或它的上级文件夹。请在别处选择一个新的或空的文件夹。</translation>
+    </message>
+    <message>
+        <source>The model {name} has no validation curve to read a threshold for {threshold} accuracy from (it was trained before calibration, or on too few validation images). Give a confidence threshold instead, e.g. 0.9.</source>
+        <comment>error.sort.model_no_validation_curve</comment>
+        <translation>模型 {name} 没有验证曲线，无法据此读出 {threshold} 准确率对应的阈值（它是在支持校准之前训练的，或验证图像太少）。请改为给出置信度阈值，例如 0.9。</translation>
+    </message>
+    <message>
+        <source>{source} is not a folder. Give the folder of photos to sort.</source>
+        <comment>error.sort.not_folder_give_folder</comment>
+        <translation>{source} 不是文件夹。请给出要整理的照片文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is not inside the sorted folder {dest}; only images the sort put there can be filed into its class folders.</source>
+        <comment>error.sort.not_inside_sorted_folder</comment>
+        <translation>{path} 不在整理后的文件夹 {dest} 中；只有整理时放在那里的图像才能归入其类别文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is not in the manifest of {dest}; sort the folder again first.</source>
+        <comment>error.sort.not_manifest_sort_folder</comment>
+        <translation>{path} 不在 {dest} 的清单中；请先重新整理该文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is not a sort manifest Backbone Studio wrote (its columns differ). Move it away, or sort into another folder.</source>
+        <comment>error.sort.not_sort_manifest_backbone</comment>
+        <translation>{path} 不是 Backbone Studio 写的整理清单（列不同）。请把它移走，或整理到其他文件夹。</translation>
+    </message>
+    <message>
+        <source>The threshold must be from 0 to 1 (got {threshold}).</source>
+        <comment>error.sort.threshold_must_got</comment>
+        <translation>阈值必须在 0 到 1 之间（实际为 {threshold}）。</translation>
+    </message>
+    <message>
+        <source>Unknown sort mode {mode!r}: use copy, link or move.</source>
+        <comment>error.sort.unknown_sort_mode_use</comment>
+        <translation>未知的整理方式 {mode!r}：请使用 copy、link 或 move。</translation>
+    </message>
+    <message>
+        <source>Training setting &apos;{name}&apos; is {value!r}; it must be {allowed}.</source>
+        <comment>error.training.bad_setting</comment>
+        <translation>训练设置“{name}”的值为 {value!r}；它必须是 {allowed}。</translation>
+    </message>
+    <message>
+        <source>Caching the frozen layers&apos; outputs would need {amount:.1f} GiB of memory for {count} images at {image_size} px. Use the &apos;full&apos; or &apos;head&apos; strategy, a smaller image size, or fewer feature views.</source>
+        <comment>error.training.caching_frozen_layers_outputs</comment>
+        <translation>缓存冻结层的输出需要 {amount:.1f} GiB 内存（{count} 张 {image_size} px 的图像）。请使用 full 或 head 策略、更小的图像尺寸，或更少的特征视图。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} does not fit this model or is damaged ({kind}: {error}). Start a new training.</source>
+        <comment>error.training.checkpoint_does_not_fit</comment>
+        <translation>检查点 {path} 与此模型不匹配或已损坏（{kind}：{error}）。请开始新的训练。</translation>
+    </message>
+    <message>
+        <source>The checkpoint {path} holds damaged settings ({kind}: {error}). Start a new training.</source>
+        <comment>error.training.checkpoint_holds_damaged_settings</comment>
+        <translation>检查点 {path} 中的设置已损坏（{kind}：{error}）。请开始新的训练。</translation>
+    </message>
+    <message>
+        <source>Every training image of this epoch failed to load.</source>
+        <comment>error.training.every_training_image_epoch</comment>
+        <translation>这一轮的所有训练图像都加载失败。</translation>
+    </message>
+    <message>
+        <source>Image size {image_size} px is too small for {display_name}; use at least {min_size} px.</source>
+        <comment>error.training.image_size_px_too</comment>
+        <translation>图像尺寸 {image_size} px 对 {display_name} 来说太小；请至少使用 {min_size} px。</translation>
+    </message>
+    <message>
+        <source>The ImageNet weights for {display_name} are not on this computer. Download them (Weights &gt; Download, or `backbone-studio-cli weights download {name}`), import a weights file, or train from scratch (pretrained off).</source>
+        <comment>error.training.imagenet_weights_not_computer</comment>
+        <translation>这台电脑上没有 {display_name} 的 ImageNet 权重。请下载（权重 &gt; 下载，或 `backbone-studio-cli weights download {name}`）、导入权重文件，或从头训练（关闭预训练）。</translation>
+    </message>
+    <message>
+        <source>{display_name} has no pretrained weights; set pretrained to false (train from scratch) or choose another backbone.</source>
+        <comment>error.training.no_pretrained_weights_set</comment>
+        <translation>{display_name} 没有预训练权重；请把 pretrained 设为 false（从头训练），或选择其他骨干网络。</translation>
+    </message>
+    <message>
+        <source>No training batch could be formed: the training images could not be read.</source>
+        <comment>error.training.no_training_batch_could</comment>
+        <translation>无法组成任何训练批次：训练图像无法读取。</translation>
+    </message>
+    <message>
+        <source>No validation image could be read; check the dataset folder.</source>
+        <comment>error.training.no_validation_image_could</comment>
+        <translation>无法读取任何验证图像；请检查数据集文件夹。</translation>
+    </message>
+    <message>
+        <source>The {what} became NaN/inf at epoch {epoch}, batch {batch} — lower the learning rate (currently {learning_rate:g}). {kept}</source>
+        <comment>error.training.non_finite</comment>
+        <translation>第 {epoch} 轮第 {batch} 个批次时{what}变成了 NaN/inf——请降低学习率（当前为 {learning_rate:g}）。{kept}</translation>
+    </message>
+    <message>
+        <source>None of the images could be read for the feature pass.</source>
+        <comment>error.training.none_images_could_read</comment>
+        <translation>计算特征时无法读取任何图像。</translation>
+    </message>
+    <message>
+        <source>Out of memory on {device} even at batch size 1. Choose a smaller image size or backbone, close other programs using the GPU, or train on the CPU.</source>
+        <comment>error.training.out_memory_even_batch</comment>
+        <translation>{device} 内存不足，即使批大小为 1 也不够。请选择更小的图像尺寸或骨干网络，关闭其他占用 GPU 的程序，或在 CPU 上训练。</translation>
+    </message>
+    <message>
+        <source>Out of memory on {device} while validating epoch {epoch}. Set a smaller batch size or image size, or close other programs using the GPU.</source>
+        <comment>error.training.out_of_memory_validating</comment>
+        <translation>验证第 {epoch} 轮时 {device} 内存不足。请设置更小的批大小或图像尺寸，或关闭其他占用 GPU 的程序。</translation>
+    </message>
+    <message>
+        <source>There is no trained model to save ({outcome}: {message}). Train at least one epoch first.</source>
+        <comment>error.training.there_no_trained_model</comment>
+        <translation>没有可保存的训练好的模型（{outcome}：{message}）。请至少先训练一轮。</translation>
+    </message>
+    <message>
+        <source>{root} has too few images to train and validate ({count} for training, {count2} for validation); add more images.</source>
+        <comment>error.training.too_few_images_train</comment>
+        <translation>{root} 的图像太少，无法训练和验证（训练 {count} 张，验证 {count2} 张）；请添加更多图像。</translation>
+    </message>
+    <message>
+        <source>Training needs at least two classes; {root} has {count}.</source>
+        <comment>error.training.training_needs_least_two</comment>
+        <translation>训练至少需要两个类别；{root} 只有 {count} 个。</translation>
+    </message>
+    <message>
+        <source>The training settings must be a JSON object.</source>
+        <comment>error.training.training_settings_must_json</comment>
+        <translation>训练设置必须是一个 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The training settings are not valid JSON: {reason}</source>
+        <comment>error.training.training_settings_not_valid</comment>
+        <translation>训练设置不是有效的 JSON：{reason}</translation>
+    </message>
+    <message>
+        <source>Unknown training {word}: {items}. Known: {items2}.</source>
+        <comment>error.training.unknown_training_known</comment>
+        <translation>未知的训练{word}：{items}。可用的有：{items2}。</translation>
+    </message>
+    <message>
+        <source>The cached weights file {path} is damaged ({exc}). Delete it and download or import the weights again.</source>
+        <comment>error.weights.cached_weights_file_damaged</comment>
+        <translation>缓存的权重文件 {path} 已损坏（{exc}）。请删除它，然后重新下载或导入权重。</translation>
+    </message>
+    <message>
+        <source>{source} cannot be read: {error}.</source>
+        <comment>error.weights.cannot_read</comment>
+        <translation>无法读取 {source}：{error}。</translation>
+    </message>
+    <message>
+        <source>{exc} Choose a .pth or .safetensors weights file.</source>
+        <comment>error.weights.choose_pth_safetensors_weights</comment>
+        <translation>{exc} 请选择 .pth 或 .safetensors 权重文件。</translation>
+    </message>
+    <message>
+        <source>{source} does not fit {display_name}: {exc}. Pick the weights file made for {display_name} (torchvision&apos;s is {value}).</source>
+        <comment>error.weights.does_not_fit_pick</comment>
+        <translation>{source} 与 {display_name} 不匹配：{exc}。请选择为 {display_name} 制作的权重文件（torchvision 的是 {value}）。</translation>
+    </message>
+    <message>
+        <source>Download of {display_name} weights cancelled.</source>
+        <comment>error.weights.download_weights_cancelled</comment>
+        <translation>{display_name} 权重的下载已取消。</translation>
+    </message>
+    <message>
+        <source>The downloaded weights for {display_name} are corrupt (checksum mismatch). Try again later.</source>
+        <comment>error.weights.downloaded_weights_corrupt_checksum</comment>
+        <translation>下载的 {display_name} 权重已损坏（校验和不符）。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The ImageNet weights for {display_name} are not on this computer (expected {path}). Download them, import a weights file, or train from scratch.</source>
+        <comment>error.weights.imagenet_weights_not_computer</comment>
+        <translation>这台电脑上没有 {display_name} 的 ImageNet 权重（应在 {path}）。请下载、导入权重文件，或从头训练。</translation>
+    </message>
+    <message>
+        <source>{display_name} has no pretrained weights; train it from scratch instead.</source>
+        <comment>error.weights.no_pretrained_weights_train</comment>
+        <translation>{display_name} 没有预训练权重；请改为从头训练。</translation>
+    </message>
+    <message>
+        <source>{source}: no such file.</source>
+        <comment>error.weights.no_such_file</comment>
+        <translation>{source}：没有这个文件。</translation>
+    </message>
+    <message>
+        <source>{source} is not a weights file that can be read safely ({error}). Use a PyTorch state dict (.pth) or a .safetensors file.</source>
+        <comment>error.weights.not_weights_file_can</comment>
+        <translation>{source} 不是可以安全读取的权重文件（{error}）。请使用 PyTorch state dict（.pth）或 .safetensors 文件。</translation>
+    </message>
+    <message>
+        <source>Could not download the ImageNet weights for {display_name} ({reason}). You seem to be offline. Either connect and try again, or fetch
+  {url}
+on another machine and import it with &apos;Import weights file...&apos; (or: backbone-studio-cli weights import {name} FILE). You can also train from scratch without pretrained weights.</source>
+        <comment>error.weights.offline</comment>
+        <translation>无法下载 {display_name} 的 ImageNet 权重（{reason}）。你似乎没有联网。请联网后重试，或在另一台电脑上获取
+  {url}
+再用“导入权重文件…”导入（或：backbone-studio-cli weights import {name} FILE）。也可以不用预训练权重，从头训练。</translation>
+    </message>
+    <message>
+        <source>{count} images of {folder} (no class folders: no accuracy)</source>
+        <comment>export.images_no_classes</comment>
+        <translation>{folder} 中的 {count} 张图像（没有类别文件夹：不计算准确率）</translation>
+    </message>
+    <message>
+        <source>top-1 accuracy changes by {points:+.1f} points</source>
+        <comment>export.note.accuracy_changes</comment>
+        <translation>top-1 准确率变化 {points:+.1f} 个百分点</translation>
+    </message>
+    <message>
+        <source>top-1 accuracy drops by {points:.1f} points (at most 1 allowed)</source>
+        <comment>export.note.accuracy_drops</comment>
+        <translation>top-1 准确率下降 {points:.1f} 个百分点（最多允许 1 个）</translation>
+    </message>
+    <message>
+        <source>{share:.1%} of top-1 labels differ from PyTorch (no labels to measure accuracy; at most 1 % allowed)</source>
+        <comment>export.note.labels_differ</comment>
+        <translation>{share:.1%} 的 top-1 标签与 PyTorch 不同（没有标签可用于测量准确率；最多允许 1 %）</translation>
+    </message>
+    <message>
+        <source>no labels: judged by top-1 agreement with PyTorch</source>
+        <comment>export.note.no_labels</comment>
+        <translation>没有标签：按与 PyTorch 的 top-1 一致率判断</translation>
+    </message>
+    <message>
+        <source>structure checked: input {input} N x 3 x {input_size} x {input_size}, output {output} ({classes} logits); its predictions are compared with PyTorch only on macOS</source>
+        <comment>export.note.structure_checked</comment>
+        <translation>已检查结构：输入 {input} N x 3 x {input_size} x {input_size}，输出 {output}（{classes} 个 logits）；只有在 macOS 上才会与 PyTorch 对比其预测</translation>
+    </message>
+    <message>
+        <source>only {agreement:.1%} of top-1 labels agree with PyTorch (at least {needed:.1%} needed)</source>
+        <comment>export.note.too_few_agree</comment>
+        <translation>只有 {agreement:.1%} 的 top-1 标签与 PyTorch 一致（至少需要 {needed:.1%}）</translation>
+    </message>
+    <message>
+        <source>{count} validation images of {folder}</source>
+        <comment>export.validation_images</comment>
+        <translation>{folder} 中的 {count} 张验证图像</translation>
+    </message>
     <message>
         <source>AVIF images are not supported by this installation — convert to JPEG or PNG</source>
         <comment>image.avif</comment>
@@ -829,9 +1742,209 @@ Click to see these images</source>
         <translation>之前</translation>
     </message>
     <message>
+        <source>backbone features</source>
+        <comment>run.backbone_features</comment>
+        <translation>骨干网络特征</translation>
+    </message>
+    <message>
+        <source>BatchNorm momentum raised to 0.1 in {layers} layers so their statistics keep up with a from-scratch run.</source>
+        <comment>run.batchnorm_momentum</comment>
+        <translation>已把 {layers} 个层的 BatchNorm 动量提高到 0.1，使其统计量跟得上从头训练。</translation>
+    </message>
+    <message>
+        <source>The time budget of {budget} is too short to train every layer usefully ({count} {word}); give it at least {least}.</source>
+        <comment>run.budget_too_short</comment>
+        <translation>{budget} 的时间预算太短，无法有效地训练所有层（{count} {word}）；请至少给 {least}。</translation>
+    </message>
+    <message>
+        <source>Training failed unexpectedly ({kind}: {error}). This is a bug in Backbone Studio; the details are in the log — please report them.</source>
+        <comment>run.bug</comment>
+        <translation>训练意外失败（{kind}：{error}）。这是 Backbone Studio 的缺陷；详细信息在日志中——请报告给我们。</translation>
+    </message>
+    <message>
+        <source>Cached {train_shape} training and {val_shape} validation {what} ({size:.1f} MiB).</source>
+        <comment>run.cached</comment>
+        <translation>已缓存训练集 {train_shape} 和验证集 {val_shape} 的{what}（{size:.1f} MiB）。</translation>
+    </message>
+    <message>
+        <source>features</source>
+        <comment>run.cached.features</comment>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>trunk outputs</source>
+        <comment>run.cached.trunk_outputs</comment>
+        <translation>主干输出</translation>
+    </message>
+    <message>
+        <source>Cancelled at epoch {epoch}, batch {batch}.</source>
+        <comment>run.cancelled_at</comment>
+        <translation>已在第 {epoch} 轮第 {batch} 个批次取消。</translation>
+    </message>
+    <message>
+        <source>Cancelled during the feature pass.</source>
+        <comment>run.cancelled_features</comment>
+        <translation>已在计算特征时取消。</translation>
+    </message>
+    <message>
+        <source>Early stopping in stage &apos;{stage}&apos; after epoch {epoch}: no better validation accuracy for {epochs}.</source>
+        <comment>run.early_stop</comment>
+        <translation>阶段“{stage}”在第 {epoch} 轮后提前停止：连续 {epochs}验证准确率没有提高。</translation>
+    </message>
+    <message>
+        <source>Computing {kind} once for {train} training images x {views} and {val}</source>
+        <comment>run.feature_pass</comment>
+        <translation>计算一次{kind}：{train} 张训练图像 × {views}，以及 {val}</translation>
+    </message>
+    <message>
+        <source>Finished.</source>
+        <comment>run.finished</comment>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <source>Finished {epochs}; best validation accuracy {accuracy:.1%} at epoch {epoch}.</source>
+        <comment>run.finished_best</comment>
+        <translation>已完成 {epochs}；最佳验证准确率 {accuracy:.1%}（第 {epoch} 轮）。</translation>
+    </message>
+    <message>
+        <source>frozen-layer outputs</source>
+        <comment>run.frozen_outputs</comment>
+        <translation>冻结层的输出</translation>
+    </message>
+    <message>
+        <source>{kept}.</source>
+        <comment>run.kept</comment>
+        <translation>{kept}。</translation>
+    </message>
+    <message>
+        <source>The best weights so far (epoch {epoch}, validation accuracy {accuracy:.1%}) are kept</source>
+        <comment>run.kept_best</comment>
+        <translation>已保留目前最好的权重（第 {epoch} 轮，验证准确率 {accuracy:.1%}）</translation>
+    </message>
+    <message>
+        <source>No epoch was completed, so no trained weights are kept</source>
+        <comment>run.kept_nothing</comment>
+        <translation>没有完成任何一轮，因此没有保留训练好的权重</translation>
+    </message>
+    <message>
+        <source>{kept}; resume from {checkpoint}.</source>
+        <comment>run.kept_resume</comment>
+        <translation>{kept}；可从 {checkpoint} 继续训练。</translation>
+    </message>
+    <message>
+        <source>Measured {seconds:.1f} s per epoch (training and validation): about {epochs} fit in the time budget of {budget}.</source>
+        <comment>run.measured</comment>
+        <translation>实测每轮 {seconds:.1f} 秒（训练加验证）：{budget} 的时间预算内大约可以训练 {epochs}。</translation>
+    </message>
+    <message>
+        <source>No time left in the budget for stage &apos;{stage}&apos;.</source>
+        <comment>run.no_time_left</comment>
+        <translation>时间预算已用完，阶段“{stage}”没有剩余时间。</translation>
+    </message>
+    <message>
+        <source>Out of memory on {device} at batch size {batch_size}; retrying the epoch with batch size {new}.</source>
+        <comment>run.oom_retry</comment>
+        <translation>{device} 在批大小为 {batch_size} 时内存不足；改用批大小 {new} 重新训练这一轮。</translation>
+    </message>
+    <message>
+        <source>Resuming after epoch {epoch} of {epochs}.</source>
+        <comment>run.resuming</comment>
+        <translation>从第 {epoch}/{epochs} 轮之后继续训练。</translation>
+    </message>
+    <message>
+        <source>Skipped {path}: {reason}</source>
+        <comment>run.skipped</comment>
+        <translation>已跳过 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>Training every layer</source>
+        <comment>run.stage.full</comment>
+        <translation>训练所有层</translation>
+    </message>
+    <message>
+        <source>Training the head on cached features</source>
+        <comment>run.stage.head</comment>
+        <translation>在缓存的特征上训练分类头</translation>
+    </message>
+    <message>
+        <source>Training the last stage and the head on cached trunk outputs</source>
+        <comment>run.stage.partial</comment>
+        <translation>在缓存的主干输出上训练最后一个阶段和分类头</translation>
+    </message>
+    <message>
+        <source>{first} {second}</source>
+        <comment>run.two_sentences</comment>
+        <translation>{first}{second}</translation>
+    </message>
+    <message>
+        <source>Checking ONNX Runtime against PyTorch on the first images (once for this model file; the result is cached)…</source>
+        <comment>runtime.building</comment>
+        <translation>正在用前几张图像对比 ONNX Runtime 与 PyTorch（每个模型文件只做一次；结果会被缓存）…</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime runs on the CPU here; classifying with PyTorch on {device}.</source>
+        <comment>runtime.cpu_only</comment>
+        <translation>ONNX Runtime 在这里只能在 CPU 上运行；改用 PyTorch 在 {device} 上分类。</translation>
+    </message>
+    <message>
+        <source>Classifying with PyTorch: ONNX Runtime agreed with it on only {agreed} of {checked} images checked ({needed} needed).</source>
+        <comment>runtime.disagrees</comment>
+        <translation>正在用 PyTorch 分类：在检查的 {checked} 张图像中，ONNX Runtime 只有 {agreed} 张与它一致（至少需要 {needed}）。</translation>
+    </message>
+    <message>
+        <source>Could not run the model in ONNX Runtime ({error}); classifying with PyTorch.</source>
+        <comment>runtime.export_failed</comment>
+        <translation>无法在 ONNX Runtime 中运行该模型（{error}）；改用 PyTorch 分类。</translation>
+    </message>
+    <message>
+        <source>Classifying with ONNX Runtime: the same answer as PyTorch on {agreed} of {checked} images checked ({speedup:.1f}x as fast here).</source>
+        <comment>runtime.forced</comment>
+        <translation>正在用 ONNX Runtime 分类：在检查的 {checked} 张图像中有 {agreed} 张与 PyTorch 结果相同（在这里快 {speedup:.1f} 倍）。</translation>
+    </message>
+    <message>
+        <source>No readable image to compare the runtimes on; classifying with PyTorch.</source>
+        <comment>runtime.no_images</comment>
+        <translation>没有可读取的图像用于对比两种运行时；改用 PyTorch 分类。</translation>
+    </message>
+    <message>
+        <source>The checked ONNX model could not be cached ({error}); the next job checks again.</source>
+        <comment>runtime.not_cached</comment>
+        <translation>检查过的 ONNX 模型无法缓存（{error}）；下一次任务会重新检查。</translation>
+    </message>
+    <message>
+        <source>{missing}; classifying with PyTorch.</source>
+        <comment>runtime.not_installed</comment>
+        <translation>{missing}；改用 PyTorch 分类。</translation>
+    </message>
+    <message>
+        <source>Classifying with PyTorch: ONNX Runtime gives the same answers but classifies these images no faster here ({speedup:.1f}x).</source>
+        <comment>runtime.slower</comment>
+        <translation>正在用 PyTorch 分类：ONNX Runtime 给出相同的结果，但在这台电脑上分类这些图像并不更快（{speedup:.1f} 倍）。</translation>
+    </message>
+    <message>
+        <source>Classifying with ONNX Runtime: {speedup:.1f}x as fast as PyTorch on these images here, with the same answer on {agreed} of {checked} images checked.</source>
+        <comment>runtime.used</comment>
+        <translation>正在用 ONNX Runtime 分类：在这台电脑上分类这些图像的速度是 PyTorch 的 {speedup:.1f} 倍，且在检查的 {checked} 张图像中有 {agreed} 张结果相同。</translation>
+    </message>
+    <message>
         <source>broken symbolic link (its target is missing)</source>
         <comment>scan.broken_link</comment>
         <translation>失效的符号链接（目标不存在）</translation>
+    </message>
+    <message>
+        <source>class &apos;{name}&apos; has no usable images and was left out</source>
+        <comment>scan.class_left_out</comment>
+        <translation>类别“{name}”没有可用的图像，已被略去</translation>
+    </message>
+    <message>
+        <source>class &apos;{name}&apos; has only {images}; at least {minimum} are recommended (and one goes to validation)</source>
+        <comment>scan.few_images</comment>
+        <translation>类别“{name}”只有 {images}；建议至少 {minimum} 张（其中一张会用于验证）</translation>
+    </message>
+    <message>
+        <source>{extra}/ is not used: {train}/ and {val}/ are the training and validation split</source>
+        <comment>scan.folder_not_used</comment>
+        <translation>未使用 {extra}/：{train}/ 和 {val}/ 分别是训练集和验证集</translation>
     </message>
     <message>
         <source>cannot open the folder: {error}</source>
@@ -839,9 +1952,59 @@ Click to see these images</source>
         <translation>无法打开文件夹：{error}</translation>
     </message>
     <message>
+        <source>found no class folder with images</source>
+        <comment>scan.found_none</comment>
+        <translation>没有找到含有图像的类别文件夹</translation>
+    </message>
+    <message>
+        <source>found {count} class folder with images (&apos;{name}&apos;)</source>
+        <comment>scan.found_one</comment>
+        <translation>只找到 {count} 个含有图像的类别文件夹（“{name}”）</translation>
+    </message>
+    <message>
+        <source>classes are very imbalanced: &apos;{big}&apos; has {big_count} images, &apos;{small}&apos; only {small_count} ({ratio:.0f}:1); add images to the small classes if you can</source>
+        <comment>scan.imbalanced</comment>
+        <translation>类别非常不均衡：“{big}”有 {big_count} 张图像，而“{small}”只有 {small_count} 张（{ratio:.0f}:1）；如有可能，请为小类别补充图像</translation>
+    </message>
+    <message>
+        <source>{where}: {found}; at least two classes are needed. Expected layout: one subfolder per class with its images inside, e.g. {name}/cats/001.jpg and {name}/dogs/001.jpg (or train/&lt;class&gt;/... and val/&lt;class&gt;/...).{hint}</source>
+        <comment>scan.layout</comment>
+        <translation>{where}：{found}；至少需要两个类别。应有的结构：每个类别一个子文件夹，图像放在里面，例如 {name}/cats/001.jpg 和 {name}/dogs/001.jpg（或 train/&lt;class&gt;/... 和 val/&lt;class&gt;/...）。{hint}</translation>
+    </message>
+    <message>
         <source>symbolic link loop (the link leads back to itself)</source>
         <comment>scan.link_loop</comment>
         <translation>符号链接循环（链接指回自身）</translation>
+    </message>
+    <message>
+        <source>{path}: skipped, it links to a folder already scanned (a symlink loop or a second link to the same folder)</source>
+        <comment>scan.linked_twice</comment>
+        <translation>{path}：已跳过，它链接到一个已扫描过的文件夹（符号链接循环，或指向同一文件夹的第二个链接）</translation>
+    </message>
+    <message>
+        <source> There are {files} directly in the folder: move them into class subfolders.</source>
+        <comment>scan.loose_hint_many</comment>
+        <translation>该文件夹中直接放着 {files}：请把它们移到各类别的子文件夹中。</translation>
+    </message>
+    <message>
+        <source> There is {files} directly in the folder: move them into class subfolders.</source>
+        <comment>scan.loose_hint_one</comment>
+        <translation>该文件夹中直接放着 {files}：请把它移到类别子文件夹中。</translation>
+    </message>
+    <message>
+        <source>{files} not inside a class folder and were ignored (e.g. {name}); put images in one subfolder per class</source>
+        <comment>scan.loose_ignored</comment>
+        <translation>{files} 不在任何类别文件夹中，已被忽略（例如 {name}）；请把图像放进每个类别一个的子文件夹</translation>
+    </message>
+    <message>
+        <source>no validation images for class: {names}</source>
+        <comment>scan.no_val_class</comment>
+        <translation>以下类别没有验证图像：{names}</translation>
+    </message>
+    <message>
+        <source>no validation images for classes: {names}</source>
+        <comment>scan.no_val_classes</comment>
+        <translation>以下类别没有验证图像：{names}</translation>
     </message>
     <message>
         <source>not a regular file</source>
@@ -859,6 +2022,51 @@ Click to see these images</source>
         <translation>无法读取：{error}</translation>
     </message>
     <message>
+        <source>validation class &apos;{name}&apos; has no training images; its {images} were ignored</source>
+        <comment>scan.val_class_not_trained</comment>
+        <translation>验证类别“{name}”没有训练图像；它的 {images} 已被忽略</translation>
+    </message>
+    <message>
+        <source>{n} already sorted before</source>
+        <comment>sort.already</comment>
+        <translation>{n} 张此前已整理</translation>
+    </message>
+    <message>
+        <source>Sorting cancelled: {images} in {seconds:.1f} s</source>
+        <comment>sort.cancelled</comment>
+        <translation>整理已取消：{seconds:.1f} 秒内整理了 {images}</translation>
+    </message>
+    <message>
+        <source>{files} could not be sorted</source>
+        <comment>sort.not_sorted</comment>
+        <translation>{files} 无法整理</translation>
+    </message>
+    <message>
+        <source>{n} not sure</source>
+        <comment>sort.not_sure</comment>
+        <translation>{n} 张不确定</translation>
+    </message>
+    <message>
+        <source>{first}; {rest}</source>
+        <comment>sort.parts</comment>
+        <translation>{first}；{rest}</translation>
+    </message>
+    <message>
+        <source>Sorted: {images} in {seconds:.1f} s</source>
+        <comment>sort.sorted</comment>
+        <translation>已整理：{seconds:.1f} 秒内整理了 {images}</translation>
+    </message>
+    <message>
+        <source>{parts}. Manifest: {manifest}</source>
+        <comment>sort.summary</comment>
+        <translation>{parts}。清单：{manifest}</translation>
+    </message>
+    <message>
+        <source>{n} unreadable</source>
+        <comment>sort.unreadable</comment>
+        <translation>{n} 张无法读取</translation>
+    </message>
+    <message>
         <source>{backbone}&apos;s ImageNet weights ({megabytes:.0f} MB) are not on this computer. Starting from them instead of from scratch usually gives a much better model from a few hundred images, in a fraction of the time. Download them now?</source>
         <comment>weights.offer.download</comment>
         <translation>本机没有 {backbone} 的 ImageNet 权重（{megabytes:.0f} MB）。从这些权重开始而不是从头训练，通常只需几百张图像、花很少的时间就能得到好得多的模型。现在下载吗？</translation>
@@ -874,6 +2082,16 @@ Click to see these images</source>
         <translation>这台电脑似乎没有联网，因此 {backbone} 将从头训练。如有它的 ImageNet 权重（通过“下载”或“导入权重文件”），几百张图像通常就能得到好得多的模型。</translation>
     </message>
     <message>
+        <source>{first}, {rest}</source>
+        <comment>words.comma_join</comment>
+        <translation>{first}，{rest}</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <comment>words.epoch</comment>
+        <translation>轮</translation>
+    </message>
+    <message>
         <source>{n:,} epochs</source>
         <comment>words.epoch_many</comment>
         <translation>{n:,} 轮</translation>
@@ -882,6 +2100,101 @@ Click to see these images</source>
         <source>{n:,} epoch</source>
         <comment>words.epoch_one</comment>
         <translation>{n:,} 轮</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <comment>words.epochs</comment>
+        <translation>轮</translation>
+    </message>
+    <message>
+        <source>{n:,} files</source>
+        <comment>words.file_many</comment>
+        <translation>{n:,} 个文件</translation>
+    </message>
+    <message>
+        <source>{n:,} file</source>
+        <comment>words.file_one</comment>
+        <translation>{n:,} 个文件</translation>
+    </message>
+    <message>
+        <source>{n:,} GPUs</source>
+        <comment>words.gpu_many</comment>
+        <translation>{n:,} 个 GPU</translation>
+    </message>
+    <message>
+        <source>{n:,} GPU</source>
+        <comment>words.gpu_one</comment>
+        <translation>{n:,} 个 GPU</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <comment>words.gradients</comment>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>{n:,} images</source>
+        <comment>words.image_many</comment>
+        <translation>{n:,} 张图像</translation>
+    </message>
+    <message>
+        <source>{n:,} image</source>
+        <comment>words.image_one</comment>
+        <translation>{n:,} 张图像</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <comment>words.loss</comment>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <comment>words.setting</comment>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>settings</source>
+        <comment>words.settings</comment>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>The checkpoint</source>
+        <comment>words.the_checkpoint</comment>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>{n:,} validation images</source>
+        <comment>words.validation_image_many</comment>
+        <translation>{n:,} 张验证图像</translation>
+    </message>
+    <message>
+        <source>{n:,} validation image</source>
+        <comment>words.validation_image_one</comment>
+        <translation>{n:,} 张验证图像</translation>
+    </message>
+    <message>
+        <source>copy</source>
+        <comment>words.verb_copy</comment>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>move</source>
+        <comment>words.verb_move</comment>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>move back</source>
+        <comment>words.verb_move_back</comment>
+        <translation>移回</translation>
+    </message>
+    <message>
+        <source>{n:,} views</source>
+        <comment>words.view_many</comment>
+        <translation>{n:,} 个视图</translation>
+    </message>
+    <message>
+        <source>{n:,} view</source>
+        <comment>words.view_one</comment>
+        <translation>{n:,} 个视图</translation>
     </message>
 </context>
 <context>
@@ -990,6 +2303,10 @@ Click to see these images</source>
         <source>Folder to audit</source>
         <translation>要审查的文件夹</translation>
     </message>
+    <message>
+        <source>Showing the {shown} highest-scoring of {total}.</source>
+        <translation>显示 {total} 项中得分最高的 {shown} 项。</translation>
+    </message>
     <message numerus="yes">
         <source>Excluded %n image(s) from training; the folder is unchanged. Undo by removing them from the excluded list.</source>
         <translation>
@@ -1097,39 +2414,39 @@ Click to see these images</source>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n image(s)</source>
+        <source>%Ln image(s)</source>
         <translation>
-            <numerusform>%n 张图像</numerusform>
+            <numerusform>%Ln 张图像</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>predefined validation split (%n image(s))</source>
+        <source>predefined validation split (%Ln image(s))</source>
         <translation>
-            <numerusform>预先划分的验证集（%n 张图像）</numerusform>
+            <numerusform>预先划分的验证集（%Ln 张图像）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n unreadable file(s)</source>
+        <source>%Ln unreadable file(s)</source>
         <translation>
-            <numerusform>%n 个无法读取的文件</numerusform>
+            <numerusform>%Ln 个无法读取的文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln file(s) ignored</source>
+        <translation>
+            <numerusform>已忽略 %Ln 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s) excluded from training</source>
+        <translation>
+            <numerusform>%Ln 张图像不参与训练</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n warning(s)</source>
         <translation>
             <numerusform>%n 条警告</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n file(s) ignored</source>
-        <translation>
-            <numerusform>已忽略 %n 个文件</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) excluded from training</source>
-        <translation>
-            <numerusform>%n 张图像不参与训练</numerusform>
         </translation>
     </message>
 </context>
@@ -1209,10 +2526,18 @@ Click to see these images</source>
         <source>Select a group</source>
         <translation>选择一组</translation>
     </message>
+    <message>
+        <source>Then drag around points to select them; hold Shift to drag a rectangle.</source>
+        <translation>然后拖动圈选数据点；按住 Shift 可拖出一个矩形。</translation>
+    </message>
+    <message>
+        <source>Drag around points to select them; hold Shift to drag a rectangle.</source>
+        <translation>拖动圈选数据点；按住 Shift 可拖出一个矩形。</translation>
+    </message>
     <message numerus="yes">
-        <source>%n selected in the rectangle.</source>
+        <source>%n selected.</source>
         <translation>
-            <numerusform>矩形内已选中 %n 张。</numerusform>
+            <numerusform>已选中 %n 个。</numerusform>
         </translation>
     </message>
 </context>
@@ -1319,9 +2644,9 @@ Click to see these images</source>
         </translation>
     </message>
     <message numerus="yes">
-        <source>All mistakes: %n image(s) (highest loss first)</source>
+        <source>All mistakes: %Ln image(s) (highest loss first)</source>
         <translation>
-            <numerusform>全部错误: %n 张图像（损失最高的在前）</numerusform>
+            <numerusform>全部错误: %Ln 张图像（损失最高的在前）</numerusform>
         </translation>
     </message>
     <message>
@@ -1532,6 +2857,29 @@ You can undo this (Ctrl+Z).</source>
     </message>
 </context>
 <context>
+    <name>FastRuntime</name>
+    <message>
+        <source>Classifying with PyTorch (ONNX Runtime turned off).</source>
+        <translation>正在用 PyTorch 分类（ONNX Runtime 已关闭）。</translation>
+    </message>
+    <message>
+        <source>Use ONNX Runtime When Proven Faster</source>
+        <translation>在确认更快时使用 ONNX Runtime</translation>
+    </message>
+    <message>
+        <source>Classify with ONNX Runtime once it has given the same answers as PyTorch on your images and was faster on this computer</source>
+        <translation>当 ONNX Runtime 在你的图像上给出与 PyTorch 相同的结果、且在这台电脑上更快时，就用它来分类</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime</source>
+        <translation>ONNX Runtime 运行时</translation>
+    </message>
+    <message>
+        <source>Checking ONNX Runtime</source>
+        <translation>正在检查 ONNX Runtime</translation>
+    </message>
+</context>
+<context>
     <name>HeatMapDialog</name>
     <message>
         <source>Why? — {name}</source>
@@ -1585,6 +2933,10 @@ You can undo this (Ctrl+Z).</source>
         <translation>&lt;b&gt;导出 CSV…&lt;/b&gt; 保存列表，每张图像一行。</translation>
     </message>
     <message>
+        <source>After 16 images of a model file the page checks ONNX Runtime against PyTorch in the background; when it gives the same answers and is faster on this computer, the page uses it (the model line then ends in “ONNX Runtime”). &lt;b&gt;View ▸ Use ONNX Runtime When Proven Faster&lt;/b&gt; turns this off.</source>
+        <translation>同一个模型文件分类满 16 张图像后，本页会在后台对比 ONNX Runtime 与 PyTorch；若结果相同且在这台电脑上更快，本页就改用它（模型信息行末尾会显示“ONNX Runtime”）。&lt;b&gt;视图 ▸ 在确认更快时使用 ONNX Runtime&lt;/b&gt; 可关闭此功能。</translation>
+    </message>
+    <message>
         <source>Train</source>
         <translation>训练</translation>
     </message>
@@ -1611,6 +2963,66 @@ You can undo this (Ctrl+Z).</source>
     <message>
         <source>&lt;b&gt;Save model…&lt;/b&gt; writes one .safetensors file; &lt;b&gt;Use for classification&lt;/b&gt; loads it on the Classify page. &lt;b&gt;Evaluate a model on a folder…&lt;/b&gt; scores a saved model.</source>
         <translation>&lt;b&gt;保存模型…&lt;/b&gt; 写出一个 .safetensors 文件；&lt;b&gt;用于分类&lt;/b&gt; 会在“分类”页面加载它。&lt;b&gt;在文件夹上评估模型…&lt;/b&gt; 可为已保存的模型打分。</translation>
+    </message>
+    <message>
+        <source>The &lt;b&gt;Confidence&lt;/b&gt; tab shows how well the model&apos;s confidence matches how often it is right, and the threshold below which a prediction counts as “Not sure”.</source>
+        <translation>&lt;b&gt;置信度&lt;/b&gt;标签页显示模型的置信度与它实际正确的频率有多吻合，以及低于多少置信度的预测算作“不确定”。</translation>
+    </message>
+    <message>
+        <source>Sorting a folder</source>
+        <translation>整理文件夹</translation>
+    </message>
+    <message>
+        <source>On the Classify page, &lt;b&gt;Sort folder…&lt;/b&gt; files a folder of photos into one folder per class: copied, linked or moved (moving asks first). A manifest in the destination records where each photo came from; sorting into the same folder again resumes.</source>
+        <translation>在“分类”页面上，&lt;b&gt;整理文件夹…&lt;/b&gt; 会把一个照片文件夹按类别放进各自的文件夹：可以复制、链接或移动（移动前会先询问）。目标文件夹中的清单记录每张照片的来源；再次整理到同一文件夹会接着上次继续。</translation>
+    </message>
+    <message>
+        <source>Photos the model is not sure about go to &lt;b&gt;_not_sure/&lt;/b&gt; instead of the wrong class: “Not sure” when the confidence is below the threshold (the model&apos;s own, or one you set), “None of these” when the photo looks like none of the classes.</source>
+        <translation>模型拿不准的照片会放进 &lt;b&gt;_not_sure/&lt;/b&gt;，而不是错误的类别：置信度低于阈值（模型自带的，或你设定的）时为“不确定”，照片不像任何一个类别时为“都不是”。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Review not sure…&lt;/b&gt; shows those photos in a grid: 1-9 labels a photo, Enter takes the suggestion, X sets it aside, Ctrl+Z undoes. &lt;b&gt;Add to training set&lt;/b&gt; copies the labelled photos into the training folder, ready to retrain.</source>
+        <translation>&lt;b&gt;复核不确定的图像…&lt;/b&gt; 以网格显示这些照片：按 1-9 标注，Enter 采纳建议，X 放到一边，Ctrl+Z 撤销。&lt;b&gt;加入训练集&lt;/b&gt; 会把已标注的照片复制到训练文件夹，以便重新训练。</translation>
+    </message>
+    <message>
+        <source>Mistakes, exclusions and retraining</source>
+        <translation>错误、排除与重新训练</translation>
+    </message>
+    <message>
+        <source>On the Results page, click a cell of the confusion matrix to see its images, or &lt;b&gt;All mistakes…&lt;/b&gt; for every misclassified image, highest loss first.</source>
+        <translation>在“结果”页面上，点击混淆矩阵的某个格子可查看其中的图像；&lt;b&gt;全部错误…&lt;/b&gt; 按损失从高到低列出所有分错的图像。</translation>
+    </message>
+    <message>
+        <source>In a gallery, 1-9 moves an image to that class&apos;s folder, Enter to the predicted class, X excludes it from training (your folder is not changed), Ctrl+Z undoes; moves and copies ask first.</source>
+        <translation>在图库中，按 1-9 把图像移到对应类别的文件夹，Enter 移到预测的类别，X 将其排除出训练（不会改动你的文件夹），Ctrl+Z 撤销；移动和复制前会先询问。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Retrain&lt;/b&gt; rescans the folder, leaves out the excluded images and trains again with the same settings; &lt;b&gt;Before and after the retrain&lt;/b&gt; then compares both runs.</source>
+        <translation>&lt;b&gt;重新训练&lt;/b&gt; 会重新扫描文件夹，略去被排除的图像，并用相同的设置再次训练；随后 &lt;b&gt;重新训练前后对比&lt;/b&gt; 会比较两次训练。</translation>
+    </message>
+    <message>
+        <source>Data audit and heat maps</source>
+        <translation>数据审查与热力图</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Data audit…&lt;/b&gt; (Results page) looks for likely mislabelled images, exact and near duplicates, label conflicts, copies shared by training and validation (leakage) and outliers, with the reason for each; chosen images can be excluded from training.</source>
+        <translation>&lt;b&gt;数据审查…&lt;/b&gt;（“结果”页面）会查找可能标错的图像、完全重复和近似重复、标签冲突、训练集与验证集共有的副本（泄漏）以及离群图像，并给出每一项的原因；选中的图像可以排除出训练。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Why? (heat map)&lt;/b&gt; in the Classify page&apos;s right-click menu shows where in the image the model looked for its answer.</source>
+        <translation>“分类”页面右键菜单中的 &lt;b&gt;为什么？（热力图）&lt;/b&gt; 会显示模型是看图像的哪些部位得出答案的。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Export…&lt;/b&gt; (Results page) writes the model as ONNX, INT8 ONNX, OpenVINO, torch.export (pt2) or Core ML files into a new folder, with a stand-alone predict.py.</source>
+        <translation>&lt;b&gt;导出…&lt;/b&gt;（“结果”页面）会把模型写成 ONNX、INT8 ONNX、OpenVINO、torch.export（pt2）或 Core ML 文件，放进一个新文件夹，并附带独立的 predict.py。</translation>
+    </message>
+    <message>
+        <source>Each file is run in its own runtime on the images you choose and compared with PyTorch before the folder is written; the table shows the result for each format.</source>
+        <translation>在写出文件夹之前，每个文件都会在它自己的运行时中、在你选择的图像上运行，并与 PyTorch 对比；表格显示每种格式的结果。</translation>
     </message>
     <message>
         <source>Start training (Train page)</source>
@@ -2291,9 +3703,9 @@ Train a model on the Train page, or evaluate a saved model on a folder with “E
         <translation>{model} 在 {folder} 上的评估</translation>
     </message>
     <message numerus="yes">
-        <source>%n image(s) from {folder}</source>
+        <source>%Ln image(s) from {folder}</source>
         <translation>
-            <numerusform>%n 张图像，来自 {folder}</numerusform>
+            <numerusform>%Ln 张图像，来自 {folder}</numerusform>
         </translation>
     </message>
     <message>
@@ -2449,9 +3861,9 @@ You can undo this (Ctrl+Z).</source>
         <translation>撤销</translation>
     </message>
     <message numerus="yes">
-        <source>{done} of %n image(s) reviewed</source>
+        <source>{done} of %Ln image(s) reviewed</source>
         <translation>
-            <numerusform>已复核 {done}/%n 张图像</numerusform>
+            <numerusform>已复核 {done}/%Ln 张图像</numerusform>
         </translation>
     </message>
 </context>
@@ -2499,6 +3911,12 @@ You can undo this (Ctrl+Z).</source>
         <source>Done</source>
         <translation>完成</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln validation image(s)</source>
+        <translation>
+            <numerusform>验证 %Ln 张</numerusform>
+        </translation>
+    </message>
     <message>
         <source> · best validation accuracy {accuracy} (epoch {epoch})</source>
         <translation> · 最佳验证准确率 {accuracy}（第 {epoch} 轮）</translation>
@@ -2537,12 +3955,6 @@ You can undo this (Ctrl+Z).</source>
         <source>%n epoch(s)</source>
         <translation>
             <numerusform>%n 轮</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n validation image(s)</source>
-        <translation>
-            <numerusform>验证 %n 张</numerusform>
         </translation>
     </message>
     <message>

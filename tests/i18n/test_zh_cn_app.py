@@ -139,7 +139,7 @@ def test_a_subclass_finds_the_texts_its_base_class_wrote(qtbot, language, tmp_pa
     assert language("zh_CN") == "zh_CN"
     translate = QCoreApplication.translate
     assert translate("SortReviewDialog", "Add to training set") == "加入训练集"  # ReviewDialog's
-    assert translate("SortReviewDialog", "{done} of %n image(s) reviewed", "", 3) == "已复核 {done}/3 张图像"
+    assert translate("SortReviewDialog", "{done} of %Ln image(s) reviewed", "", 3) == "已复核 {done}/3 张图像"
     assert translate("NoSuchContext", "Add to training set") == "Add to training set"
     dialog = SortReviewDialog([(str(tmp_path / "a.png"), "猫", 0.5, 0.1)], ["猫", "dog"], tmp_path)
     qtbot.addWidget(dialog)
