@@ -35,14 +35,25 @@ class HeatMap:
     class_index: int
     class_name: str
     probability: float
+    grid: np.ndarray | None = None  # the map at the target layer's own resolution (h x w)
 
     def peak(self) -> tuple[float, float]:
-        """(x, y) of the map's maximum in the original image's pixels."""
-        y, x = np.unravel_index(int(self.cam.argmax()), self.cam.shape)
+        """(x, y) of the map's maximum in the original image's pixels.
+
+        Found on the target layer's own cells (`grid`; the upsampled `cam` is flat over an edge
+        cell's outer half, so its argmax would be the image's border rather than the cell),
+        then refined between cells by a parabola through the strongest cell and its two
+        neighbours on each axis (as heat-map keypoint detectors do): a 4x4 map otherwise only
+        says which quarter of the image holds the peak.
+        """
+        cells = self.grid if self.grid is not None else self.cam
+        y, x = np.unravel_index(int(cells.argmax()), cells.shape)
+        fy = y + _parabola_offset(cells[:, x], y)
+        fx = x + _parabola_offset(cells[y, :], x)
         left, top, right, bottom = self.box
         return (
-            left + (x + 0.5) * (right - left) / self.cam.shape[1],
-            top + (y + 0.5) * (bottom - top) / self.cam.shape[0],
+            float(left + (fx + 0.5) * (right - left) / cells.shape[1]),
+            float(top + (fy + 0.5) * (bottom - top) / cells.shape[0]),
         )
 
     def overlay(self, image: Image.Image, opacity: float = 0.5) -> Image.Image:
@@ -62,16 +73,40 @@ class HeatMap:
         return out
 
 
+def _parabola_offset(line: np.ndarray, i: int) -> float:
+    """Where the parabola through line[i-1], line[i], line[i+1] peaks, relative to i (-0.5..0.5;
+    0 at either end of the line or where the three values are flat)."""
+    if not 0 < i < len(line) - 1:
+        return 0.0
+    before, here, after = float(line[i - 1]), float(line[i]), float(line[i + 1])
+    curvature = before - 2 * here + after
+    if curvature >= 0:
+        return 0.0
+    return float(np.clip(0.5 * (before - after) / curvature, -0.5, 0.5))
+
+
 def _colour_map(values: np.ndarray) -> np.ndarray:
     """0..1 -> a black-red-yellow-white ramp (uint8 RGB)."""
     rgb = np.stack([values * 3, values * 3 - 1, values * 3 - 2], axis=-1)
     return (np.clip(rgb, 0, 1) * 255).astype(np.uint8)
 
 
+def cam_target(model: nn.Module, path: str) -> nn.Module:
+    """The module at `path` ("layer4", "features.-2": dotted names; an integer, negative
+    counting from the end, indexes a Sequential)."""
+    module = model
+    for name in path.split("."):
+        if name.lstrip("-").isdigit() and isinstance(module, (nn.Sequential, nn.ModuleList)):
+            module = module[int(name)]
+        else:
+            module = getattr(module, name)
+    return module
+
+
 def split_at_cam_layer(model: nn.Module, spec) -> tuple[nn.Sequential, nn.Sequential]:
     """(front, back): front(x) is the target layer's output, back(front(x)) the logits."""
     parts = spec.family_info.parts(model)
-    target = set(model.get_submodule(spec.family_info.cam_layer).modules())
+    target = set(cam_target(model, spec.family_info.cam_layer).modules())
     last = max(i for i, part in enumerate(parts) if part in target)
     return nn.Sequential(*parts[: last + 1]), nn.Sequential(*parts[last + 1 :])
 
@@ -132,6 +167,7 @@ class GradCam:
             (grads,) = torch.autograd.grad(logits[0, chosen], features)
         weights = grads.mean(dim=(2, 3), keepdim=True)
         cam = torch.relu((weights * features.detach()).sum(dim=1, keepdim=True))
+        grid = cam[0, 0].cpu().numpy().astype(np.float32)
         cam = nn.functional.interpolate(
             cam, size=(size, size), mode="bilinear", align_corners=False
         )
@@ -145,6 +181,7 @@ class GradCam:
             class_index=chosen,
             class_name=self.classifier.class_names[chosen],
             probability=probability,
+            grid=grid,
         )
 
 

@@ -4,6 +4,7 @@ the (centred, unit-length) embeddings, compared in blocks so memory stays bounde
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,8 +55,11 @@ def near_pairs(
     least thresholds[1]: a trained backbone maps every image of a class close together, so the
     embedding alone pairs look-alikes; copies also share their layout. `similarity` is the
     embeddings'. Each image keeps its `max_per_image` most similar partners."""
-    n = len(unit)
-    found: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    n, k = len(unit), max(1, int(max_per_image))
+    # each image's k best partners so far: memory is N x k however many pairs pass (a folder of
+    # near-identical frames would otherwise collect N^2 / 2 of them)
+    best = torch.full((n, k), -math.inf)
+    partner = torch.full((n, k), -1, dtype=torch.int64)
     for start in range(0, n, BLOCK):
         if cancel is not None and cancel.cancelled:
             raise Cancelled()
@@ -67,15 +71,25 @@ def near_pairs(
             if other == start:  # the upper triangle only: each pair once, never an image itself
                 sims = torch.triu(sims, diagonal=1)
             close = sims >= thresholds[0]
-            if bool(close.any()):
-                same = shapes @ torch.from_numpy(layout[other : other + BLOCK].astype(np.float32)).T
-                close &= same >= thresholds[1]
-            hits = torch.nonzero(close)
-            for a, b in hits.tolist():
-                found[start + a].append((float(sims[a, b]), other + b))
-    pairs = []
-    for i, partners in found.items():
-        partners.sort(reverse=True)
-        pairs.extend((i, j, s) for s, j in partners[:max_per_image])
+            if not bool(close.any()):
+                continue
+            same = shapes @ torch.from_numpy(layout[other : other + BLOCK].astype(np.float32)).T
+            close &= same >= thresholds[1]
+            _keep_best(best, partner, start, torch.where(close, sims, -math.inf), other)
+    found = torch.nonzero(torch.isfinite(best)).tolist()
+    pairs = [(i, int(partner[i, c]), float(best[i, c])) for i, c in found]
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     return pairs
+
+
+def _keep_best(best, partner, start: int, sims, other: int) -> None:
+    """Merge a block's candidate partners (`sims`, -inf where not a copy) into the running
+    top-k of rows start.., keeping the most similar."""
+    k = best.shape[1]
+    values, columns = sims.topk(min(k, sims.shape[1]), dim=1)
+    stop = start + len(sims)
+    merged = torch.cat([best[start:stop], values], dim=1)
+    merged_partner = torch.cat([partner[start:stop], columns + other], dim=1)
+    top, where = merged.topk(k, dim=1)
+    best[start:stop] = top
+    partner[start:stop] = merged_partner.gather(1, where)

@@ -40,8 +40,9 @@ def fit_pca(x: np.ndarray, k: int, sample: int = PCA_SAMPLE, seed: int = 0) -> P
         mean += x[start : start + BLOCK].astype(np.float64).sum(axis=0)
     mean = (mean / max(n, 1)).astype(np.float32)
     rows = np.random.default_rng(seed).choice(n, sample, replace=False) if n > sample else None
-    chosen = (x[np.sort(rows)] if rows is not None else x).astype(np.float32) - mean
-    chosen = np.nan_to_num(chosen, nan=0.0, posinf=0.0, neginf=0.0)
+    chosen = (x[np.sort(rows)] if rows is not None else x).astype(np.float32)
+    chosen -= mean  # in place: one float32 copy of the sample, not three
+    np.nan_to_num(chosen, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
     k = max(1, min(k, d, len(chosen)))
     _u, s, v = torch.pca_lowrank(torch.from_numpy(chosen), q=min(k + 8, d, len(chosen)),
                                  center=False, niter=3)  # fmt: skip
@@ -66,7 +67,10 @@ def unit_rows(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
 def thumbnail_rows(x: np.ndarray) -> np.ndarray:
     """Thumbnails (flattened) as unit rows centred on their own mean: their dot product is the
     Pearson correlation of two images' coarse layouts, blind to brightness and contrast."""
-    rows = x.astype(np.float32)
-    rows -= rows.mean(axis=1, keepdims=True)
-    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-6)
-    return rows.astype(np.float16)
+    out = np.empty(x.shape, dtype=np.float16)
+    for start in range(0, len(x), BLOCK):  # in blocks: never all N thumbnails in float32
+        rows = x[start : start + BLOCK].astype(np.float32)
+        rows -= rows.mean(axis=1, keepdims=True)
+        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-6)
+        out[start : start + BLOCK] = rows
+    return out

@@ -26,8 +26,18 @@ def model_of(result: Any, saved_path: str | None):
     return saved_path
 
 
+def train_page_cache(page):
+    """The Train page's decoded-image cache (its images of the scanned folder, the ones training
+    used), found through the main window; None when there is none (the audit makes its own).
+    The cache is keyed by path, size and mtime and locked, so sharing it is safe."""
+    window = page.window()
+    controller = getattr(getattr(window, "train_page", None), "controller", None)
+    return getattr(controller, "cache", None)
+
+
 def open_audit_for_result(page, result: Any, saved_path: str | None, folder: str | None):
-    dialog = open_audit_dialog(page, folder or None, model_of(result, saved_path))
+    dialog = open_audit_dialog(page, folder or None, model_of(result, saved_path),
+                               cache=train_page_cache(page))  # fmt: skip
     dialog.audited.connect(lambda audit: show_leakage(page, audit))
     return dialog
 

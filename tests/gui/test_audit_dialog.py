@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.gui
@@ -52,8 +53,10 @@ def test_audit_dialog_runs_and_excludes_an_image(qtbot, wait_for, audit_folder, 
     dialog.tabs.setCurrentWidget(dialog.map)
     points = again.embedding
     lo, hi = points.min(axis=0), points.max(axis=0)
-    width, height = (hi - lo) / 2  # the lower-left quarter of the map
-    group = dialog.map.select_rect(lo[0], lo[1], width, height)
+    # the lower-left quarter of the map (the random tiny model may put every image on one
+    # point: then a small square around it), the rectangle's edges just outside the points
+    width, height = np.maximum((hi - lo) / 2, 1e-3)
+    group = dialog.map.select_rect(lo[0] - 1e-4, lo[1] - 1e-4, width + 1e-4, height + 1e-4)
     inside = (points[:, 0] <= lo[0] + width) & (points[:, 1] <= lo[1] + height)
     assert group == [p for p, keep in zip(again.paths, inside, strict=True) if keep]
     assert group  # this data has points in that quarter
@@ -135,3 +138,29 @@ def test_results_page_opens_the_audit_and_warns_of_leakage(qtbot):
     clean = SimpleNamespace(leaked_validation_images=0, leakage_warning=lambda: "")
     show_leakage(page, clean)
     assert page.accuracy_caption.text() == "validation accuracy"
+
+
+def test_the_audit_reuses_the_train_pages_decoded_images(qtbot, audit_folder, tmp_path,
+                                                          tiny_model_file, one_torch_thread):  # fmt: skip
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QWidget
+
+    from core.dataset import DecodedImageCache, scan_folder
+    from gui.audit.launch import open_audit_for_result
+    from gui.results import ResultsPage
+
+    cache = DecodedImageCache(spill_dir=tmp_path / "spill")
+    for sample in scan_folder(audit_folder).index.samples:  # what the Train page's scan decoded
+        cache.get(sample.path)
+    window = QWidget()  # stands in for the main window: its train_page.controller.cache
+    window.train_page = SimpleNamespace(controller=SimpleNamespace(cache=cache))
+    qtbot.addWidget(window)
+    page = ResultsPage(window)
+    hits = cache.hits
+    dialog = open_audit_for_result(page, None, str(tiny_model_file), str(audit_folder))
+    assert dialog.cache is cache
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=10000)
+    assert cache.hits - hits >= len(dialog.result.paths)  # every image came from the cache
+    assert cache.misses == len(cache)  # nothing was decoded a second time
