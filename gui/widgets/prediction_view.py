@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     QThreadPool,
+    QTimer,
     Signal,
     Slot,
 )
@@ -479,14 +480,20 @@ class PredictionViewWidget(QTableView):
         header.resizeSection(COL_CONFIDENCE, 96)
         header.setSectionResizeMode(COL_TOP, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
+        self.proxy.rowsInserted.connect(lambda *_: QTimer.singleShot(0, self._share_width))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        # Share spare width between the file name and the bars, within sensible limits.
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """Spare width between the file name and the bars, within limits; the verdict as wide
+        as its longest visible text needs ("None of these (closest: triangle)"), up to 30 %."""
         width = self.viewport().width()
         header = self.horizontalHeader()
         header.resizeSection(COL_FILE, max(160, min(420, int(width * 0.26))))
-        header.resizeSection(COL_LABEL, max(120, min(240, int(width * 0.16))))
+        fits = self.sizeHintForColumn(COL_LABEL) + 6 if self.proxy.rowCount() else 0
+        header.resizeSection(COL_LABEL, max(120, min(240, int(width * 0.16)), min(fits, int(width * 0.3))))
 
     def selected_predictions(self) -> list:
         rows = {self.proxy.mapToSource(i).row() for i in self.selectionModel().selectedRows()}

@@ -210,3 +210,25 @@ def test_the_window_retrains_when_the_sort_review_asks(qtbot, settings, monkeypa
     window.classify_page.retrainRequested.emit(str(tmp_path))
     assert scanned == [str(tmp_path)] and window._retrainer.pending
     window.shutdown(5000)
+
+
+def test_the_verdict_column_fits_its_longest_verdict(qtbot):
+    """"None of these (closest: triangle)" is not elided at 1280 px: the column widens to its
+    longest visible verdict (up to 30 % of the table)."""
+    from core.predict import Prediction
+    from gui.widgets.prediction_view import COL_LABEL, PredictionViewWidget
+
+    view = PredictionViewWidget()
+    qtbot.addWidget(view)
+    view.resize(1070, 600)
+    view.show()
+    narrow = view.horizontalHeader().sectionSize(COL_LABEL)
+    ranked = (("triangle", 0.4), ("circle", 0.3), ("square", 0.3))
+    view.source_model.add_predictions([Prediction("a.jpg", "triangle", 0.4, ranked, unfamiliar=True)])
+    qtbot.waitUntil(lambda: view.horizontalHeader().sectionSize(COL_LABEL) > narrow, timeout=2000)
+    text = view.model().index(0, COL_LABEL).data()
+    font = view.model().index(0, COL_LABEL).data(Qt.ItemDataRole.FontRole) or view.font()
+    from PySide6.QtGui import QFontMetrics
+
+    assert "closest: triangle" in text
+    assert view.horizontalHeader().sectionSize(COL_LABEL) >= QFontMetrics(font).horizontalAdvance(text)
