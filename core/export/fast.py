@@ -103,19 +103,30 @@ def _same_kind(classifier, model: nn.Module):
     return fast
 
 
-def _key(model_path) -> str | None:
+def cache_key(model_path) -> str | None:
+    """The runtime cache's key for a model file (a hash of its bytes); None without a file or
+    when it cannot be read now."""
     try:
         return model_key(model_path) if model_path else None
     except OSError:
         return None  # unreadable now: no cache, the job itself says what is wrong
 
 
-def from_cache(classifier, model_path, forced: bool = False) -> tuple[object | None, Proof | None]:
-    """(the ONNX Runtime classifier, its proof) from the cache for ``model_path``: the
-    classifier only when the proof says to use it (agreed and faster, or agreed when
-    ``forced``); (None, None) when nothing usable is cached."""
-    key = _key(model_path)
-    if key is None or classifier.device.type != "cpu" or BY_NAME["onnx"].missing():
+def usable(classifier) -> bool:
+    """Whether ONNX Runtime can serve this classifier here (on the CPU, packages installed)."""
+    return classifier.device.type == "cpu" and not BY_NAME["onnx"].missing()
+
+
+def from_cache(classifier, model_path, forced: bool = False,
+               key: str | None = None) -> tuple[object | None, Proof | None]:  # fmt: skip
+    """(the ONNX Runtime classifier, its proof) from the cache for ``model_path`` (or its
+    ``key``, when the caller hashed the file as it loaded it): the classifier only when the
+    proof says to use it (agreed and faster, or agreed when ``forced``); (None, None) when
+    nothing usable is cached."""
+    if not usable(classifier):
+        return None, None
+    key = key or cache_key(model_path)
+    if key is None:
         return None, None
     stored = RuntimeCache().read(key, versions(classifier))
     if stored is None:
@@ -129,25 +140,30 @@ def from_cache(classifier, model_path, forced: bool = False) -> tuple[object | N
         return None, None
 
 
-def build_and_prove(classifier, probe: Sequence, model_path=None) -> tuple[object | None, Proof | str, str]:
+def build_and_prove(classifier, probe: Sequence, model_path=None,
+                    key: str | None = None) -> tuple[object | None, Proof | str, str]:  # fmt: skip
     """Export, compare on up to PROBE images of ``probe`` and cache the proof (when it checked
-    at least MIN_PROOF images and ``model_path`` is given): (the ONNX Runtime classifier or None,
-    the Proof or, when there was none, the reason, a note when caching failed)."""
+    at least MIN_PROOF images and ``model_path`` or ``key`` is given): (the ONNX Runtime
+    classifier or None, the Proof or, when there was none, the reason, a note when caching
+    failed). The file is hashed before anything else (or ``key`` given, hashed when the
+    classifier was loaded from it), so a file replaced meanwhile never gets this model's proof."""
+    key = key or cache_key(model_path)
     try:
         fast = _same_kind(classifier, RuntimeModule(_onnx_for(classifier)))
         probed = probe_tensors(classifier, probe)
         proof = compare(classifier, fast, *probed) if probed is not None else None
     except Exception as exc:  # noqa: BLE001 - any export failure: stay on PyTorch, say why
-        return None, EXPORT_FAILED(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), ""
+        said = exc if isinstance(exc, BackboneStudioError) else (
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return None, EXPORT_FAILED(error=said), ""
     if proof is None:
         return None, NO_IMAGES(), ""
     note = ""
-    key = _key(model_path)
     if key is not None and proof.checked >= MIN_PROOF:
         try:
             RuntimeCache().store(key, proof, _onnx_of(fast) if proof.agrees else None)
-        except BackboneStudioError as exc:
-            note = NOT_CACHED(error=str(exc))
+        except (BackboneStudioError, OSError) as exc:  # only the cache is lost; the job goes on
+            note = NOT_CACHED(error=exc)
     return fast, proof, note
 
 
@@ -165,7 +181,8 @@ def with_runtime(classifier, runtime: str, probe: Sequence, model_path=None,
     missing = BY_NAME["onnx"].missing()
     if missing:
         return classifier, NOT_INSTALLED(missing=missing) if forced else ""
-    fast, proof = from_cache(classifier, model_path, forced)
+    key = cache_key(model_path)  # once: the build below caches under what was loaded now
+    fast, proof = from_cache(classifier, model_path, forced, key=key)
     if fast is not None:
         return fast, proof.sentence(forced)
     if proof is not None and not forced:
@@ -174,7 +191,7 @@ def with_runtime(classifier, runtime: str, probe: Sequence, model_path=None,
         return classifier, ""
     if notify is not None:
         notify(BUILDING())
-    fast, proof, note = build_and_prove(classifier, probe, model_path)
+    fast, proof, note = build_and_prove(classifier, probe, model_path, key=key)
     if note and notify is not None:
         notify(note)
     if not isinstance(proof, Proof):

@@ -17,7 +17,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..fileio import atomic_write, default_cache_dir, write_text_atomic
+from ..fileio import atomic_write, default_cache_dir
 from .proof import Proof
 
 KEEP = 8  # entries kept; a ResNet-18 entry is about 45 MB
@@ -72,8 +72,9 @@ class RuntimeCache:
         if onnx is not None:
             with atomic_write(folder / ONNX_NAME, size_hint=len(onnx), make_folder=True) as handle:
                 handle.write(onnx)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(folder / PROOF_NAME, json.dumps(proof.to_json(), indent=1) + "\n")
+        data = (json.dumps(proof.to_json(), indent=1) + "\n").encode("utf-8")
+        with atomic_write(folder / PROOF_NAME, size_hint=len(data), make_folder=True) as handle:
+            handle.write(data)
         self.prune()
         return folder
 
@@ -85,5 +86,10 @@ class RuntimeCache:
         return sorted(found, key=lambda p: (p / PROOF_NAME).stat().st_mtime_ns, reverse=True)
 
     def prune(self, keep: int = KEEP) -> None:
-        for old in self.entries()[keep:]:
-            shutil.rmtree(old, ignore_errors=True)
+        """Best effort: an entry that vanishes or cannot be read meanwhile is left alone."""
+        try:
+            old = self.entries()[keep:]
+        except OSError:
+            return
+        for folder in old:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -111,7 +111,7 @@ class ClassifyController(QObject):
         """Load a model file in the background; classifierChanged or loadFailed follows."""
         path = str(path)
         description = self.tr("Loading {path}").format(path=path)
-        job = CallWorker(load_with_runtime, path, self.runtime.enabled(), description=description)
+        job = CallWorker(load_with_runtime, path, description=description)
         self._start_loader(job, Path(path).name, path, None)
 
     def use_imagenet(self, backbone: str | None = None) -> bool:
@@ -146,13 +146,14 @@ class ClassifyController(QObject):
     def _on_model_loaded(self, loaded) -> None:
         _what, path, imagenet_backbone = self._loading
         # A model file comes with its proven ONNX Runtime twin (gui.classify.runtime), if any.
-        classifier, fast, sentence = loaded if isinstance(loaded, tuple) else (loaded, None, "")
+        classifier, fast, sentence, key = (loaded if isinstance(loaded, tuple)
+                                           else (loaded, None, "", None))  # fmt: skip
         if path is not None:
             self.settings.add_recent_model(path)
             self.settings.set_last_folder("models", path)
         if imagenet_backbone:
             self.settings.imagenet_backbone = imagenet_backbone
-        self.set_classifier(classifier, path, fast, sentence)
+        self.set_classifier(classifier, path, fast, sentence, key)
 
     def _on_model_failed(self, message: str) -> None:
         what, path, _imagenet = self._loading
@@ -166,12 +167,17 @@ class ClassifyController(QObject):
             self.busyChanged.emit(False)
 
     def set_classifier(self, classifier: Classifier | None, path: str | None = None,
-                       fast: Classifier | None = None, sentence: str = "") -> None:  # fmt: skip
+                       fast: Classifier | None = None, sentence: str = "",
+                       key: str | None = None) -> None:  # fmt: skip
         """Use `classifier` from now on (through `fast`, its proven ONNX Runtime twin, when
         given); what is shown is classified again with it."""
         self.classifier = classifier
         self.model_path = str(path) if path else None
-        self.runtime.reset(classifier, self.model_path, fast, sentence)
+        if key is None and self.model_path and classifier is not None:  # not from the loader
+            from core.export.fast import cache_key
+
+            key = cache_key(self.model_path)
+        self.runtime.reset(classifier, self.model_path, fast, sentence, key)
         shown = list(self._shown)
         # Results of the old model still in flight are dropped; the batch is queued again.
         self._stop(discard=True)

@@ -34,23 +34,26 @@ def fast_runtime_enabled(settings) -> bool:
     return bool(settings.value(SETTING, default, bool))
 
 
-def load_with_runtime(path: str, use_fast: bool):
-    """(the PyTorch classifier, the proven ONNX Runtime one or None, the proof's sentence):
-    runs on the loader's thread."""
-    from core.export.fast import from_cache
+def load_with_runtime(path: str):
+    """(the PyTorch classifier, the proven ONNX Runtime one or None, the proof's sentence, the
+    file's cache key): runs on the loader's thread. The cache is looked up even while the View
+    toggle is off, so turning it on needs no new check; the key is the hash of the file as it
+    was loaded, so a check still running when the file is replaced caches under the old bytes."""
+    from core.export.fast import cache_key, from_cache, usable
     from core.predict import Classifier
 
+    key = cache_key(path)
     classifier = Classifier.load(path)
-    if not use_fast:
-        return classifier, None, ""
-    fast, proof = from_cache(classifier, path)
-    return classifier, fast, (proof.sentence() if proof is not None else "")
+    if not usable(classifier):
+        return classifier, None, "", None
+    fast, proof = from_cache(classifier, path, key=key)
+    return classifier, fast, (proof.sentence() if proof is not None else ""), key
 
 
-def _build(classifier, path: str, sources: list[str]):
+def _build(classifier, path: str, sources: list[str], key: str | None):
     from core.export.fast import build_and_prove
 
-    return build_and_prove(classifier, sources, path)
+    return build_and_prove(classifier, sources, path, key=key)
 
 
 class FastRuntime(QObject):
@@ -65,6 +68,7 @@ class FastRuntime(QObject):
         self._slot = JobSlot(jobs, self)
         self.classifier = None  # the PyTorch classifier the runtime belongs to
         self.path: str | None = None
+        self.key: str | None = None  # the model file's cache key, hashed when it was loaded
         self.fast = None  # its proven ONNX Runtime twin, when there is one
         self.sentence = ""  # which runtime and why, in the user's language
         self._proof = ""
@@ -96,10 +100,11 @@ class FastRuntime(QObject):
         """A short word for the model line: which runtime classifies."""
         return self.tr("ONNX Runtime") if self.in_use() == "onnxruntime" else ""
 
-    def reset(self, classifier, path: str | None, fast=None, sentence: str = "") -> None:
+    def reset(self, classifier, path: str | None, fast=None, sentence: str = "",
+              key: str | None = None) -> None:  # fmt: skip
         """A new model: its cached runtime (if any) from the loader, no check running."""
         self._slot.discard()
-        self.classifier, self.path = classifier, path
+        self.classifier, self.path, self.key = classifier, path, key
         self.fast = fast
         self._known = bool(sentence)
         self._sources = []
@@ -124,14 +129,16 @@ class FastRuntime(QObject):
     def maybe_check(self) -> bool:
         """Start the background check when it is due (a model file, no proof yet, enough images
         shown, on the CPU, turned on); True when it started."""
+        from core.export.fast import usable
+
         classifier = self.classifier
-        due = (self.enabled() and not self._known and self.path is not None
-               and classifier is not None and classifier.device.type == "cpu"
+        due = (self.enabled() and not self._known and self.key is not None
+               and classifier is not None and usable(classifier)
                and len(self._sources) >= MIN_PROOF and not self._slot.busy())  # fmt: skip
         if not due:
             return False
         self._known = True
-        job = CallWorker(_build, classifier, self.path, list(self._sources),
+        job = CallWorker(_build, classifier, self.path, list(self._sources), self.key,
                          description=self.tr("Checking ONNX Runtime"))  # fmt: skip
         self._slot.start(job, succeeded=lambda result: self._checked(classifier, result))
         return True
@@ -151,6 +158,9 @@ class FastRuntime(QObject):
         if proof.worth_it and fast is not None:
             self.fast = fast
         self._proof = render(proof.sentence())
+        if self.fast is not None and not self.enabled():  # turned off while it was checking
+            self._say(self.tr("Classifying with PyTorch (ONNX Runtime turned off)."))
+            return
         self._say(self._proof + (" " + render(note) if note else ""))
 
     def _say(self, text: str) -> None:

@@ -165,6 +165,27 @@ def test_a_full_disk_costs_only_the_cache(tiny_model, export_data, model_file, c
     assert fast.from_cache(classifier, model_file) == (None, None)
 
 
+def test_a_file_replaced_during_the_check_keeps_the_old_bytes_proof(tiny_model, export_data,
+                                                                     model_file, cache):  # fmt: skip
+    """The key is the hash of the file as it was loaded: a retrained model saved over the same
+    path while the check ran does not inherit the old model's ONNX file."""
+    classifier = _classifier(tiny_model)
+    loaded = fast.cache_key(model_file)
+    model_file.write_bytes(model_file.read_bytes() + b"retrained")
+    fast.build_and_prove(classifier, sorted(export_data.rglob("*.jpg")), model_file, key=loaded)
+    assert [p.name for p in cache.iterdir()] == [loaded]
+    assert fast.from_cache(classifier, model_file) == (None, None)  # the new bytes: no proof
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_only_the_cache(tiny_model, export_data,
+                                                                 model_file, tmp_path, monkeypatch):  # fmt: skip
+    monkeypatch.setenv("BACKBONE_STUDIO_CACHE", str(model_file))  # a file where a folder must go
+    classifier = _classifier(tiny_model)
+    chosen, said = fast.with_runtime(classifier, "onnxruntime", sorted(export_data.rglob("*.jpg")),
+                                     model_path=model_file)  # fmt: skip
+    assert chosen.runtime == "onnxruntime" and said.id == "runtime.forced"
+
+
 def test_too_few_images_prove_nothing_lasting(tiny_model, export_data, model_file, cache):
     classifier = _classifier(tiny_model)
     few = sorted(export_data.rglob("*.jpg"))[:5]
@@ -182,10 +203,14 @@ def test_unreadable_images_leave_pytorch(tiny_model, tmp_path):
 
 
 def test_the_cache_keeps_the_most_recently_used(tmp_path):
+    import os
+
     store = runtime_cache.RuntimeCache(tmp_path)
     made = proof.Proof(20, 20, 0.0, 2.0, 1.0, 8, {"torch": "x"})
     for i in range(runtime_cache.KEEP + 2):
         store.store(f"k{i}", made, b"onnx")
+        stamp = 1_000_000 + i  # explicit times: a coarse file system may not tell writes apart
+        os.utime(store.folder(f"k{i}") / runtime_cache.PROOF_NAME, (stamp, stamp))
     kept = {p.name for p in store.entries()}
     assert len(kept) == runtime_cache.KEEP and "k0" not in kept and f"k{runtime_cache.KEEP + 1}" in kept
     assert store.read("k2", {"torch": "x"})[1] == b"onnx"

@@ -74,6 +74,12 @@ def test_the_page_switches_to_a_proven_faster_runtime(qtbot, page, tiny_model_fi
     assert page.settings.value("classify/fast_runtime", True, bool) is False
     page.runtime_action.setChecked(True)  # back on: the proven runtime, no new check
     assert runtime.in_use() == "onnxruntime" and "20 of 20" in page.model_label.toolTip()
+    page.runtime_action.setChecked(False)  # loaded while off: looked up all the same, so
+    page.set_classifier(None)  # turning it on needs no new check (the exporter would fail)
+    _load(qtbot, page, tiny_model_file)
+    assert runtime.in_use() == "torch"
+    page.runtime_action.setChecked(True)
+    assert runtime.in_use() == "onnxruntime"
 
 
 def test_a_runtime_that_is_not_faster_is_not_used(qtbot, page, tiny_model_file, photos,
