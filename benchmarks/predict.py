@@ -159,19 +159,19 @@ def run_latency(ctx: RunContext) -> ScenarioResult:
     # warm for both sides: we measure decode + preprocess + forward, not the disk.
     photos = [files[i % len(files)] for i in range(repeats)]
     fast, proof = _fast(ctx, classifier, files)
-    runners = {"ours": classifier.predict, "naive": naive.predict}
+    runners = {"ours": lambda path: classifier.predict([path]), "naive": naive.predict}
     if fast is not None:
-        runners["ours_onnx"] = fast.predict
+        runners["ours_onnx"] = lambda path: fast.predict([path])
     for path in photos[:2]:
-        for side, run in runners.items():
-            run([path]) if side != "naive" else run(path)
+        for run in runners.values():
+            run(path)
 
     ms: dict[str, list[float]] = {side: [] for side in runners}
     for i, path in enumerate(photos):
         order = list(runners) if i % 2 == 0 else list(reversed(runners))
         for side in order:
             with Stopwatch() as sw:
-                predictions = runners[side](path if side == "naive" else [path])
+                predictions = runners[side](path)
             if side != "naive":
                 _check(predictions, 1)
             ms[side].append(sw.seconds * 1e3)

@@ -161,7 +161,7 @@ def build_and_prove(classifier, probe: Sequence, model_path=None,
     note = ""
     if key is not None and proof.checked >= MIN_PROOF:
         try:
-            RuntimeCache().store(key, proof, _onnx_of(fast) if proof.agrees else None)
+            RuntimeCache().store(key, proof, fast.model.onnx if proof.agrees else None)
         except (BackboneStudioError, OSError) as exc:  # only the cache is lost; the job goes on
             note = NOT_CACHED(error=exc)
     return fast, proof, note
@@ -198,10 +198,6 @@ def with_runtime(classifier, runtime: str, probe: Sequence, model_path=None,
         return classifier, proof
     use = proof.agrees if forced else proof.worth_it
     return (fast if use else classifier), proof.sentence(forced)
-
-
-def _onnx_of(fast) -> bytes:
-    return fast.model.onnx
 
 
 def _onnx_for(classifier) -> bytes:
