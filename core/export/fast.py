@@ -201,14 +201,28 @@ def with_runtime(classifier, runtime: str, probe: Sequence, model_path=None,
 
 
 def _onnx_for(classifier) -> bytes:
-    """The classifier's model as ONNX; with a second output, the features, when its review
-    policy ("None of these") reads them."""
-    from .convert import onnx_bytes
+    """The classifier's model as ONNX for ONNX Runtime here; with a second output, the features,
+    when its review policy ("None of these") reads them.
+
+    Through torch.onnx's TorchScript exporter, not the dynamo one the Export dialog uses: this
+    runs in the background while a training may run in another thread, and the dynamo exporter
+    changes torch.fx's process-wide annotation state, which made that training's
+    `torch.manual_seed` fail (KeyError 'custom' in torch/fx/traceback.py, seen in `make
+    screenshots`). The result is checked against PyTorch before it is used either way."""
+    import io
+    import warnings
+
+    from .convert import INPUT_NAME, OUTPUT_NAME, _plain
 
     review = getattr(classifier, "review", None)
-    if review is not None and review.needs_features:
-        from .convert import OUTPUT_NAME
-
-        both = LogitsAndFeatures(classifier.model, classifier.backbone)
-        return onnx_bytes(both, classifier.input_size, {}, outputs=(OUTPUT_NAME, "features"))
-    return onnx_bytes(classifier.model, classifier.input_size, {})
+    features = review is not None and review.needs_features
+    model = LogitsAndFeatures(classifier.model, classifier.backbone) if features else classifier.model
+    outputs = [OUTPUT_NAME, "features"] if features else [OUTPUT_NAME]
+    example = torch.zeros(1, 3, classifier.input_size, classifier.input_size)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(_plain(model).eval(), (example,), buffer, dynamo=False, opset_version=18,
+                          input_names=[INPUT_NAME], output_names=outputs,
+                          dynamic_axes={name: {0: "batch"} for name in (INPUT_NAME, *outputs)})  # fmt: skip
+    return buffer.getvalue()
