@@ -12,8 +12,12 @@ Targets (the issue's, on 2 cores):
 - icons, 900 images at 12:1, B = 100 s: at least 10 points above the plain loop, and never below
   the majority-class rate;
 - every budgeted run ends within 5 % (or 10 s) of its budget (three budgets);
-- 60,000 glyphs with B = 20 min, at least 2 points above the 10,000-image result: about 45
-  minutes, so only with BACKBONE_STUDIO_BENCH_LONG=1 (otherwise reported as not run).
+- with 60,000 images and B = 20 min, at least 2 points above the 10,000-image result in 5 min.
+  The generated glyphs reach 99 %+ with 10,000 images and leave no room for that, so this target
+  is measured on `clutter` (the same digits made hard; about 90 % in 5 minutes, like the issue's
+  real sets): 10,000 in 5 min (against the plain loop too), then 60,000 in 20 min (ours only: the
+  target compares ours with ours). About 35 minutes, so only with BACKBONE_STUDIO_BENCH_LONG=1
+  (added to the other cases) or =only (just these two); otherwise reported as not run.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 
 from .harness import RunContext, ScenarioResult, Target
 from .naive import naive_train_for
-from .smalldata import SmallSet, ensure_small_set, glyphs, icons
+from .smalldata import SmallSet, clutter, ensure_small_set, glyphs, icons
 
 
 @dataclass(frozen=True)
@@ -33,18 +37,21 @@ class Case:
     small: SmallSet
     budget: float  # seconds
     margin: float | None  # points above the plain loop the target asks for (None: none)
+    plain: bool = True  # whether the plain loop runs for the same seconds
 
 
 def _cases(quick: bool) -> list[Case]:
     if quick:
         return [Case("glyphs", glyphs(12, 4), 5.0, None), Case("icons", icons(0.08), 5.0, None)]
-    cases = [
+    long = os.environ.get("BACKBONE_STUDIO_BENCH_LONG", "")
+    cases = [] if long == "only" else [
         Case("glyphs", glyphs(1000, 200), 300.0, 4.0),
         Case("icons", icons(), 100.0, 10.0),
         Case("glyphs-1m", glyphs(1000, 200), 60.0, None),
-    ]
-    if os.environ.get("BACKBONE_STUDIO_BENCH_LONG") == "1":
-        cases.append(Case("glyphs-60k", glyphs(6000, 200), 1200.0, None))
+    ]  # fmt: skip
+    if long in ("1", "only"):
+        cases += [Case("clutter", clutter(1000, 200), 300.0, 4.0),
+                  Case("clutter-60k", clutter(6000, 200), 1200.0, None, plain=False)]  # fmt: skip
     return cases
 
 
@@ -81,12 +88,13 @@ def run(ctx: RunContext) -> ScenarioResult:
         ctx.log(f"budget {case.key}: ours for {case.budget:.0f} s...")
         wall, ours = ours_within(root, case.small, case.budget)
         accuracy[case.key] = ours
-        ctx.log(f"budget {case.key}: the plain loop for {wall:.0f} s...")
-        plain = naive_train_for(root, wall)
         label = f"{case.small.name} ({case.small.train_size} images), {case.budget:.0f} s"
         result.figure(f"{case.key}-ours", f"ours, test accuracy, {label}", 100 * ours, "%")
-        result.figure(f"{case.key}-plain", f"plain loop, same {wall:.0f} s ({plain.epochs:.1f} "
-                      "epochs)", 100 * plain.test_accuracy, "%")  # fmt: skip
+        if case.plain:
+            ctx.log(f"budget {case.key}: the plain loop for {wall:.0f} s...")
+            plain = naive_train_for(root, wall)
+            result.figure(f"{case.key}-plain", f"plain loop, same {wall:.0f} s ({plain.epochs:.1f}"
+                          " epochs)", 100 * plain.test_accuracy, "%")  # fmt: skip
         tolerance = max(0.05 * case.budget, 10.0)
         result.check(f"{case.key}-on-time", f"{label}: wall time minus budget",
                      abs(wall - case.budget), Target("<=", tolerance, "s"))  # fmt: skip
@@ -96,10 +104,10 @@ def run(ctx: RunContext) -> ScenarioResult:
         if case.key == "icons" and not ctx.quick:  # the quick sets only prove the path works
             result.check("icons-vs-majority", "icons: points above always answering the largest "
                          "class", 100 * (ours - case.small.majority_rate), Target(">=", 0.0, "pt"))  # fmt: skip
-    if "glyphs-60k" in accuracy:
-        result.check("60k-vs-10k", "60,000 glyphs in 20 min: points above 10,000 in 5 min",
-                     100 * (accuracy["glyphs-60k"] - accuracy["glyphs"]), Target(">=", 2.0, "pt"))  # fmt: skip
+    if "clutter-60k" in accuracy:
+        result.check("60k-vs-10k", "clutter: 60,000 images in 20 min, points above 10,000 in 5 min",
+                     100 * (accuracy["clutter-60k"] - accuracy["clutter"]), Target(">=", 2.0, "pt"))  # fmt: skip
     elif not ctx.quick:
-        result.notes.append("60,000 images in 20 minutes: not run (about 45 minutes; set "
-                            "BACKBONE_STUDIO_BENCH_LONG=1 to run it).")  # fmt: skip
+        result.notes.append("60,000 images in 20 minutes: not run (about 35 minutes; set "
+                            "BACKBONE_STUDIO_BENCH_LONG=1 or =only to run it).")  # fmt: skip
     return result

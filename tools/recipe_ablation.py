@@ -32,6 +32,10 @@ VARIANTS = {
     "no-augmentation": {"augment": False},
     "no-flip": {"flip": False},
     "class-weights": {"class_weighting": "on"},
+    "ema": {"ema": True},
+    "mobilenet-v3-small": {"backbone": "mobilenet_v3_small"},
+    "mobilenet-v3-large": {"backbone": "mobilenet_v3_large"},
+    "efficientnet-b0": {"backbone": "efficientnet_b0"},
 }
 
 
@@ -57,17 +61,18 @@ def run_one(root: Path, flip: bool, budget: float, seed: int, changes: dict) -> 
 
 
 def main() -> int:
-    from benchmarks.smalldata import ensure_small_set, glyphs, icons
+    from benchmarks.smalldata import clutter, ensure_small_set, glyphs, icons
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", choices=("icons", "glyphs"), default="icons")
+    parser.add_argument("--set", choices=("icons", "icons128", "glyphs", "clutter"), default="icons")
     parser.add_argument("--budget", type=float, default=100.0, help="seconds per run")
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--variants", default="default,no-label-smoothing,no-augmentation,no-flip")
     parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / ".cache" / "small")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    small = icons() if args.set == "icons" else glyphs(1000, 200)
+    small = {"icons": icons, "icons128": lambda: icons(1.0, 128), "glyphs": lambda: glyphs(1000, 200),
+             "clutter": lambda: clutter(1000, 200)}[args.set]()  # fmt: skip
     root = ensure_small_set(small, args.cache)
     names = [v for v in args.variants.split(",") if v]
     unknown = [v for v in names if v not in VARIANTS]
