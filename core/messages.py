@@ -112,7 +112,7 @@ def message_modules() -> tuple[str, ...]:
         "core.review.actions", "core.review.exclusions", "core.dataset.scan_messages",
         "core.sorting.summary_text", "core.audit.text", "core.devices", "core.demo",
         "core.backbones.build", "core.backbones.table", "core.calibration.fit", "core.evaluate",
-        "core.export.proof", "core.export.fast", "core.predict",
+        "core.export.proof", "core.export.fast", "core.predict", "core.training.automatic",
     )  # fmt: skip
 
 

@@ -197,6 +197,9 @@ def _run(args, sizes, out: Path, work: Path) -> int:
     window.show_page(PAGE_TRAIN)
     train.scan(demo)
     _wait(app, lambda: bool(scanned) and not train.is_scanning(), 120, "the dataset scan")
+    train.set_backbone("auto")  # what a new user starts on: the plan says what it chose
+    train.refresh_plan()
+    _grab(app, window, PAGE_TRAIN, "train-automatic", sizes[0], out)
     train.set_backbone(args.backbone)
     train.settings_form.epochs_spin.setValue(args.epochs)
     train.settings_form.size_spin.setValue(args.size)

@@ -116,9 +116,9 @@ class Settings:
     # -- model / training choices ---------------------------------------------------------------
     @property
     def backbone(self) -> str:
-        from core.backbones import recommended_backbone
+        from core.training.automatic import AUTO
 
-        return self.value("training/backbone", recommended_backbone(), str)
+        return self.value("training/backbone", AUTO, str)
 
     @backbone.setter
     def backbone(self, name: str) -> None:

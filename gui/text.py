@@ -65,10 +65,21 @@ def display_name(backbone: str) -> str:
     backbone the table does not know."""
     from core.backbones import get_spec
 
+    if backbone == "auto":
+        return QCoreApplication.translate("BackbonePanelWidget", "Automatic")
     try:
         return get_spec(backbone).display_name
     except Exception:  # noqa: BLE001 - an unknown or odd name is shown as it is
         return str(backbone)
+
+
+def run_backbone_name(backbone: str, plan) -> str:
+    """The backbone a run trains: "ResNet-18 (Automatic)" when the plan chose it."""
+    if backbone == "auto" and plan is not None:
+        return QCoreApplication.translate("BackbonePanelWidget", "{backbone} (Automatic)").format(
+            backbone=display_name(plan.backbone)
+        )
+    return display_name(backbone)
 
 
 _NETWORK = re.compile(

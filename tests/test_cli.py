@@ -319,7 +319,8 @@ def test_demo_data(capsys, tmp_path):
         (["predict", "{tmp}/model.safetensors", "{tmp}", "--top-k", "0"], ["--top-k"]),
         (["weights", "import", "resnet18", "{tmp}/evil.pth"], ["{tmp}/evil.pth"]),
         (["bogus-command"], ["invalid choice"]),
-        (["train", "{tmp}"], ["--backbone"]),
+        (["train", "{tmp}"], ["--out"]),
+        (["train", "{tmp}", "--pretrained", "--out", "{tmp}/m.safetensors"], ["not cached", "resnet18"]),
     ],
 )
 def test_user_errors_exit_2_with_a_message_and_no_traceback(capsys, tmp_path, monkeypatch, argv, words):

@@ -16,6 +16,7 @@ from .. import events as ev
 from ..errors import BackboneStudioError, DiskWriteError, TrainingError, WeightsUnavailable
 from ..events import CancelToken
 from ..resume import check_resume_file, cli_checkpoint_path
+from ..training.automatic import PRETRAINED_CHOICE
 from ..training.budget import format_duration, parse_duration
 from ..words import plural
 from .commands import _scan
@@ -174,7 +175,10 @@ def _pretrained(spec, wanted: bool | None) -> bool:
 def add_training_arguments(p: argparse.ArgumentParser) -> None:
     """The options `train` and `lr-find` share."""
     p.add_argument("dir", help="folder with one subfolder per class")
-    p.add_argument("--backbone", required=True, help="see `backbones` (e.g. resnet18)")
+    p.add_argument("--backbone", default="auto",
+                   help="see `backbones` (e.g. resnet18); auto (the default) chooses for the "
+                        "images: ResNet-18 from ImageNet weights when they are here, otherwise "
+                        "a network measured best from scratch for images of their size")  # fmt: skip
     p.add_argument("--strategy", default="auto",
                    choices=("auto", "head", "partial", "full", "two_stage"),
                    help="what trains: auto = two_stage with pretrained weights, else full")  # fmt: skip
@@ -187,6 +191,9 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
                    help="never mirror images in augmentation (text, digits, arrows)")  # fmt: skip
     p.add_argument("--no-augment", dest="augment", action="store_false",
                    help="no random crops or flips (the same images every epoch)")  # fmt: skip
+    p.add_argument("--ema", action=argparse.BooleanOptionalAction, default=None,
+                   help="evaluate and keep a moving average of the weights when every layer "
+                        "trains (default: off)")  # fmt: skip
     p.add_argument("--seed", type=int, default=0)
 
 
@@ -194,11 +201,19 @@ def training_config(args: argparse.Namespace, **more):
     """A TrainConfig from the shared options (and `more` fields)."""
     from ..training import TrainConfig
 
-    spec = backbones.get_spec(args.backbone)
+    if args.backbone == "auto":  # chosen for the data when the plan is made
+        if args.pretrained:  # asked for by name: the weights Automatic uses must be here
+            _pretrained(backbones.get_spec(PRETRAINED_CHOICE), True)
+        name, pretrained = "auto", args.pretrained is not False
+    else:
+        spec = backbones.get_spec(args.backbone)
+        name, pretrained = spec.name, _pretrained(spec, args.pretrained)
+    if getattr(args, "ema", None) is not None:
+        more.setdefault("ema", args.ema)
     return TrainConfig(
-        backbone=spec.name,
+        backbone=name,
         strategy=args.strategy,
-        pretrained=_pretrained(spec, args.pretrained),
+        pretrained=pretrained,
         batch_size=args.batch_size,
         image_size=args.image_size,
         seed=args.seed,

@@ -79,6 +79,7 @@ _CHOICES = (
     ("pretrained", (True, False)),
     ("augment", (True, False)),
     ("flip", (True, False)),
+    ("ema", (True, False)),
 )
 
 
@@ -92,7 +93,7 @@ def _is_number(value: object) -> bool:
 class TrainConfig:
     """Everything a user can choose about a fit; None means "choose automatically"."""
 
-    backbone: str = "resnet18"
+    backbone: str = "resnet18"  # or "auto": chosen for the data (core.training.automatic)
     strategy: str = "auto"
     pretrained: bool = True
     epochs: int | None = None
@@ -104,6 +105,8 @@ class TrainConfig:
     device: str = "auto"
     augment: bool = True
     flip: bool = True  # mirror images in augmentation (off for text, digits, arrows...)
+    # evaluate and keep a moving average of the weights when every layer trains (core.training.ema)
+    ema: bool = False
     feature_views: int = 1
     label_smoothing: float = 0.1
     class_weighting: str = "auto"
@@ -136,7 +139,8 @@ class TrainConfig:
         """Raise BackboneStudioError naming the first bad value and what is allowed."""
         if not isinstance(self.backbone, str) or not self.backbone:
             raise self._bad("backbone", "a backbone name")
-        spec = backbones.get_spec(self.backbone)  # unknown names list the valid ones
+        # unknown names list the valid ones; "auto" is chosen when the data is known
+        spec = None if self.backbone == "auto" else backbones.get_spec(self.backbone)
         self._validate_choices()
         self._validate_numbers()
         budget = self.time_budget
@@ -146,6 +150,8 @@ class TrainConfig:
             raise self._bad("device", "auto, cpu, mps or cuda:N")
         if self.checkpoint is not None and not isinstance(self.checkpoint, str):
             raise self._bad("checkpoint", "a file path or empty")
+        if spec is None:
+            return
         if self.pretrained and not spec.has_pretrained:
             raise BackboneStudioError(
                 _NO_PRETRAINED_WEIGHTS_SET(display_name=spec.display_name)

@@ -227,6 +227,7 @@ class EpochTask:
     pace: object  # budget.EpochPace or budget.BudgetPace: where in the schedule we are
     stage_epoch: int  # 0-based within the stage
     epoch: int  # 1-based over the whole fit
+    average: object = None  # ema.WeightAverage to update after each step, or None
 
 
 class BatchReporter:
@@ -284,14 +285,7 @@ def train_epoch(
         if progress >= 1.0 and seen:
             break  # the time is up: validate what we have
         lr = task.schedule.apply(step.optimizer, progress)
-        try:
-            loss, ok = step(task.module, x, y)
-        except NonFinite as bad:
-            raise NonFinite(bad.what, task.epoch, batch_no) from None
-        except Exception as exc:
-            if is_out_of_memory(exc):
-                raise OutOfMemory() from exc
-            raise
+        loss, ok = _step(step, task, (x, y), batch_no)
         n = int(y.shape[0])
         loss_sum += loss * n
         correct += ok
@@ -303,6 +297,22 @@ def train_epoch(
     if seen == 0:
         raise BackboneStudioError(_EVERY_TRAINING_IMAGE_EPOCH())
     return loss_sum / seen, correct / seen, seen
+
+
+def _step(step: TrainStep, task: EpochTask, batch: tuple, batch_no: int) -> tuple[float, int]:
+    """One optimizer step (and the weights' average after it); NonFinite with where it happened,
+    OutOfMemory for torch's out-of-memory errors."""
+    try:
+        result = step(task.module, *batch)
+    except NonFinite as bad:
+        raise NonFinite(bad.what, task.epoch, batch_no) from None
+    except Exception as exc:
+        if is_out_of_memory(exc):
+            raise OutOfMemory() from exc
+        raise
+    if task.average is not None:
+        task.average.update()
+    return result
 
 
 def score(logits: list[torch.Tensor], labels: list[torch.Tensor], num_classes: int):

@@ -75,6 +75,7 @@ def find_learning_rate(config: TrainConfig, index, cancel: CancelToken | None = 
     Raises Cancelled when `cancel` is set, BackboneStudioError for what a user can fix."""
     cancel = cancel or CancelToken()
     plan = make_plan(config, index)
+    config = plan.config  # an "auto" backbone: the network the run would train
     ctx = start_run(config, plan, index, default_cache(plan), [], pretrained=config.pretrained)
     spec = plan.stages[0]
     prepared = STAGES[spec.name].prepare(ctx, False, (cancel, 1))

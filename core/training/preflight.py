@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import backbones
 from ..fileio import check_output_folder, nearest_existing
+from .automatic import largest_candidate
 from .config import TrainConfig
 
 BYTES_PER_PARAMETER = 4
@@ -43,11 +44,12 @@ def check_training_outputs(config: TrainConfig, model_path: str | Path | None = 
     the checkpoint (`config.checkpoint`) or of the model file (`model_path`) cannot take them;
     files on one disk count together. Returns the bytes the outputs need."""
     wanted: list[tuple[Path, int, str]] = []
+    backbone = largest_candidate(config.backbone)
     if config.checkpoint:
-        wanted.append((Path(config.checkpoint).parent, checkpoint_bytes(config.backbone),
+        wanted.append((Path(config.checkpoint).parent, checkpoint_bytes(backbone),
                        "the training checkpoint"))  # fmt: skip
     if model_path is not None:
-        wanted.append((Path(model_path).parent, model_bytes(config.backbone), "the model file"))
+        wanted.append((Path(model_path).parent, model_bytes(backbone), "the model file"))
     disks: dict[int | None, list[tuple[Path, int, str]]] = {}
     for item in wanted:
         disks.setdefault(_disk_of(item[0]), []).append(item)

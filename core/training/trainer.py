@@ -16,7 +16,7 @@ import math
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -36,11 +36,13 @@ from ..events import (
 )
 from ..messages import message_of
 from ..metrics import per_class_metrics
+from . import automatic
 from . import run_messages as said
 from .budget import MIN_EPOCHS, BudgetPace, Deadline, DeadlinePace, EpochPace, format_duration
 from .checkpoint import Checkpoint, CheckpointStore
 from .config import TrainConfig
 from .context import RunContext, copy_state, default_cache, make_step, start_run
+from .ema import WeightAverage
 from .loop import (
     BatchReporter,
     Cancelled,
@@ -95,6 +97,7 @@ class _StageRun:
     batch_size: int
     batches: Iterable = field(default=())
     base: dict | None = None  # the snapshot that frozen layers share
+    average: WeightAverage | None = None  # the weights' moving average (TrainConfig.ema)
 
 
 class Trainer:
@@ -102,7 +105,8 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, index, callbacks: Iterable[Callable] = (),
                  cache=None, seams: Seams | None = None):  # fmt: skip
-        self.config = config
+        self.requested = config  # as asked: an "auto" backbone is chosen by the plan
+        self.config = config  # the settings of the run: the plan's, once planned
         self.index = index
         self.callbacks = list(callbacks)
         self.cache = cache
@@ -120,7 +124,8 @@ class Trainer:
 
         Raises user errors (unknown device, missing pretrained weights, a dataset too small).
         """
-        return make_plan(self.config, self.index).describe(self.config, self.index.class_names)
+        plan = make_plan(self.requested, self.index)
+        return plan.describe(plan.config, self.index.class_names)
 
     # ---------------------------------------------------------------------------------- fit
 
@@ -138,7 +143,9 @@ class Trainer:
         cancel = cancel if cancel is not None else CancelToken()
         try:
             checkpoint = self._load_checkpoint(Path(resume)) if resume is not None else None
-            self._plan = make_plan(self.config, self.index, check_weights=checkpoint is None)
+            asked = self.requested if checkpoint is None else self.config
+            self._plan = make_plan(asked, self.index, check_weights=checkpoint is None)
+            self.config = self._plan.config
             if checkpoint is not None:
                 self._continue_plan(checkpoint, Path(resume))
             self.seams.parallel.adjust_plan(self._plan, self.config, checkpoint is not None)
@@ -226,6 +233,9 @@ class Trainer:
 
     def _load_checkpoint(self, path: Path) -> Checkpoint:
         record = CheckpointStore.load(path)
+        if self.requested.backbone == automatic.AUTO:  # go on with the network it chose then
+            saved = record.saved_config(path)
+            self.config = replace(self.requested, backbone=saved.backbone, pretrained=saved.pretrained)
         record.check_matches(self.config, self.index, path)
         return record
 
@@ -302,8 +312,12 @@ class Trainer:
             base=self._last_good if prepared.changing is not None else None,
         )  # fmt: skip
         current.batches = prepared.batches(plan.batch_size)
+        if self.config.ema and prepared.changing is None:  # every layer trains
+            current.average = WeightAverage(ctx.model, len(current.batches))
         with cpu_threads(stage.cpu_threads(ctx)):
             self._stage_epochs(current, cancel)
+        if current.average is not None:
+            current.average.keep()
         for p in ctx.model.parameters():
             p.requires_grad_(True)
 
@@ -343,7 +357,7 @@ class Trainer:
             seconds = clock() - t0
             run.step = reporter.step
             model.eval()
-            val_loss, val_acc, confusion = self._validate(current, epoch)
+            val_loss, val_acc, confusion, kept = self._validate_kept(current, epoch)
             pace.epoch_ended(seconds, clock() - t0 - seconds)
             current.epochs = pace.expected_epochs(stage_epoch + 1)
             event = EpochEnded(
@@ -360,8 +374,7 @@ class Trainer:
                 images_per_second=seen / seconds if seconds > 0 else 0.0,
                 is_best=run.would_be_best(val_acc, val_loss),
             )
-            self._last_good = copy_state(model, current.base, current.prepared.changing)
-            run.record(event, self._last_good)
+            run.record(event, kept)
             emit(self.callbacks, event)
             self._ctx.problems.report()
             early = self.config.early_stopping
@@ -413,7 +426,7 @@ class Trainer:
             current.prepared.set_modes()
             task = EpochTask(
                 current.prepared.trainable, current.batches, current.schedule, current.pace,
-                stage_epoch, epoch,
+                stage_epoch, epoch, current.average,
             )  # fmt: skip
             try:
                 return self._ctx.parallel.epoch_totals(
@@ -423,6 +436,8 @@ class Trainer:
                 current.step.optimizer.zero_grad(set_to_none=True)
                 current.batch_size = halve_batch(current.batch_size, self._plan.device, self.callbacks)
                 current.batches = current.prepared.batches(current.batch_size)
+                if current.average is not None:  # the same horizon: about one epoch
+                    current.average.set_horizon(len(current.batches))
             except NonFinite as bad:
                 self._ctx.model.load_state_dict(self._last_good)
                 kept = self.run.kept_description(self._store.last_written)
@@ -430,6 +445,22 @@ class Trainer:
                     what=said.what(bad.what), epoch=bad.epoch, batch=bad.batch,
                     learning_rate=self._learning_rate, kept=kept,
                 )) from None  # fmt: skip
+
+    def _validate_kept(self, current: _StageRun, epoch: int):
+        """Validate; (loss, accuracy, confusion, the weights the epoch keeps as its result).
+        With a moving average those are the average's, while the live weights stay the last
+        good state to recover and checkpoint (a resumed run trains on exactly those, with their
+        optimizer state; its average starts again from them)."""
+        model = self._ctx.model
+        if current.average is None:
+            scored = self._validate(current, epoch)
+            self._last_good = copy_state(model, current.base, current.prepared.changing)
+            return (*scored, self._last_good)
+        with current.average.applied():
+            scored = self._validate(current, epoch)
+            averaged = copy_state(model)
+        self._last_good = copy_state(model)
+        return (*scored, averaged)
 
     def _validate(self, current: _StageRun, epoch: int):
         device = self._plan.device

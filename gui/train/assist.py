@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.backbones.offer import can_reach, offer_for
+from core.training import automatic
 
 from ..text import render
 from .lr_finder_dialog import LrFinderDialog
@@ -50,9 +51,11 @@ class TrainAssistant(QObject):
 
     def before_start(self, config: Any) -> bool:
         """Offer pretrained weights before a run from scratch; True: go ahead and train."""
-        if self._offline or config.backbone in self._declined:
+        # Automatic uses ResNet-18's weights when they are here: those are the ones to offer
+        name = automatic.PRETRAINED_CHOICE if config.backbone == automatic.AUTO else config.backbone
+        if self._offline or name in self._declined:
             return True
-        offer = offer_for(config.backbone, config.pretrained, self._reachable)
+        offer = offer_for(name, config.pretrained, self._reachable)
         if offer is None:
             return True
         if offer.kind == "offline":
@@ -67,7 +70,7 @@ class TrainAssistant(QObject):
         box.exec()
         clicked = box.clickedButton()
         if clicked is scratch:
-            self._declined.add(config.backbone)
+            self._declined.add(name)
             return True
         if clicked is download:
             self.said.emit(self.tr("Downloading the weights; press Start training when they are here."))

@@ -3,6 +3,7 @@ and importing or downloading them (with a progress dialog)."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import backbones
+from core.training import automatic
 
 from ..widgets.wheel_guard import guard_wheel
 
@@ -111,6 +113,8 @@ class BackbonePanelWidget(QGroupBox):
 
     def _fill(self) -> None:
         self.backbone_combo.clear()
+        self.backbone_combo.addItem(self.tr("Automatic: chosen for your images"), automatic.AUTO)
+        self.backbone_combo.setItemData(0, self._automatic_text(), Qt.ItemDataRole.ToolTipRole)
         for spec in backbones.BACKBONES:
             self.backbone_combo.addItem(
                 f"{spec.display_name}  ·  {format_params(spec.params)}  ·  {spec.gmacs:.2f} GMACs",  # i18n: ok
@@ -125,6 +129,22 @@ class BackbonePanelWidget(QGroupBox):
     # -- reading and setting ---------------------------------------------------------------------
     def backbone_name(self) -> str:
         return self.backbone_combo.currentData() or backbones.recommended_backbone()
+
+    def weights_backbone(self) -> str:
+        """The backbone whose ImageNet weights the Import and Download buttons handle (for
+        Automatic: the one it uses when they are here)."""
+        name = self.backbone_name()
+        return automatic.PRETRAINED_CHOICE if name == automatic.AUTO else name
+
+    def _automatic_text(self) -> str:
+        return self.tr(
+            "Chosen when training starts, from what is on this computer: {pretrained} from its "
+            "ImageNet weights when they are here; otherwise {scratch} from scratch, with a "
+            "small-image stem for images under {below} px (the network that learned most within "
+            "a time budget, on small images and on larger ones)."
+        ).format(pretrained=backbones.get_spec(automatic.PRETRAINED_CHOICE).display_name,
+                 scratch=backbones.get_spec(automatic.SCRATCH_CHOICE).display_name,
+                 below=automatic.SMALL_INPUT_BELOW)  # fmt: skip
 
     def set_backbone(self, name: str) -> None:
         """Select `name`; ValueError when the table has no such backbone."""
@@ -149,13 +169,17 @@ class BackbonePanelWidget(QGroupBox):
 
     def refresh(self) -> None:
         """Show the chosen backbone and whether its weights are here; emits `changed()`."""
-        spec = backbones.get_spec(self.backbone_name())
+        spec = backbones.get_spec(self.weights_backbone())
         cached = spec.weights is not None and backbones.weights_cached(spec.name)
         weights, note = _weights_text(spec, cached)
-        self.backbone_info.setText(self.tr(
-            "{family} · {params} parameters · {gmacs} GMACs at {size} px<br>{weights}"
-        ).format(family=spec.family, params=format_params(spec.params), gmacs=f"{spec.gmacs:.2f}",
-                 size=spec.default_size, weights=weights))  # fmt: skip
+        if self.backbone_name() == automatic.AUTO:
+            self.backbone_info.setText(self.tr("{automatic}<br>{backbone}: {weights}").format(
+                automatic=html.escape(self._automatic_text()), backbone=spec.display_name, weights=weights))
+        else:
+            self.backbone_info.setText(self.tr(
+                "{family} · {params} parameters · {gmacs} GMACs at {size} px<br>{weights}"
+            ).format(family=spec.family, params=format_params(spec.params), gmacs=f"{spec.gmacs:.2f}",
+                     size=spec.default_size, weights=weights))  # fmt: skip
         self.pretrained_check.blockSignals(True)
         self.pretrained_check.setEnabled(cached and not self._training)
         self.pretrained_check.setChecked(cached)
@@ -215,7 +239,7 @@ class BackbonePanelWidget(QGroupBox):
 
     @Slot()
     def _on_import_button_clicked(self) -> None:
-        spec = backbones.get_spec(self.backbone_name())
+        spec = backbones.get_spec(self.weights_backbone())
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Import ImageNet weights for {backbone}").format(backbone=spec.display_name),

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core import backbones, resume
 from core.training import CheckpointSummary, TrainConfig
 
-from ..text import display_name, plain_download_error, translated_plan
+from ..text import plain_download_error, run_backbone_name, translated_plan
 from .assist import TrainAssistant
 from .backbone_panel import BackbonePanelWidget
 from .controller import TrainController, kept_to_resume, usable_result
@@ -215,7 +215,7 @@ class TrainPage(QWidget):
 
     @Slot(str)
     def import_weights_file(self, path: str | Path) -> None:
-        self.controller.import_weights(self.backbone_name(), path)
+        self.controller.import_weights(self.backbone_panel.weights_backbone(), path)
         self.backbone_panel.open_weights_dialog(
             self.tr("Checking and importing {name}…").format(name=Path(path).name), cancellable=False
         )
@@ -278,7 +278,7 @@ class TrainPage(QWidget):
             show_training(self.backbone_panel, self.settings_form, resume_from.config)
             self.run_monitor.start_run(resume_from.total_epochs, resume.history(resume_from))
         verb = self.tr("Resuming {backbone} on {folder}") if resume_from is not None else self.tr("Training {backbone} on {folder}")
-        self.run_monitor.log(verb.format(backbone=display_name(config.backbone), folder=self.controller.scan_result.index.root))
+        self.run_monitor.log(verb.format(backbone=run_backbone_name(config.backbone, self.controller.plan), folder=self.controller.scan_result.index.root))
         for note in self.assistant.take_notes():
             self.run_monitor.log(note)
         self.controller.start_training(config, resume_from)
@@ -402,7 +402,7 @@ class TrainPage(QWidget):
 
     @Slot()
     def _on_download_requested(self) -> None:
-        spec = backbones.get_spec(self.backbone_name())
+        spec = backbones.get_spec(self.backbone_panel.weights_backbone())
         self.controller.download_weights(spec.name)
         self.backbone_panel.open_weights_dialog(
             self.tr("Downloading ImageNet weights for {backbone}…").format(backbone=spec.display_name), cancellable=True

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from core import backbones
+from core.training.automatic import AUTO
 
 
 class RememberedChoices:
@@ -30,7 +30,7 @@ class RememberedChoices:
     def restore(self, backbone_panel, settings_form, dataset_panel) -> Path | None:
         """Select the remembered backbone, strategy and device; returns the remembered dataset
         folder when it is still there (for the page to scan), else None."""
-        backbone = self.value("training/backbone", backbones.recommended_backbone())
+        backbone = self.value("training/backbone", AUTO)  # new users: chosen for their images
         index = backbone_panel.backbone_combo.findData(backbone)
         backbone_panel.backbone_combo.setCurrentIndex(max(0, index))
         settings_form.restore(self.value("training/strategy", "auto"),

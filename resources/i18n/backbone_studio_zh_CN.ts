@@ -101,6 +101,18 @@ The app keeps running, but the last action may not have completed. The details w
         <translation>下载该骨干网络的 ImageNet 权重（需要联网）</translation>
     </message>
     <message>
+        <source>Automatic: chosen for your images</source>
+        <translation>自动：根据你的图像选择</translation>
+    </message>
+    <message>
+        <source>Chosen when training starts, from what is on this computer: {pretrained} from its ImageNet weights when they are here; otherwise {scratch} from scratch, with a small-image stem for images under {below} px (the network that learned most within a time budget, on small images and on larger ones).</source>
+        <translation>在开始训练时根据本机已有的内容选择：本机有 ImageNet 权重时，用 {pretrained} 从这些权重开始；否则从头训练 {scratch}，小于 {below} px 的图像使用小图像 stem（在相同时间预算内，无论小图像还是较大图像，它都是学得最多的网络）。</translation>
+    </message>
+    <message>
+        <source>{automatic}&lt;br&gt;{backbone}: {weights}</source>
+        <translation>{automatic}&lt;br&gt;{backbone}：{weights}</translation>
+    </message>
+    <message>
         <source>{family} · {params} parameters · {gmacs} GMACs at {size} px&lt;br&gt;{weights}</source>
         <translation>{family} · {params} 参数 · {size} px 时 {gmacs} GMACs&lt;br&gt;{weights}</translation>
     </message>
@@ -127,6 +139,14 @@ The app keeps running, but the last action may not have completed. The details w
     <message>
         <source>Weights (*.pth *.pt *.safetensors);;All files (*)</source>
         <translation>权重文件 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>{backbone} (Automatic)</source>
+        <translation>{backbone}（自动）</translation>
     </message>
 </context>
 <context>
@@ -1565,6 +1585,21 @@ on another machine and import it with &apos;Import weights file...&apos; (or: ba
         <source>The learning-rate finder needs more training images (fewer than 5 steps ran).</source>
         <comment>lr_find.too_few</comment>
         <translation>学习率查找器需要更多训练图像（运行的步数少于 5 步）。</translation>
+    </message>
+    <message>
+        <source>Automatic backbone: {backbone} from scratch. Within the same time budget it learned the most of the networks tried: on 900 icons of 128 px in 100 s, 96 % against 86 % for MobileNetV3 Small (docs/TRAINING.md). Pretrained weights would do much better: download them on the Train page or with `backbone-studio-cli weights download {pretrained}`.</source>
+        <comment>plan.auto.large</comment>
+        <translation>自动选择骨干网络：{backbone}，从头训练。在相同时间预算内，它是所试网络中学得最多的：在 900 张 128 px 图标上训练 100 秒，准确率 96 %，而 MobileNetV3 Small 为 86 %（docs/TRAINING.md）。使用预训练权重会好得多：可在“训练”页面下载，或运行 `backbone-studio-cli weights download {pretrained}`。</translation>
+    </message>
+    <message>
+        <source>Automatic backbone: {backbone} from scratch with the small-image stem (images under {below} px). Within the same time budget it learned the most of the networks tried: on 900 icons of 48 px in 100 s, 99 % against 81 % for MobileNetV3 Small (docs/TRAINING.md).</source>
+        <comment>plan.auto.small</comment>
+        <translation>自动选择骨干网络：{backbone}，从头训练并使用小图像 stem（图像小于 {below} px）。在相同时间预算内，它是所试网络中学得最多的：在 900 张 48 px 图标上训练 100 秒，准确率 99 %，而 MobileNetV3 Small 为 81 %（docs/TRAINING.md）。</translation>
+    </message>
+    <message>
+        <source>Automatic backbone: {backbone} from its ImageNet weights, which are on this computer (starting from pretrained features is far better than from scratch, above all with few images).</source>
+        <comment>plan.auto.pretrained</comment>
+        <translation>自动选择骨干网络：{backbone}，从本机已有的 ImageNet 权重开始（从预训练特征开始远好于从头训练，图像少时尤其如此）。</translation>
     </message>
     <message>
         <source>Batch size {batch} ({why}).</source>

@@ -141,7 +141,7 @@ def test_backbone_picker_reads_the_table_and_explains_missing_weights(page):
     from core.backbones import BACKBONES
 
     names = [page.backbone_panel.backbone_combo.itemData(i) for i in range(page.backbone_panel.backbone_combo.count())]
-    assert names == [spec.name for spec in BACKBONES]
+    assert names == ["auto", *(spec.name for spec in BACKBONES)]  # Automatic first
     page.set_backbone("resnet18")
     assert not page.backbone_panel.pretrained_check.isEnabled()
     assert "not cached" in page.backbone_panel.pretrained_note.text()
