@@ -47,7 +47,7 @@ SCENARIOS: tuple[Scenario, ...] = (
              _lazy("train", "run_full")),
     Scenario("gpu", "resnet50 AMP + channels_last vs fp32 training (CUDA only)", _lazy("gpu")),
     Scenario("budget", "from scratch within a time budget vs the plain loop for the same seconds "
-             "(targets: +4 pt on 10k glyphs in 5 min, +10 pt on 900 icons, on time)",
+             "(targets: +4 pt on 10k clutter digits in 5 min, +10 pt on 900 icons, on time)",
              _lazy("budget")),
     Scenario("runtimes", "ONNX Runtime fp32 / INT8 and OpenVINO vs PyTorch fp32: batch-1 latency "
              "and batch-32 throughput (ResNet-18, MobileNetV3-Large)", _lazy("runtimes")),

@@ -8,16 +8,17 @@ the model file; its wall time is what the budget must hold. The plain loop (naiv
 folder, which neither saw.
 
 Targets (the issue's, on 2 cores):
-- glyphs, 10,000 images of 28 px in 10 classes, B = 5 min: at least 4 points above the plain loop;
+- 10,000 images of 28 px in 10 classes, B = 5 min: at least 4 points above the plain loop. On
+  `clutter` (the same digits made hard: low contrast, texture, fragments of other digits, a
+  blotted patch): the plain generated `glyphs` saturate (ours 99.6 %), so the margin there only
+  measures how lucky the plain loop's 2.2 epochs were (89.1 % and 97.4 % in two runs);
 - icons, 900 images at 12:1, B = 100 s: at least 10 points above the plain loop, and never below
   the majority-class rate;
-- every budgeted run ends within 5 % (or 10 s) of its budget (three budgets);
-- with 60,000 images and B = 20 min, at least 2 points above the 10,000-image result in 5 min.
-  The generated glyphs reach 99 %+ with 10,000 images and leave no room for that, so this target
-  is measured on `clutter` (the same digits made hard; about 90 % in 5 minutes, like the issue's
-  real sets): 10,000 in 5 min (against the plain loop too), then 60,000 in 20 min (ours only: the
-  target compares ours with ours). About 35 minutes, so only with BACKBONE_STUDIO_BENCH_LONG=1
-  (added to the other cases) or =only (just these two); otherwise reported as not run.
+- every budgeted run ends within 5 % (or 10 s) of its budget (three budgets: 5 min, 100 s, and
+  1 min on 10,000 glyphs);
+- with 60,000 images and B = 20 min, at least 2 points above the 10,000-image result in 5 min
+  (clutter again; ours only: the target compares ours with ours). About 20 minutes more, so only
+  with BACKBONE_STUDIO_BENCH_LONG=1; otherwise reported as not run.
 """
 
 from __future__ import annotations
@@ -42,16 +43,15 @@ class Case:
 
 def _cases(quick: bool) -> list[Case]:
     if quick:
-        return [Case("glyphs", glyphs(12, 4), 5.0, None), Case("icons", icons(0.08), 5.0, None)]
-    long = os.environ.get("BACKBONE_STUDIO_BENCH_LONG", "")
-    cases = [] if long == "only" else [
-        Case("glyphs", glyphs(1000, 200), 300.0, 4.0),
+        return [Case("clutter", clutter(12, 4), 5.0, None), Case("glyphs", glyphs(12, 4), 5.0, None),
+                Case("icons", icons(0.08), 5.0, None)]  # fmt: skip
+    cases = [
+        Case("clutter", clutter(1000, 200), 300.0, 4.0),
         Case("icons", icons(), 100.0, 10.0),
         Case("glyphs-1m", glyphs(1000, 200), 60.0, None),
-    ]  # fmt: skip
-    if long in ("1", "only"):
-        cases += [Case("clutter", clutter(1000, 200), 300.0, 4.0),
-                  Case("clutter-60k", clutter(6000, 200), 1200.0, None, plain=False)]  # fmt: skip
+    ]
+    if os.environ.get("BACKBONE_STUDIO_BENCH_LONG") == "1":
+        cases.append(Case("clutter-60k", clutter(6000, 200), 1200.0, None, plain=False))
     return cases
 
 
@@ -108,6 +108,6 @@ def run(ctx: RunContext) -> ScenarioResult:
         result.check("60k-vs-10k", "clutter: 60,000 images in 20 min, points above 10,000 in 5 min",
                      100 * (accuracy["clutter-60k"] - accuracy["clutter"]), Target(">=", 2.0, "pt"))  # fmt: skip
     elif not ctx.quick:
-        result.notes.append("60,000 images in 20 minutes: not run (about 35 minutes; set "
-                            "BACKBONE_STUDIO_BENCH_LONG=1 or =only to run it).")  # fmt: skip
+        result.notes.append("60,000 images in 20 minutes: not run (about 20 minutes more; set "
+                            "BACKBONE_STUDIO_BENCH_LONG=1 to run it).")  # fmt: skip
     return result
