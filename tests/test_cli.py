@@ -302,6 +302,7 @@ def test_demo_data(capsys, tmp_path):
     target = tmp_path / "new"
     code, out, _ = run(capsys, "demo-data", target, "--classes", "2", "--per-class", "3", "--size", "24")
     assert code == 0 and "2 classes x 3 images" in out
+    assert f"Try: backbone-studio-cli train {target} --out demo.safetensors" in out  # Automatic
     assert len(list(target.rglob("*.*"))) == 6
     code, _, err = run(capsys, "demo-data", target)
     assert code == 2 and "not empty" in err

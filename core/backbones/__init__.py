@@ -36,14 +36,6 @@ from .weights import (
     weights_file,
 )
 
-
-def recommended_backbone() -> str:
-    """The first choice offered to a new user: ResNet-18 when its ImageNet weights are here
-    (transfer learning is quick and accurate), otherwise MobileNetV3 Small, which trains from
-    scratch on a CPU in seconds per epoch where a small-stem ResNet-18 takes minutes."""
-    return "resnet18" if weights_cached("resnet18") else "mobilenet_v3_small"
-
-
 __all__ = [
     "BACKBONES",
     "IMAGENET_MEAN",
@@ -59,7 +51,6 @@ __all__ = [
     "imagenet_categories",
     "import_weights",
     "parameter_groups",
-    "recommended_backbone",
     "split_features",
     "split_partial",
     "weights_cache_dir",

@@ -122,14 +122,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from ..backbones import recommended_backbone
     from ..demo import make_demo_dataset
 
     root = make_demo_dataset(args.dir, classes=args.classes, per_class=args.per_class, size=args.size)
     _out(
         f"Wrote a demo dataset to {root}: {args.classes} classes x {args.per_class} images of "
-        f"{args.size} px.\nTry: backbone-studio-cli train {root} --backbone {recommended_backbone()} "
-        f"--out demo.safetensors"
+        f"{args.size} px.\nTry: backbone-studio-cli train {root} --out demo.safetensors"
     )
     return EXIT_OK
 

@@ -128,7 +128,7 @@ class BackbonePanelWidget(QGroupBox):
 
     # -- reading and setting ---------------------------------------------------------------------
     def backbone_name(self) -> str:
-        return self.backbone_combo.currentData() or backbones.recommended_backbone()
+        return self.backbone_combo.currentData() or automatic.AUTO
 
     def weights_backbone(self) -> str:
         """The backbone whose ImageNet weights the Import and Download buttons handle (for
