@@ -55,8 +55,9 @@ def _cases(quick: bool) -> list[Case]:
     return cases
 
 
-def ours_within(root, small: SmallSet, budget: float) -> tuple[float, float]:
-    """(wall seconds from scan to saved model, test accuracy) of our budgeted default."""
+def ours_within(root, small: SmallSet, budget: float, **changes) -> tuple[float, float, int]:
+    """(wall seconds from scan to saved model, test accuracy, epochs) of our budgeted default,
+    with `changes` to its TrainConfig (tools/recipe_ablation.py: one ingredient at a time)."""
     import tempfile
     from pathlib import Path
 
@@ -67,16 +68,16 @@ def ours_within(root, small: SmallSet, budget: float) -> tuple[float, float]:
 
     started = time.perf_counter()
     scan = scan_folder(root / "train")
-    config = TrainConfig(backbone="resnet18", pretrained=False, time_budget=budget,
-                         flip=small.flip, device="cpu")  # fmt: skip
-    result = Trainer(config, scan.index).fit(spent=time.perf_counter() - started)
+    settings = {"backbone": "resnet18", "pretrained": False, "time_budget": budget,
+                "flip": small.flip, "device": "cpu", **changes}  # fmt: skip
+    result = Trainer(TrainConfig(**settings), scan.index).fit(spent=time.perf_counter() - started)
     if result.outcome != "finished":
         raise RuntimeError(f"our budgeted run did not finish: {result.message}")
     with tempfile.TemporaryDirectory() as tmp:
         path = result.save(Path(tmp) / "model.safetensors")
         wall = time.perf_counter() - started
         scored = evaluate(Classifier.load(path, "cpu"), scan_folder(root / "test"))
-    return wall, scored.accuracy
+    return wall, scored.accuracy, len(result.history)
 
 
 def run(ctx: RunContext) -> ScenarioResult:
@@ -86,7 +87,7 @@ def run(ctx: RunContext) -> ScenarioResult:
     for case in _cases(ctx.quick):
         root = ensure_small_set(case.small, ctx.cache_dir / "small", ctx.log)
         ctx.log(f"budget {case.key}: ours for {case.budget:.0f} s...")
-        wall, ours = ours_within(root, case.small, case.budget)
+        wall, ours, _epochs = ours_within(root, case.small, case.budget)
         accuracy[case.key] = ours
         label = f"{case.small.name} ({case.small.train_size} images), {case.budget:.0f} s"
         result.figure(f"{case.key}-ours", f"ours, test accuracy, {label}", 100 * ours, "%")

@@ -19,8 +19,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,28 +37,8 @@ VARIANTS = {
 }
 
 
-def run_one(root: Path, flip: bool, budget: float, seed: int, changes: dict) -> tuple[float, float, int]:
-    """(wall seconds, test accuracy, epochs) of one budgeted run."""
-    from core.dataset import scan_folder
-    from core.evaluate import evaluate
-    from core.predict import Classifier
-    from core.training import TrainConfig, Trainer
-
-    started = time.perf_counter()
-    scan = scan_folder(root / "train")
-    settings = {"backbone": "resnet18", "pretrained": False, "time_budget": budget, "flip": flip,
-                "device": "cpu", "seed": seed, **changes}  # fmt: skip
-    result = Trainer(TrainConfig(**settings), scan.index).fit(spent=time.perf_counter() - started)
-    if result.outcome != "finished":
-        raise RuntimeError(f"the run did not finish: {result.message}")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = result.save(Path(tmp) / "model.safetensors")
-        wall = time.perf_counter() - started
-        scored = evaluate(Classifier.load(path, "cpu"), scan_folder(root / "test"))
-    return wall, scored.accuracy, len(result.history)
-
-
 def main() -> int:
+    from benchmarks.budget import ours_within
     from benchmarks.smalldata import clutter, ensure_small_set, glyphs, icons
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -84,7 +62,7 @@ def main() -> int:
     runs: dict[str, list[dict]] = {name: [] for name in names}
     for i, seed in enumerate(seeds):
         for name in names if i % 2 == 0 else list(reversed(names)):
-            wall, acc, epochs = run_one(root, small.flip, args.budget, seed, VARIANTS[name])
+            wall, acc, epochs = ours_within(root, small, args.budget, seed=seed, **VARIANTS[name])
             runs[name].append({"seed": seed, "accuracy": acc, "wall_s": wall, "epochs": epochs})
             print(f"  {name:20s} seed {seed}: {acc:.1%} test accuracy, {epochs} epochs, "
                   f"{wall:.0f} s", flush=True)  # fmt: skip

@@ -17,19 +17,13 @@ resumed run name the real backbone.
 from __future__ import annotations
 
 import dataclasses
-import random
 from dataclasses import dataclass
 
-from PIL import Image
-
 from .. import backbones
-from ..errors import NotAFileError
-from ..fileio import check_regular_file
 from ..messages import Message, define
 
 AUTO = "auto"
 SMALL_INPUT_BELOW = 96  # ResNets trained from scratch on smaller images use the small stem
-SIZE_SAMPLE = 48  # images looked at to choose the image size
 PRETRAINED_CHOICE = "resnet18"  # from its ImageNet weights, when they are here
 SCRATCH_CHOICE = "resnet18"  # otherwise, with the small-image stem below SMALL_INPUT_BELOW
 
@@ -58,22 +52,6 @@ CHOSE_LARGE = define(
 class Choice:
     backbone: str
     pretrained: bool
-
-
-def short_sides(samples, seed: int) -> list[int]:
-    """The short sides of up to SIZE_SAMPLE of `samples` (read from the headers only);
-    unreadable ones are left out."""
-    rng = random.Random(seed)
-    chosen = samples if len(samples) <= SIZE_SAMPLE else rng.sample(list(samples), SIZE_SAMPLE)
-    sides = []
-    for sample in chosen:
-        try:
-            check_regular_file(sample.path, "an image")  # a pipe swapped in since the scan
-            with Image.open(sample.path) as image:  # reads the header only
-                sides.append(min(image.size))
-        except (OSError, ValueError, Image.DecompressionBombError, NotAFileError):
-            continue
-    return sides
 
 
 def choose(pretrained: bool) -> Choice:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import statistics
 import sys
 from collections.abc import Callable
@@ -17,15 +18,17 @@ from typing import Any
 
 import numpy as np
 import torch
+from PIL import Image
 
 from .. import backbones
 from ..devices import autocast_dtype, device_info, resolve_device
-from ..errors import BackboneStudioError, WeightsUnavailable
+from ..errors import BackboneStudioError, NotAFileError, WeightsUnavailable
 from ..events import FitPlan
+from ..fileio import check_regular_file
 from ..messages import define
 from . import automatic
 from . import plan_notes as N
-from .automatic import SIZE_SAMPLE, SMALL_INPUT_BELOW  # noqa: F401 - part of the plan's vocabulary
+from .automatic import SMALL_INPUT_BELOW
 from .config import TrainConfig
 
 _TRAINING_NEEDS_LEAST_TWO = define(
@@ -50,6 +53,7 @@ _TOO_FEW_IMAGES_TRAIN = define(
 # 28 px it managed one epoch (69 % test accuracy) where stride 2 managed four (97.5 %), and on
 # 900 icons of 48 px in 100 s 69.9 % against 89.1 % (docs/TRAINING.md).
 SMALL_STEM_STRIDE = 2
+SIZE_SAMPLE = 48  # images looked at to choose the image size
 IMBALANCE_RATIO = 3.0  # above this max/min count ratio the plan notes the imbalance
 HEAD_LR = 2e-3
 PARTIAL_LR = 1e-3
@@ -173,19 +177,14 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
     from ..dataset import split_index
 
     config.validate()
-    if len(index.class_names) < 2:
-        raise BackboneStudioError(
-            _TRAINING_NEEDS_LEAST_TWO(root=index.root, count=len(index.class_names))
-        )
-    train, val = split_index(index, config.val_fraction, config.seed)
-    if not train or not val:
-        raise BackboneStudioError(
-            _TOO_FEW_IMAGES_TRAIN(root=index.root, count=len(train), count2=len(val))
-        )
     asked = config
     config = automatic.resolve(config)  # "auto": the network chosen, validated
     spec = backbones.get_spec(config.backbone)
     notes: list[str] = []
+    if len(index.class_names) < 2:
+        raise BackboneStudioError(
+            _TRAINING_NEEDS_LEAST_TWO(root=index.root, count=len(index.class_names))
+        )
     if check_weights and config.pretrained and not backbones.weights_cached(spec.name):
         raise WeightsUnavailable(
             _IMAGENET_WEIGHTS_NOT_COMPUTER(display_name=spec.display_name, name=spec.name)
@@ -193,6 +192,11 @@ def make_plan(config: TrainConfig, index, check_weights: bool = True) -> Plan:
     device = resolve_device(config.device)
     info = device_info(device)
     precision = _precision(device, info.name, notes)
+    train, val = split_index(index, config.val_fraction, config.seed)
+    if not train or not val:
+        raise BackboneStudioError(
+            _TOO_FEW_IMAGES_TRAIN(root=index.root, count=len(train), count2=len(val))
+        )
     strategy = _strategy(config, notes)
     image_size = _image_size(config, train, spec, notes)
     small_input = bool(
@@ -259,7 +263,16 @@ def _strategy(config: TrainConfig, notes: list[str]) -> str:
 def _image_size(config: TrainConfig, samples, spec, notes: list[str]) -> int:
     if config.image_size is not None:
         return config.image_size
-    sides = automatic.short_sides(samples, config.seed)
+    rng = random.Random(config.seed)
+    chosen = samples if len(samples) <= SIZE_SAMPLE else rng.sample(list(samples), SIZE_SAMPLE)
+    sides = []
+    for sample in chosen:
+        try:
+            check_regular_file(sample.path, "an image")  # a pipe swapped in since the scan
+            with Image.open(sample.path) as image:  # reads the header only
+                sides.append(min(image.size))
+        except (OSError, ValueError, Image.DecompressionBombError, NotAFileError):
+            continue
     if not sides:
         notes.append(N.IMAGE_SIZE_DEFAULT(size=spec.default_size))
         return spec.default_size
