@@ -66,6 +66,24 @@ def test_the_pace_reaches_the_end_of_the_schedule_at_the_deadline_and_replans():
     assert not pace.more(2)  # 5 s left before the reserve: not even half an epoch
 
 
+def test_the_first_plan_takes_the_timed_validation_and_the_end_of_the_fit_out():
+    clock = FakeClock()
+    # a validation timed at 4 s; after the last epoch two more passes (records, calibration)
+    pace = BudgetPace(Deadline.start(clock, budget=100.0), reserve=10.0, val_seconds=4.0,
+                      final_passes=2.0)  # fmt: skip
+    clock.now += 39  # the schedule: 90 s less the last validation and the two passes after it
+    assert pace.progress(0, 5, 10) == pytest.approx(39 / 78)
+    assert pace.expected_epochs(0) == 1  # nothing measured yet: no made-up epoch count
+    clock.now += 1
+    pace.epoch_ended(40.0, 1.0)  # the real validation took 1 s: it replaces the timed guess
+    clock.now += 1
+    assert pace._kept() == pytest.approx(12.0)
+    # 100 - 41 - 12 = 47 s: one more epoch of 41 s and its validation fit, then the schedule ends
+    assert pace.more(1) and pace.expected_epochs(1) == 2
+    pace.epoch_ended(40.0, 3.0)  # from then on the slowest validation is kept
+    assert pace._kept() == pytest.approx(16.0)
+
+
 class ClockedStep(TrainStep):
     """A real training step that costs exactly one second of the fake clock."""
 
@@ -193,3 +211,52 @@ def test_frozen_stages_stop_at_the_deadline_too(shapes, resnet18_like_weights):
     assert result.outcome == "finished", result.message
     assert 3 <= len(result.history) < 200  # 7 one-second steps an epoch: the deadline ends it
     assert clock.now - 1000.0 <= 20.0
+
+
+def test_a_budget_that_ends_inside_the_first_epoch_ends_on_time(shapes):
+    """The schedule ends before the first epoch would (a big data set, a short budget): the time
+    kept for the validation and the passes after it comes from a timed validation batch, so
+    it is not left over (a guess of half a training pass per validation left 10 s of a 1-minute
+    budget unused) nor overrun."""
+    from torchvision.models import ResNet
+
+    clock = FakeClock()
+
+    def slow_inference(module, args, output):  # every evaluation batch costs half a second
+        if isinstance(module, ResNet) and not module.training:
+            clock.now += 0.5
+
+    step = type("Step", (ClockedStep,), {"clock": clock})
+    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=2, image_size=32,
+                         time_budget=20.0, seed=0)  # fmt: skip
+    events: list = []
+    handle = torch.nn.modules.module.register_module_forward_hook(slow_inference)
+    try:
+        trainer = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock))
+        result = trainer.fit(spent=2.0)
+    finally:
+        handle.remove()
+    assert result.outcome == "finished", result.message
+    epochs = [e for e in events if isinstance(e, EpochEnded)]
+    assert len(epochs) == 1 and epochs[0].epoch == 1  # 29 steps an epoch; about 14 fit
+    lrs = [e.learning_rate for e in events if isinstance(e, BatchEnded)]
+    assert lrs[-1] < 0.1 * max(lrs)  # annealed (the last of about 14 steps)
+    ended = next(e for e in events if isinstance(e, FitEnded))
+    # what is left is the reserve for the saves (about 2.4 s for ResNet-18), which the fake
+    # clock does not spend
+    assert 20.0 - 3.0 <= ended.seconds + 2.0 <= 20.0, ended.seconds
+
+
+def test_running_out_of_memory_while_timing_the_validation_does_not_end_the_run(shapes, monkeypatch):
+    """The timed batches are bigger than a training batch; when they do not fit, the run plans
+    without them and trains (the validation itself says so if it does not fit either)."""
+    import core.training.stages as stages
+
+    def out_of_memory(*args):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(stages, "time_validation", out_of_memory)
+    events: list = []
+    result, _clock = _budget_run(shapes, budget=20.0, events=events)
+    assert result.outcome == "finished", result.message
+    assert [e for e in events if isinstance(e, EpochEnded)]

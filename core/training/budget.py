@@ -120,9 +120,9 @@ class BudgetPace:
     budgeted = True
 
     def __init__(self, deadline: Deadline, reserve: float, start: float = 0.0,
-                 val_share: float = 0.0, final_passes: float = 0.0):  # fmt: skip
-        """`val_share`: a validation's expected cost as a share of a training epoch's, until
-        one is measured (the validations to come are taken out of the training time).
+                 val_seconds: float = 0.0, final_passes: float = 0.0):  # fmt: skip
+        """`val_seconds`: what a validation should cost, until one is measured (the first plan
+        takes one, and the end of the fit, out of the training time).
         `final_passes`: what the end of the fit costs after the last epoch (the galleries'
         records, calibration), in validations."""
         self.deadline = deadline
@@ -131,10 +131,10 @@ class BudgetPace:
         self._clock = deadline.clock
         self._base = start  # progress reached at the last re-plan (a resumed run: where it was)
         self._since = self._clock()  # when that was
+        self._val_seconds = val_seconds
+        self._measured = False  # whether _val_seconds is a real validation's
         # training seconds from there to 1.0
-        self._span = max((deadline.left() - reserve) / (1.0 + val_share * (1.0 + final_passes)),
-                         1e-6)  # fmt: skip
-        self._val_seconds = 0.0
+        self._span = max(deadline.left() - self._kept() - val_seconds, 1e-6)
         self._epoch_seconds = 0.0
 
     def progress(self, stage_epoch: int, batch: int, batches: int) -> float:
@@ -142,7 +142,8 @@ class BudgetPace:
 
     def epoch_ended(self, train_seconds: float, val_seconds: float) -> None:
         """Re-plan the rest: time left less the validations still to come and the reserve."""
-        self._val_seconds = max(self._val_seconds, val_seconds)
+        measured = max(self._val_seconds, val_seconds) if self._measured else val_seconds
+        self._val_seconds, self._measured = measured, True
         self._epoch_seconds = train_seconds
         self._base = self.progress(0, 0, 1)
         self._since = self._clock()
@@ -174,7 +175,7 @@ class BudgetPace:
         """Epochs the stage will have run: at least one more while `more(done)`."""
         per_epoch = self._epoch_seconds + self._val_seconds
         at_least = done + (1 if self.more(done) else 0)
-        if per_epoch <= 0:
+        if self._epoch_seconds <= 0:  # nothing measured yet
             return max(at_least, 1)
         left = max(0.0, self.deadline.left() - self._kept())
         return max(at_least, done + round(left / per_epoch))

@@ -19,7 +19,7 @@ from torch import nn
 from .. import backbones
 from .context import RunContext
 from .features import FeatureBatches, FeaturePass
-from .loop import evaluate
+from .loop import evaluate, free_memory, is_out_of_memory
 from .run_messages import STAGE_FULL, STAGE_HEAD, STAGE_PARTIAL
 
 
@@ -39,6 +39,8 @@ class PreparedStage:
     validate: Callable[[], tuple]  # () -> (loss, accuracy, confusion)
     set_modes: Callable[[], None]  # train/eval modes before each epoch
     changing: set[str] | None  # state-dict names that change in this stage; None: all
+    # clock -> the seconds one validation pass should take, measured on its first batches
+    time_validation: Callable[[Callable[[], float]], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,47 @@ class FullStage:
             ),  # fmt: skip
             set_modes=set_modes,
             changing=None,
+            time_validation=lambda clock: _time_validation_if_it_fits(
+                model, ctx.device_batches(val_loader), ctx, clock
+            ),
         )
+
+
+def _time_validation_if_it_fits(model: nn.Module, batches, ctx: RunContext, clock) -> float:
+    """`time_validation`, or 0 when its batch does not fit in memory (bigger than a training
+    batch): the run plans without it, and the validation itself says so if it does not fit."""
+    try:
+        return time_validation(model, batches, ctx.amp(), clock)
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            raise
+        free_memory(ctx.device)
+        return 0.0
+
+
+def time_validation(model: nn.Module, batches, amp, clock: Callable[[], float]) -> float:
+    """The seconds a validation pass over `batches` should take, from its first two: the first
+    pays for starting up and the rest cost about what the second did. A budgeted run plans its
+    first epoch with it (before, it could only guess; a guess too high was left over when the
+    schedule ended inside that epoch). Costs at most two batches of the budget; the images
+    decoded stay in the shared cache for the real validation."""
+    total = len(batches)
+    if total == 0:
+        return 0.0
+    model.eval()  # as validation does; each epoch sets its own modes
+    times = [clock()]
+    # starting a DataLoader draws a seed from torch's generator: the training to come keeps its own
+    with torch.random.fork_rng(devices=[]), torch.inference_mode(), amp:
+        for x, _y in batches:
+            model(x).float().sum().item()  # waits for an accelerator to finish the batch
+            times.append(clock())
+            if len(times) == 3:
+                break
+    if len(times) < 2:
+        return 0.0
+    first = times[1] - times[0]
+    rest = times[2] - times[1] if len(times) == 3 else first
+    return first + (total - 1) * rest
 
 
 STAGES = {

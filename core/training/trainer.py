@@ -308,7 +308,7 @@ class Trainer:
         emit(self.callbacks, StageStarted(spec.name, spec.epochs, stage.title))
         current = _StageRun(
             index, spec.epochs, spec.name, offset, prepared, step, schedule,
-            self._pace(spec, resuming), plan.batch_size,
+            self._pace(spec, prepared, resuming), plan.batch_size,
             base=self._last_good if prepared.changing is not None else None,
         )  # fmt: skip
         current.batches = prepared.batches(plan.batch_size)
@@ -321,7 +321,7 @@ class Trainer:
         for p in ctx.model.parameters():
             p.requires_grad_(True)
 
-    def _pace(self, spec, resuming: Checkpoint | None) -> EpochPace:
+    def _pace(self, spec, prepared, resuming: Checkpoint | None) -> EpochPace:
         """How the stage moves through its schedule: by epochs (within the deadline, if there
         is one), or by the time budget."""
         if self._deadline is None:
@@ -334,12 +334,13 @@ class Trainer:
         start = 0.0
         if resuming is not None and self.run.stage_epoch > 0:
             start = float(resuming.scheduler.get("progress", 0.0))
-        plan = self._plan
-        # a validation costs about a third of a training pass over as many images; half, to be safe
-        val_share = 0.5 * len(plan.val_samples) / max(len(plan.train_samples), 1)
-        # after the last epoch: one validation pass for the galleries and calibration, and
-        # calibration's pass over as many training images (core.training.records)
-        return BudgetPace(self._deadline, reserve, start, val_share, final_passes=2.0)
+        # one validation pass timed on its first batches (a budget is refused for a run over
+        # several processes, so no other rank needs the same figure); after the last epoch come
+        # the galleries' records (a validation pass) and calibration's pass over as many
+        # training images (core.training.records)
+        timer = prepared.time_validation
+        val_seconds = timer(self.seams.clock) if timer is not None else 0.0
+        return BudgetPace(self._deadline, reserve, start, val_seconds, final_passes=2.0)
 
     def _stage_epochs(self, current: _StageRun, cancel: CancelToken) -> None:
         run, model, pace, clock = self.run, self._ctx.model, current.pace, self.seams.clock
