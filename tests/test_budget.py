@@ -213,50 +213,126 @@ def test_frozen_stages_stop_at_the_deadline_too(shapes, resnet18_like_weights):
     assert clock.now - 1000.0 <= 20.0
 
 
-def test_a_budget_that_ends_inside_the_first_epoch_ends_on_time(shapes):
-    """The schedule ends before the first epoch would (a big data set, a short budget): the time
-    kept for the validation and the passes after it comes from a timed validation batch, so
-    it is not left over (a guess of half a training pass per validation left 10 s of a 1-minute
-    budget unused) nor overrun."""
-    from torchvision.models import ResNet
+@pytest.fixture(scope="module")
+def bigger_shapes(tmp_path_factory):
+    """Enough validation images (24) for calibration to run after the last epoch."""
+    root = tmp_path_factory.mktemp("budget") / "shapes"
+    return scan_folder(make_demo_dataset(root, classes=3, per_class=40, size=32)).index
 
+
+def test_a_budget_that_ends_inside_the_first_epoch_ends_on_time(bigger_shapes):
+    """The schedule ends before the first epoch would (a big data set, a short budget): the time
+    kept for the validation and the passes after it (the galleries' records, calibration)
+    comes from timed validation batches, so it is neither left over (a guess of half a
+    training pass per validation left 10 s of a 1-minute budget unused) nor overrun."""
     clock = FakeClock()
+    inference = []
 
     def slow_inference(module, args, output):  # every evaluation batch costs half a second
-        if isinstance(module, ResNet) and not module.training:
+        if isinstance(module, torch.nn.Linear) and not module.training:  # the classifier
             clock.now += 0.5
+            inference.append(clock.now)
 
     step = type("Step", (ClockedStep,), {"clock": clock})
     config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=2, image_size=32,
-                         time_budget=20.0, seed=0)  # fmt: skip
+                         time_budget=24.0, seed=0)  # fmt: skip
     events: list = []
     handle = torch.nn.modules.module.register_module_forward_hook(slow_inference)
     try:
-        trainer = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock))
+        trainer = Trainer(config, bigger_shapes, [events.append],
+                          seams=Seams(step=step, clock=clock))  # fmt: skip
         result = trainer.fit(spent=2.0)
     finally:
         handle.remove()
     assert result.outcome == "finished", result.message
     epochs = [e for e in events if isinstance(e, EpochEnded)]
-    assert len(epochs) == 1 and epochs[0].epoch == 1  # 29 steps an epoch; about 14 fit
+    assert len(epochs) == 1 and epochs[0].epoch == 1  # 48 steps an epoch; about 16 fit
     lrs = [e.learning_rate for e in events if isinstance(e, BatchEnded)]
-    assert lrs[-1] < 0.1 * max(lrs)  # annealed (the last of about 14 steps)
+    assert lrs[-1] < 0.1 * max(lrs)  # annealed (the last of about 16 steps)
+    # the timed batch, the validation, then the records' and calibration's passes after it
+    assert len(inference) >= 4, inference
     ended = next(e for e in events if isinstance(e, FitEnded))
-    # what is left is the reserve for the saves (about 2.4 s for ResNet-18), which the fake
-    # clock does not spend
-    assert 20.0 - 3.0 <= ended.seconds + 2.0 <= 20.0, ended.seconds
+    reserve = 1.0 + 3 * sum(t.numel() * t.element_size() for t in
+                            result.model.state_dict().values()) / 100e6  # fmt: skip
+    # what is left is the reserve for the saves, which the fake clock does not spend, and less
+    # than a step of rounding
+    assert ended.seconds + 2.0 <= 24.0
+    assert 24.0 - (ended.seconds + 2.0) == pytest.approx(reserve, abs=1.0), (ended.seconds, reserve)
 
 
-def test_running_out_of_memory_while_timing_the_validation_does_not_end_the_run(shapes, monkeypatch):
-    """The timed batches are bigger than a training batch; when they do not fit, the run plans
-    without them and trains (the validation itself says so if it does not fit either)."""
+def test_the_timed_validation_extrapolates_from_its_first_batches_and_keeps_the_generator():
+    from core.training.stages import time_validation
+
+    clock = FakeClock()
+    costs = iter([3.0, 1.0, 1.5, 0.5, 9.0, 9.0])  # the first batch starts up; the rest, steady
+    seen = []
+
+    class Timed(torch.nn.Module):
+        def forward(self, x):
+            clock.now += next(costs)
+            seen.append(self.training)
+            return x
+
+    class Batches:  # ten validation batches, like DeviceBatches
+        def __len__(self):
+            return 10
+
+        def __iter__(self):
+            for _ in range(10):
+                torch.utils.data.DataLoader(range(4)).__iter__()  # draws a seed, as loaders do
+                yield torch.zeros(2, 3), torch.zeros(2)
+
+    model = Timed().train()
+    before = torch.get_rng_state()
+    # without workers: the first batch, then one more
+    assert time_validation(model, Batches(), torch.autocast("cpu", enabled=False), clock) == (
+        pytest.approx(3.0 + 9 * 1.0)
+    )
+    assert seen == [False, False]  # evaluated as validation is
+    assert torch.equal(torch.get_rng_state(), before)  # the training to come draws the same
+    # two workers decode their first batches side by side: the first, then three, averaged
+    costs = iter([3.0, 0.5, 0.5, 2.0, 9.0])
+    assert time_validation(Timed(), Batches(), torch.autocast("cpu", enabled=False), clock,
+                           workers=2) == pytest.approx(3.0 + 9 * 1.0)  # fmt: skip
+
+
+def test_running_out_of_memory_while_timing_the_validation_says_so_before_an_epoch(
+    shapes, monkeypatch
+):
+    """The timed batches are as big as the validation's (bigger than a training batch): when
+    they do not fit, the run ends at once with what to do, instead of after an epoch."""
     import core.training.stages as stages
 
-    def out_of_memory(*args):
+    def out_of_memory(*args, **kwargs):
         raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
 
     monkeypatch.setattr(stages, "time_validation", out_of_memory)
     events: list = []
     result, _clock = _budget_run(shapes, budget=20.0, events=events)
+    assert result.outcome == "failed"
+    assert "Out of memory" in result.message and "validating epoch 1" in result.message
+    assert not [e for e in events if isinstance(e, EpochEnded)]
+
+
+def test_a_budget_too_short_for_its_validations_still_trains_and_says_so(shapes):
+    """A validation timed at more than the budget has: the run trains anyway (for half of what
+    is left) rather than ending without a model, and says the budget is too short."""
+    clock = FakeClock()
+
+    def slow_inference(module, args, output):  # a validation costs 6 s of a 14 s budget
+        if isinstance(module, torch.nn.Linear) and not module.training:
+            clock.now += 6.0
+
+    step = type("Step", (ClockedStep,), {"clock": clock})
+    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=8, image_size=32,
+                         time_budget=14.0, seed=0)  # fmt: skip
+    events: list = []
+    handle = torch.nn.modules.module.register_module_forward_hook(slow_inference)
+    try:
+        result = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock)).fit()
+    finally:
+        handle.remove()
     assert result.outcome == "finished", result.message
-    assert [e for e in events if isinstance(e, EpochEnded)]
+    assert [e for e in events if isinstance(e, BatchEnded)]  # it trained
+    warnings = [e.message for e in events if isinstance(e, Logged) and e.level == "warning"]
+    assert any("too short" in w and "at least" in w for w in warnings), warnings

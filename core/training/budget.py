@@ -133,8 +133,11 @@ class BudgetPace:
         self._since = self._clock()  # when that was
         self._val_seconds = val_seconds
         self._measured = False  # whether _val_seconds is a real validation's
-        # training seconds from there to 1.0
-        self._span = max(deadline.left() - self._kept() - val_seconds, 1e-6)
+        # training seconds from there to 1.0; a budget too short for the validations it needs
+        # still trains for half of what it has (its first epoch says it is too short, and what
+        # the least is that makes sense), rather than not at all
+        left = deadline.left()
+        self._span = max(left - self._kept() - val_seconds, 0.5 * (left - reserve), 1e-6)
         self._epoch_seconds = 0.0
 
     def progress(self, stage_epoch: int, batch: int, batches: int) -> float:
@@ -160,7 +163,10 @@ class BudgetPace:
         high would waste the budget on an unannealed model."""
         if self._base >= 1.0:
             return False
-        left = self.deadline.left() - self._kept() - self._val_seconds
+        if not self._measured:  # the first epoch: trains if the saves leave time for steps
+            left = self.deadline.left() - self.reserve
+        else:
+            left = self.deadline.left() - self._kept() - self._val_seconds
         return left >= max(MIN_STEP_SECONDS, 0.02 * self.deadline.budget)
 
     def spent(self) -> float:

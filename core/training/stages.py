@@ -17,10 +17,11 @@ import torch
 from torch import nn
 
 from .. import backbones
+from ..errors import TrainingError
 from .context import RunContext
 from .features import FeatureBatches, FeaturePass
 from .loop import evaluate, free_memory, is_out_of_memory
-from .run_messages import STAGE_FULL, STAGE_HEAD, STAGE_PARTIAL
+from .run_messages import STAGE_FULL, STAGE_HEAD, STAGE_PARTIAL, VALIDATION_OOM
 
 
 def state_names(model: nn.Module, part: nn.Module) -> set[str]:
@@ -135,29 +136,33 @@ class FullStage:
             set_modes=set_modes,
             changing=None,
             time_validation=lambda clock: _time_validation_if_it_fits(
-                model, ctx.device_batches(val_loader), ctx, clock
+                model, ctx.device_batches(val_loader), ctx, (clock, stop[1])
             ),
         )
 
 
-def _time_validation_if_it_fits(model: nn.Module, batches, ctx: RunContext, clock) -> float:
-    """`time_validation`, or 0 when its batch does not fit in memory (bigger than a training
-    batch): the run plans without it, and the validation itself says so if it does not fit."""
+def _time_validation_if_it_fits(model: nn.Module, batches, ctx: RunContext, when) -> float:
+    """`time_validation`; out of memory, the validation would run out too (its batch is
+    bigger than a training batch): said now, before an epoch is spent."""
+    clock, epoch = when
     try:
-        return time_validation(model, batches, ctx.amp(), clock)
+        return time_validation(model, batches, ctx.amp(), clock, ctx.plan.num_workers)
     except Exception as exc:
         if not is_out_of_memory(exc):
             raise
-        free_memory(ctx.device)
-        return 0.0
+    free_memory(ctx.device)  # out of the handler: its traceback held the batch
+    raise TrainingError(VALIDATION_OOM(device=ctx.device, epoch=epoch))
 
 
-def time_validation(model: nn.Module, batches, amp, clock: Callable[[], float]) -> float:
-    """The seconds a validation pass over `batches` should take, from its first two: the first
-    pays for starting up and the rest cost about what the second did. A budgeted run plans its
-    first epoch with it (before, it could only guess; a guess too high was left over when the
-    schedule ended inside that epoch). Costs at most two batches of the budget; the images
-    decoded stay in the shared cache for the real validation."""
+def time_validation(model: nn.Module, batches, amp, clock: Callable[[], float],
+                    workers: int = 0) -> float:  # fmt: skip
+    """The seconds a validation pass over `batches` should take, from its first batches: the
+    first pays for starting up, and the next `workers + 1` show what a batch costs once the
+    loader's workers (which decode their first batches side by side) are in step. A budgeted
+    run plans its first epoch with it (before, it could only guess, and a guess too high was
+    left over when the schedule ended inside that epoch). Without workers (the CPU) it costs
+    two batches of the budget, and the images they decode stay in the shared cache for the
+    real validation; with workers, their prefetched batches are decoded too and lost."""
     total = len(batches)
     if total == 0:
         return 0.0
@@ -168,12 +173,13 @@ def time_validation(model: nn.Module, batches, amp, clock: Callable[[], float]) 
         for x, _y in batches:
             model(x).float().sum().item()  # waits for an accelerator to finish the batch
             times.append(clock())
-            if len(times) == 3:
+            if len(times) == workers + 3:
                 break
-    if len(times) < 2:
+    timed = len(times) - 1
+    if timed == 0:  # no batch could be read: the validation will say so
         return 0.0
     first = times[1] - times[0]
-    rest = times[2] - times[1] if len(times) == 3 else first
+    rest = (times[-1] - times[1]) / (timed - 1) if timed > 1 else first
     return first + (total - 1) * rest
 
 

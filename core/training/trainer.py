@@ -339,7 +339,8 @@ class Trainer:
         # the galleries' records (a validation pass) and calibration's pass over as many
         # training images (core.training.records)
         timer = prepared.time_validation
-        val_seconds = timer(self.seams.clock) if timer is not None else 0.0
+        time_left = self._deadline.left() > reserve  # not when the stages before used it up
+        val_seconds = timer(self.seams.clock) if timer is not None and time_left else 0.0
         return BudgetPace(self._deadline, reserve, start, val_seconds, final_passes=2.0)
 
     def _stage_epochs(self, current: _StageRun, cancel: CancelToken) -> None:
