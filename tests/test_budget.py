@@ -107,13 +107,27 @@ def shapes(tmp_path_factory):
     return scan_folder(make_demo_dataset(root, classes=3, per_class=24, size=32)).index
 
 
-def _budget_run(shapes, budget: float, events: list):
+def _budget_run(shapes, budget: float, events: list, batch_size: int = 8,
+                inference: float = 0.0, spent: float = 2.0):  # fmt: skip
+    """A budgeted fit on a fake clock: each training step costs a second, each evaluation batch
+    (the classifier run in eval mode) `inference` seconds, noted in `clock.inferences`."""
     clock = FakeClock()
+    clock.inferences = []
+
+    def slow_inference(module, args, output):
+        if isinstance(module, torch.nn.Linear) and not module.training:
+            clock.now += inference
+            clock.inferences.append(clock.now)
+
     step = type("Step", (ClockedStep,), {"clock": clock})
-    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=8, image_size=32,
-                         time_budget=budget, seed=0)  # fmt: skip
-    trainer = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock))
-    return trainer.fit(spent=2.0), clock
+    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=batch_size,
+                         image_size=32, time_budget=budget, seed=0)  # fmt: skip
+    handle = torch.nn.modules.module.register_module_forward_hook(slow_inference)
+    try:
+        trainer = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock))
+        return trainer.fit(spent=spent), clock
+    finally:
+        handle.remove()
 
 
 def test_a_budgeted_fit_ends_on_time_with_an_annealed_schedule(shapes):
@@ -225,25 +239,10 @@ def test_a_budget_that_ends_inside_the_first_epoch_ends_on_time(bigger_shapes):
     kept for the validation and the passes after it (the galleries' records, calibration)
     comes from timed validation batches, so it is neither left over (a guess of half a
     training pass per validation left 10 s of a 1-minute budget unused) nor overrun."""
-    clock = FakeClock()
-    inference = []
-
-    def slow_inference(module, args, output):  # every evaluation batch costs half a second
-        if isinstance(module, torch.nn.Linear) and not module.training:  # the classifier
-            clock.now += 0.5
-            inference.append(clock.now)
-
-    step = type("Step", (ClockedStep,), {"clock": clock})
-    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=2, image_size=32,
-                         time_budget=24.0, seed=0)  # fmt: skip
     events: list = []
-    handle = torch.nn.modules.module.register_module_forward_hook(slow_inference)
-    try:
-        trainer = Trainer(config, bigger_shapes, [events.append],
-                          seams=Seams(step=step, clock=clock))  # fmt: skip
-        result = trainer.fit(spent=2.0)
-    finally:
-        handle.remove()
+    # every evaluation batch costs half a second
+    result, clock = _budget_run(bigger_shapes, 24.0, events, batch_size=2, inference=0.5)
+    inference = clock.inferences
     assert result.outcome == "finished", result.message
     epochs = [e for e in events if isinstance(e, EpochEnded)]
     assert len(epochs) == 1 and epochs[0].epoch == 1  # 48 steps an epoch; about 16 fit
@@ -317,21 +316,9 @@ def test_running_out_of_memory_while_timing_the_validation_says_so_before_an_epo
 def test_a_budget_too_short_for_its_validations_still_trains_and_says_so(shapes):
     """A validation timed at more than the budget has: the run trains anyway (for half of what
     is left) rather than ending without a model, and says the budget is too short."""
-    clock = FakeClock()
-
-    def slow_inference(module, args, output):  # a validation costs 6 s of a 14 s budget
-        if isinstance(module, torch.nn.Linear) and not module.training:
-            clock.now += 6.0
-
-    step = type("Step", (ClockedStep,), {"clock": clock})
-    config = TrainConfig(backbone="resnet18", pretrained=False, batch_size=8, image_size=32,
-                         time_budget=14.0, seed=0)  # fmt: skip
     events: list = []
-    handle = torch.nn.modules.module.register_module_forward_hook(slow_inference)
-    try:
-        result = Trainer(config, shapes, [events.append], seams=Seams(step=step, clock=clock)).fit()
-    finally:
-        handle.remove()
+    # a validation costs 6 s of a 14 s budget
+    result, _clock = _budget_run(shapes, 14.0, events, inference=6.0, spent=0.0)
     assert result.outcome == "finished", result.message
     assert [e for e in events if isinstance(e, BatchEnded)]  # it trained
     warnings = [e.message for e in events if isinstance(e, Logged) and e.level == "warning"]

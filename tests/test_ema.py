@@ -70,8 +70,8 @@ def test_a_fit_with_the_average_validates_and_keeps_the_averaged_weights(shapes,
 
     class Spy(WeightAverage):
         def applied(self):
-            averages.append(self.averaged())
-            lives.append({k: t.detach().clone() for k, t in zip(self.names, self._live, strict=True)})
+            for copies, tensors in ((averages, self._average), (lives, self._live)):
+                copies.append({k: t.detach().clone() for k, t in zip(self.names, tensors, strict=True)})
             return super().applied()
 
     monkeypatch.setattr("core.training.trainer.WeightAverage", Spy)

@@ -566,3 +566,20 @@ def test_the_learning_rate_finder_stops_at_a_blow_up_instead_of_failing(shapes32
     assert len(finding.learning_rates) < 60  # it stopped where the loss blew up
     last = finding.losses[-1]
     assert not math.isfinite(last) or last > 4 * min(finding.losses)
+
+
+def test_running_out_of_memory_while_validating_says_what_to_do(shapes32, monkeypatch):
+    """The validation after an epoch runs out of memory: the run fails with the epoch and what
+    to do (a smaller batch or image size), not torch's message."""
+    import core.training.stages as stages
+
+    def out_of_memory(*args, **kwargs):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(stages, "evaluate", out_of_memory)
+    config = TrainConfig(backbone="resnet18", pretrained=False, strategy="full", epochs=1,
+                         batch_size=16, image_size=32, seed=0)  # fmt: skip
+    result = Trainer(config, shapes32).fit()
+    assert result.outcome == "failed"
+    assert "Out of memory" in result.message and "validating epoch 1" in result.message
+    assert "smaller batch size" in result.message

@@ -82,6 +82,12 @@ def note(config, small_input: bool) -> Message:
     return CHOSE_LARGE(backbone=name, pretrained=PRETRAINED_CHOICE)
 
 
+def weights_backbone(name: str) -> str:
+    """The network whose ImageNet weights a run of `name` uses: for "auto", the one it takes
+    when they are here."""
+    return PRETRAINED_CHOICE if name == AUTO else name
+
+
 def largest_candidate(name: str) -> str:
     """`name`, or for "auto" the largest network it may choose (to size the files it writes)."""
     if name != AUTO:

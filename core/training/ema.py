@@ -55,10 +55,6 @@ class WeightAverage:
             with torch.no_grad():
                 torch._foreach_copy_(self._live, live)
 
-    def averaged(self) -> dict[str, torch.Tensor]:
-        """The average as a (name -> tensor) copy."""
-        return {k: t.detach().clone() for k, t in zip(self.names, self._average, strict=True)}
-
     def keep(self) -> None:
         """Leave the average in the model for good (the stage has ended)."""
         with torch.no_grad():

@@ -9,7 +9,7 @@ import contextlib
 import gc
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import torch
@@ -20,7 +20,7 @@ from ..errors import BackboneStudioError, TrainingError
 from ..events import BatchEnded, Cancelled, CancelToken, Logged, Throttle, emit
 from ..messages import define
 from ..metrics import accuracy, confusion_matrix
-from .run_messages import OOM_RETRY
+from .run_messages import OOM_RETRY, VALIDATION_OOM
 from .schedule import Schedule
 
 _OUT_MEMORY_EVEN_BATCH = define(
@@ -338,3 +338,15 @@ def evaluate(module: nn.Module, batches: Iterable, num_classes: int, amp, gather
     if gather is not None:
         logits, labels = gather(logits, labels)
     return score(logits, labels, num_classes)
+
+
+def within_memory(validate: Callable[[], object], device: torch.device, epoch: int):
+    """`validate()` (a validation pass, or the timing of one); out of memory, a TrainingError
+    saying what to do, with the memory freed first."""
+    try:
+        return validate()
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            raise
+    free_memory(device)  # out of the handler: its traceback held the batch
+    raise TrainingError(VALIDATION_OOM(device=device, epoch=epoch))

@@ -17,11 +17,10 @@ import torch
 from torch import nn
 
 from .. import backbones
-from ..errors import TrainingError
 from .context import RunContext
 from .features import FeatureBatches, FeaturePass
-from .loop import evaluate, free_memory, is_out_of_memory
-from .run_messages import STAGE_FULL, STAGE_HEAD, STAGE_PARTIAL, VALIDATION_OOM
+from .loop import evaluate, within_memory
+from .run_messages import STAGE_FULL, STAGE_HEAD, STAGE_PARTIAL
 
 
 def state_names(model: nn.Module, part: nn.Module) -> set[str]:
@@ -135,23 +134,12 @@ class FullStage:
             ),  # fmt: skip
             set_modes=set_modes,
             changing=None,
-            time_validation=lambda clock: _time_validation_if_it_fits(
-                model, ctx.device_batches(val_loader), ctx, (clock, stop[1])
-            ),
+            time_validation=lambda clock: within_memory(
+                lambda: time_validation(model, ctx.device_batches(val_loader), ctx.amp(), clock,
+                                        plan.num_workers),  # fmt: skip
+                ctx.device, stop[1],
+            ),  # out of memory, the validation would run out too: said before an epoch is spent
         )
-
-
-def _time_validation_if_it_fits(model: nn.Module, batches, ctx: RunContext, when) -> float:
-    """`time_validation`; out of memory, the validation would run out too (its batch is
-    bigger than a training batch): said now, before an epoch is spent."""
-    clock, epoch = when
-    try:
-        return time_validation(model, batches, ctx.amp(), clock, ctx.plan.num_workers)
-    except Exception as exc:
-        if not is_out_of_memory(exc):
-            raise
-    free_memory(ctx.device)  # out of the handler: its traceback held the batch
-    raise TrainingError(VALIDATION_OOM(device=ctx.device, epoch=epoch))
 
 
 def time_validation(model: nn.Module, batches, amp, clock: Callable[[], float],

@@ -51,10 +51,9 @@ from .loop import (
     OutOfMemory,
     TrainStep,
     cpu_threads,
-    free_memory,
     halve_batch,
-    is_out_of_memory,
     train_epoch,
+    within_memory,
 )
 from .parallel import SingleProcess
 from .plan import Plan, make_plan, spread
@@ -465,14 +464,7 @@ class Trainer:
         return (*scored, averaged)
 
     def _validate(self, current: _StageRun, epoch: int):
-        device = self._plan.device
-        try:
-            return current.prepared.validate()
-        except Exception as exc:
-            if not is_out_of_memory(exc):
-                raise
-            free_memory(device)
-            raise TrainingError(said.VALIDATION_OOM(device=device, epoch=epoch)) from None
+        return within_memory(current.prepared.validate, self._plan.device, epoch)
 
     def _checkpoint(self, current: _StageRun) -> Checkpoint:
         return Checkpoint(

@@ -52,7 +52,7 @@ class TrainAssistant(QObject):
     def before_start(self, config: Any) -> bool:
         """Offer pretrained weights before a run from scratch; True: go ahead and train."""
         # Automatic uses ResNet-18's weights when they are here: those are the ones to offer
-        name = automatic.PRETRAINED_CHOICE if config.backbone == automatic.AUTO else config.backbone
+        name = automatic.weights_backbone(config.backbone)
         if self._offline or name in self._declined:
             return True
         offer = offer_for(name, config.pretrained, self._reachable)

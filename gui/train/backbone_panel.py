@@ -133,8 +133,7 @@ class BackbonePanelWidget(QGroupBox):
     def weights_backbone(self) -> str:
         """The backbone whose ImageNet weights the Import and Download buttons handle (for
         Automatic: the one it uses when they are here)."""
-        name = self.backbone_name()
-        return automatic.PRETRAINED_CHOICE if name == automatic.AUTO else name
+        return automatic.weights_backbone(self.backbone_name())
 
     def _automatic_text(self) -> str:
         return self.tr(
